@@ -1,0 +1,22 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import jurisdictions from '../../seeds/reference/jurisdictions.json';
+import { AgePolicy, DigitalConsentAge } from './age-policy.entity';
+
+const SOURCE = 'GDPR Art. 8 and national law, per the Commission staff working document (2020)';
+
+/** Seeds the age policy once; afterwards it is the privacy officer's data. */
+export async function ensureAgePolicy(em: EntityManager): Promise<void> {
+  if (await em.findOne(AgePolicy, { key: 'platform' })) return;
+  const { digitalConsentAge, platformMinimumAge } = jurisdictions;
+  const verified = Object.entries(digitalConsentAge.ages).map(([jurisdiction, age]) => ({ jurisdiction, age, verified: true }));
+  const unverified = Object.entries(digitalConsentAge.unverified).map(([jurisdiction, age]) => ({ jurisdiction, age, verified: false }));
+  await em.transactional(async (tx) => {
+    tx.create(AgePolicy, {
+      key: 'platform',
+      minimumAge: platformMinimumAge.value,
+      defaultDigitalConsentAge: digitalConsentAge.default,
+      parentalGuidanceUntilAge: 18,
+    });
+    for (const entry of [...verified, ...unverified]) tx.create(DigitalConsentAge, { ...entry, source: SOURCE });
+  });
+}

@@ -1,0 +1,12 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../server/context';
+import { DataCategory } from '../data-category/data-category.entity';
+import { CollectionPoint } from './collection-point.entity';
+
+@Resolver(() => CollectionPoint)
+export class CollectionPointResolver {
+  @FieldResolver(() => [DataCategory], { description: 'The categories of data collected here.' })
+  categories(@Root() point: CollectionPoint, @Ctx() { loaders }: RequestContext) {
+    return loaders.relation(CollectionPoint, 'categories').load(point.key);
+  }
+}

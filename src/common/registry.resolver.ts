@@ -1,0 +1,47 @@
+import type { EntityClass } from '@mikro-orm/core';
+import { Arg, Args, ClassType, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { paginateByKey } from '../db/paginate';
+import type { RequestContext } from '../server/context';
+import { Connection, PageArgs } from './connection';
+import type { RegistryEntity } from './registry.entity';
+
+/**
+ * The two read queries every registry entity has: one by key, and a connection of all in key order.
+ * Domains with filters write their own list query and use this only for the single lookup.
+ */
+export function registryQueries<E extends RegistryEntity>(
+  entity: ClassType<E> & EntityClass<E>,
+  names: { one: string; many?: string; label: string },
+): Function[] {
+  @Resolver()
+  class RegistryQueries {
+    @Query(() => entity, { name: names.one, nullable: true, description: `One ${names.label} by key; null when absent.` })
+    one(@Arg('key', () => ID) key: string, @Ctx() { loaders }: RequestContext): Promise<E | null> {
+      return loaders.byKey(entity).load(key);
+    }
+  }
+
+  if (!names.many) return [RegistryQueries];
+
+  const EntityConnection = Connection(entity);
+
+  @Resolver()
+  class RegistryListQuery {
+    @Query(() => EntityConnection, { name: names.many, description: `All ${names.label} entries, in key order.` })
+    many(@Args() page: PageArgs, @Ctx() { em }: RequestContext) {
+      return paginateByKey(em, entity, {}, page);
+    }
+  }
+  return [RegistryQueries, RegistryListQuery];
+}
+
+/** Resolves a to-one reference through the request's loader; null stays null. */
+export function loadReference<E extends object>(
+  { loaders }: RequestContext,
+  entity: EntityClass<E>,
+  reference: object | null | undefined,
+): Promise<E | null> {
+  if (!reference) return Promise.resolve(null);
+  const key = (reference as { key?: string; code?: string }).key ?? (reference as { code?: string }).code;
+  return loaders.byKey(entity).load(key as string);
+}

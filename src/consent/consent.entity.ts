@@ -1,0 +1,7 @@
+import { Entity } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
+import { RegistryEntity } from '../common/registry.entity';
+
+@Entity()
+@ObjectType({ description: 'A consent a person can grant and withdraw, such as `marketing-email`.' })
+export class Consent extends RegistryEntity {}

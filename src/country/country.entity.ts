@@ -1,0 +1,48 @@
+import { Entity, Enum, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum AdequacyScope {
+  FULL = 'FULL',
+  PARTIAL = 'PARTIAL',
+  NONE = 'NONE',
+}
+
+registerEnumType(AdequacyScope, {
+  name: 'AdequacyScope',
+  description: 'Whether the European Commission found the country adequate under GDPR Art. 45.',
+  valuesConfig: {
+    FULL: { description: 'Adequate for every transfer.' },
+    PARTIAL: { description: 'Adequate only for some recipients; see adequacyNote (e.g. US: DPF-certified organisations).' },
+    NONE: { description: 'No adequacy decision: transfers need an Art. 46 safeguard or an Art. 49 derogation.' },
+  },
+});
+
+@Entity()
+@ObjectType({ description: 'A country, by ISO 3166-1 alpha-2 code, with its standing under the GDPR.' })
+export class Country {
+  [PrimaryKeyProp]?: 'code';
+
+  @Field(() => ID, { description: 'ISO 3166-1 alpha-2 code, such as "DE".' })
+  @PrimaryKey({ type: 'text' })
+  code!: string;
+
+  @Field({ description: 'English short name.' })
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Field({ description: 'True for the 30 states of the European Economic Area.' })
+  @Property({ type: 'boolean', default: false })
+  inEEA: boolean = false;
+
+  @Field(() => AdequacyScope, { description: 'Adequacy decision of the European Commission, if any.' })
+  @Enum({ items: () => AdequacyScope, nativeEnumName: 'adequacy_scope', default: AdequacyScope.NONE })
+  adequacy: AdequacyScope = AdequacyScope.NONE;
+
+  @Field(() => String, { nullable: true, description: 'Scope of a partial decision, or other remarks.' })
+  @Property({ type: 'text', nullable: true })
+  adequacyNote?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The decision that grants adequacy, such as "(EU) 2023/1795".' })
+  @Property({ type: 'text', nullable: true })
+  adequacyDecision?: string | null;
+}

@@ -1,0 +1,7 @@
+import { Entity } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
+import { RegistryEntity } from '../common/registry.entity';
+
+@Entity()
+@ObjectType({ description: 'A kind of person whose data is processed: a student, a newsletter subscriber, a visitor.' })
+export class DataSubjectType extends RegistryEntity {}

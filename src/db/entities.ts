@@ -1,0 +1,37 @@
+import { AgePolicy, DigitalConsentAge } from '../age-policy/age-policy.entity';
+import { CollectionPoint } from '../collection-point/collection-point.entity';
+import { RegistryEntity } from '../common/registry.entity';
+import { Consent } from '../consent/consent.entity';
+import { CookieCategory } from '../cookie/cookie-category.entity';
+import { Country } from '../country/country.entity';
+import { DataCategory } from '../data-category/data-category.entity';
+import { DataSubjectType } from '../data-subject/data-subject-type.entity';
+import { Organization } from '../organization/organization.entity';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { ProcessingLocation } from '../processor/processing-location.entity';
+import { Processor } from '../processor/processor.entity';
+import { Purpose } from '../purpose/purpose.entity';
+import { RetentionRule } from '../retention/retention-rule.entity';
+import { DataSubjectRight } from '../rights/data-subject-right.entity';
+import { SecurityMeasure } from '../security-measure/security-measure.entity';
+
+/** Every entity the ORM maps. Listed explicitly: discovery by folder scanning differs between ts-jest and dist. */
+export const entities = [
+  RegistryEntity,
+  AgePolicy,
+  DigitalConsentAge,
+  CollectionPoint,
+  Consent,
+  CookieCategory,
+  Country,
+  DataCategory,
+  DataSubjectType,
+  DataSubjectRight,
+  Organization,
+  ProcessingActivity,
+  ProcessingLocation,
+  Processor,
+  Purpose,
+  RetentionRule,
+  SecurityMeasure,
+];

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261129195147 } from './Migration20261129195147';
+
+/** The committed migrations, in order. `npm run migration:create` appends to this list. */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261129195147', class: Migration20261129195147 },
+];

@@ -1,0 +1,66 @@
+import { Collection, Entity, Enum, ManyToMany, ManyToOne, OneToMany, Property } from '@mikro-orm/core';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { RegistryEntity } from '../common/registry.entity';
+import { Country } from '../country/country.entity';
+import { DataCategory } from '../data-category/data-category.entity';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { ProcessingLocation } from './processing-location.entity';
+
+export enum ProcessorStatus {
+  PROPOSED = 'PROPOSED',
+  ACTIVE = 'ACTIVE',
+  REJECTED = 'REJECTED',
+  RETIRED = 'RETIRED',
+}
+
+registerEnumType(ProcessorStatus, {
+  name: 'ProcessorStatus',
+  description: "Where a processor stands in the privacy officer's review.",
+  valuesConfig: {
+    PROPOSED: { description: 'Registered by an engineer, awaiting review. Receives no data.' },
+    ACTIVE: { description: 'Approved: appears in data flows.' },
+    REJECTED: { description: 'Refused by the privacy officer.' },
+    RETIRED: { description: 'No longer used; its history is kept, and it leaves every data flow.' },
+  },
+});
+
+@Entity()
+@ObjectType({ description: 'A sub-processor or vendor that receives personal data.' })
+export class Processor extends RegistryEntity {
+  @Field(() => String, { nullable: true, description: 'Registered legal name of the contracting entity.' })
+  @Property({ type: 'text', nullable: true })
+  legalName?: string | null;
+
+  @Field({ description: 'The service it provides, such as "payment processing".' })
+  @Property({ type: 'text' })
+  service!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  website?: string | null;
+
+  @ManyToOne(() => Country, { deleteRule: 'restrict' })
+  headquarters!: Country;
+
+  /** Sensitive: only privacy officers and auditors read it. */
+  @Property({ type: 'text', nullable: true })
+  dpaReference?: string | null;
+
+  @Field(() => ProcessorStatus)
+  @Enum({ items: () => ProcessorStatus, nativeEnumName: 'processor_status', default: ProcessorStatus.PROPOSED })
+  status: ProcessorStatus = ProcessorStatus.PROPOSED;
+
+  @Field(() => Int, { description: 'Increases with every change; pass it back as `expectedVersion` to update.' })
+  @Property({ version: true })
+  version!: number;
+
+  @OneToMany(() => ProcessingLocation, (location) => location.processor, { orderBy: { country: 'asc' }, orphanRemoval: true })
+  locations = new Collection<ProcessingLocation>(this);
+
+  /** The categories the processor is declared to receive; a parent category covers its children. */
+  @ManyToMany(() => DataCategory, undefined, { owner: true, orderBy: { key: 'asc' } })
+  dataCategories = new Collection<DataCategory>(this);
+
+  @ManyToMany(() => ProcessingActivity, (activity) => activity.processors, { orderBy: { key: 'asc' } })
+  activities = new Collection<ProcessingActivity>(this);
+}

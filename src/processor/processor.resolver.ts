@@ -1,0 +1,71 @@
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Connection, PageArgs } from '../common/connection';
+import { loadReference } from '../common/registry.resolver';
+import { Country } from '../country/country.entity';
+import { DataCategory } from '../data-category/data-category.entity';
+import { paginateByKey } from '../db/paginate';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import type { RequestContext } from '../server/context';
+import { ProcessingLocation } from './processing-location.entity';
+import { Processor, ProcessorStatus } from './processor.entity';
+
+const ProcessorConnection = Connection(Processor);
+
+@ArgsType()
+class ProcessorListArgs extends PageArgs {
+  @Field(() => ProcessorStatus, { nullable: true, description: 'Only processors in this status.' })
+  status?: ProcessorStatus | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Only processors that receive data of this category: declared for it, for a broader one, or for a narrower one.',
+  })
+  receives?: string | null;
+}
+
+/** A processor declared for `contact` receives `contact.email`, and one declared for `contact.email` receives contact data. */
+function receivesCategory(category: string) {
+  const ancestors = category.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
+  return { dataCategories: { $or: [{ key: { $in: ancestors } }, { key: { $like: `${category}.%` } }] } };
+}
+
+@Resolver(() => Processor)
+export class ProcessorResolver {
+  @Query(() => ProcessorConnection, { description: 'Sub-processors and vendors, in key order.' })
+  processors(@Args() { status, receives, ...page }: ProcessorListArgs, @Ctx() { em }: RequestContext) {
+    return paginateByKey(em, Processor, { ...(status ? { status } : {}), ...(receives ? receivesCategory(receives) : {}) }, page);
+  }
+
+  @FieldResolver(() => Country, { description: 'Where the processor is established.' })
+  headquarters(@Root() processor: Processor, @Ctx() ctx: RequestContext) {
+    return loadReference(ctx, Country, processor.headquarters);
+  }
+
+  @FieldResolver(() => [ProcessingLocation], { description: 'Where it processes data, and under which safeguard.' })
+  locations(@Root() processor: Processor, @Ctx() { loaders }: RequestContext) {
+    return loaders.relation(Processor, 'locations').load(processor.key);
+  }
+
+  @FieldResolver(() => [DataCategory], { description: 'The categories it is declared to receive (a parent covers its children).' })
+  dataCategories(@Root() processor: Processor, @Ctx() { loaders }: RequestContext) {
+    return loaders.relation(Processor, 'dataCategories').load(processor.key);
+  }
+
+  @FieldResolver(() => [ProcessingActivity], { description: 'The processing activities it serves.' })
+  activities(@Root() processor: Processor, @Ctx() { loaders }: RequestContext) {
+    return loaders.relation(Processor, 'activities').load(processor.key);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The data processing agreement (GDPR Art. 28(3)).' })
+  dpaReference(@Root() processor: Processor): string | null {
+    return processor.dpaReference ?? null;
+  }
+}
+
+@Resolver(() => ProcessingLocation)
+export class ProcessingLocationResolver {
+  @FieldResolver(() => Country, { description: 'The country where data is processed.' })
+  country(@Root() location: ProcessingLocation, @Ctx() ctx: RequestContext) {
+    return loadReference(ctx, Country, location.country);
+  }
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Viewer } from '../auth/viewer';
+import type { Database } from '../db/database';
+import type { AppConfig } from './config';
+import { createRequestContext, type RequestContext } from './context';
+import { explorerRouter } from './explorer';
+import { createErrorFormatter } from './format-error';
+
+export interface AppDependencies {
+  config: AppConfig;
+  db: Database;
+  schema: GraphQLSchema;
+  logger: Logger;
+  /** Reads who is calling from the request; null for anonymous. */
+  authenticate?: (request: express.Request) => Promise<Viewer | null>;
+}
+
+export interface App {
+  app: express.Express;
+  apollo: ApolloServer<RequestContext>;
+}
+
+/** Builds the HTTP application: GraphQL at /graphql, and the health probes. */
+export async function createApp({ config, db, schema, logger, authenticate }: AppDependencies): Promise<App> {
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    allowBatchedHttpRequests: false,
+    introspection: config.nodeEnv !== 'production',
+    includeStacktraceInErrorResponses: config.nodeEnv === 'development',
+    formatError: createErrorFormatter({
+      exposeDetails: config.nodeEnv === 'development',
+      log: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
+    }),
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await db.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
+  });
+  app.use(explorerRouter());
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = req.get('x-request-id') ?? randomUUID();
+        const viewer = authenticate ? await authenticate(req) : null;
+        return createRequestContext(db.orm.em, requestId, viewer);
+      },
+    }),
+  );
+  return { app, apollo };
+}

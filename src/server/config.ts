@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+
+export interface AppConfig {
+  port: number;
+  /** A postgres:// URL; without one, the service runs on embedded PGlite in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seed the PythonMaster map into an empty database at start. */
+  seed: boolean;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name}="${value}" is not valid: use one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+export function booleanVar(env: Env, name: string, fallback: boolean): boolean {
+  return oneOf(env, name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
+}
+
+function portVar(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`${name}="${value}" is not a port number (0-65535)`);
+  return port;
+}
+
+function databaseUrlVar(env: Env): string | undefined {
+  const value = env.DATABASE_URL;
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a URL: expected postgres://user@host:port/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`);
+  }
+  return value;
+}
+
+/** Reads and checks the configuration. A bad value stops the service with a message that names it. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  return {
+    port: portVar(env, 'PORT', 4000),
+    databaseUrl: databaseUrlVar(env),
+    dataDir: resolve(env.DATA_DIR || './data'),
+    nodeEnv: oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    seed: booleanVar(env, 'SEED', true),
+  };
+}

@@ -1,0 +1,17 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../auth/viewer';
+import { Loaders } from '../db/loaders';
+
+/** What every resolver receives: a request-scoped unit of work, its loaders, and who is asking. */
+export interface RequestContext {
+  em: EntityManager;
+  loaders: Loaders;
+  requestId: string;
+  /** Null for an anonymous request. */
+  viewer: Viewer | null;
+}
+
+export function createRequestContext(rootEm: EntityManager, requestId: string, viewer: Viewer | null): RequestContext {
+  const em = rootEm.fork();
+  return { em, loaders: new Loaders(em), requestId, viewer };
+}

@@ -1,0 +1,54 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { CollectionPoint } from '../collection-point/collection-point.entity';
+import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
+import { registryQueries } from '../common/registry.resolver';
+import { Consent } from '../consent/consent.entity';
+import { CookieCategory } from '../cookie/cookie-category.entity';
+import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
+import { CountryResolver } from '../country/country.resolver';
+import { DataCategory } from '../data-category/data-category.entity';
+import { DataCategoryResolver } from '../data-category/data-category.resolver';
+import { DataSubjectType } from '../data-subject/data-subject-type.entity';
+import { OrganizationResolver } from '../organization/organization.resolver';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { ProcessingActivityResolver } from '../processing-activity/processing-activity.resolver';
+import { Processor } from '../processor/processor.entity';
+import { ProcessingLocationResolver, ProcessorResolver } from '../processor/processor.resolver';
+import { Purpose } from '../purpose/purpose.entity';
+import { PurposeResolver } from '../purpose/purpose.resolver';
+import { RetentionRule } from '../retention/retention-rule.entity';
+import { DataSubjectRight } from '../rights/data-subject-right.entity';
+import { SecurityMeasure } from '../security-measure/security-measure.entity';
+
+export const resolvers: NonEmptyArray<Function> = [
+  CollectionPointResolver,
+  CookieCategoryResolver,
+  CountryResolver,
+  DataCategoryResolver,
+  OrganizationResolver,
+  ProcessingActivityResolver,
+  ProcessingLocationResolver,
+  ProcessorResolver,
+  PurposeResolver,
+  ...registryQueries(Processor, { one: 'processor', label: 'processor' }),
+  ...registryQueries(DataCategory, { one: 'dataCategory', label: 'data category' }),
+  ...registryQueries(ProcessingActivity, { one: 'processingActivity', label: 'processing activity' }),
+  ...registryQueries(CollectionPoint, { one: 'collectionPoint', many: 'collectionPoints', label: 'collection point' }),
+  ...registryQueries(Consent, { one: 'consent', many: 'consents', label: 'consent' }),
+  ...registryQueries(CookieCategory, { one: 'cookieCategory', many: 'cookieCategories', label: 'cookie category' }),
+  ...registryQueries(DataSubjectType, { one: 'dataSubjectType', many: 'dataSubjectTypes', label: 'data subject type' }),
+  ...registryQueries(DataSubjectRight, { one: 'dataSubjectRight', many: 'dataSubjectRights', label: 'data subject right' }),
+  ...registryQueries(Purpose, { one: 'purpose', many: 'purposes', label: 'purpose' }),
+  ...registryQueries(RetentionRule, { one: 'retentionRule', many: 'retentionRules', label: 'retention rule' }),
+  ...registryQueries(SecurityMeasure, { one: 'securityMeasure', many: 'securityMeasures', label: 'security measure' }),
+];
+
+export function buildDatamapSchema(): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers, validate: { forbidUnknownValues: false }, emitSchemaFile: false });
+}
+
+/** The schema as committed in `schema/schema.graphql`: sorted, so that a diff shows only real changes. */
+export function printDatamapSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

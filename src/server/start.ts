@@ -1,0 +1,51 @@
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { openDatabase, type Database } from '../db/database';
+import { seedDatabase } from '../db/seed';
+import { createApp } from './app';
+import type { AppConfig } from './config';
+import { buildDatamapSchema } from './schema';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Database;
+  stop(): Promise<void>;
+}
+
+/** Opens the database (migrating it, seeding it when empty) and serves the API. */
+export async function startServer(config: AppConfig, logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  const startedAt = performance.now();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    if (config.seed) {
+      const seeded = await seedDatabase(db.orm.em.fork());
+      if (seeded) logger.info({ added: seeded.added.length }, 'seeded the PythonMaster data map');
+    }
+    const schema = await buildDatamapSchema();
+    const { app, apollo } = await createApp({ config, db, schema, logger });
+    const server: Server = await new Promise((resolve, reject) => {
+      const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://localhost:${port}/graphql`;
+    logger.info(
+      { url, database: db.external ? 'postgresql' : `pglite (${config.dataDir})`, startupMs: Math.round(performance.now() - startedAt) },
+      'datamap is serving',
+    );
+    return {
+      url,
+      port,
+      db,
+      async stop() {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await apollo.stop();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pino from 'pino';
+import { openDatabase, type Database } from '../src/db/database';
+import { seedDatabase } from '../src/db/seed';
+import { statementCounter } from '../src/db/statement-counter';
+import { createApp } from '../src/server/app';
+import { loadConfig, type AppConfig } from '../src/server/config';
+import { buildDatamapSchema } from '../src/server/schema';
+
+export const onPostgres = Boolean(process.env.DATABASE_URL);
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestApp {
+  url: string;
+  db: Database;
+  /** A fresh unit of work on the test database, to check what the API wrote. */
+  em(): EntityManager;
+  /** Sends a GraphQL request over HTTP, as a client would. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Like gql, and also counts the SQL statements the request sent. */
+  countStatements(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ response: GraphQLResponse; statements: number }>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  seed?: boolean;
+  config?: Partial<AppConfig>;
+}
+
+/** Starts the whole service over HTTP on an emptied test database, seeded with the PythonMaster map. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest, whose global setup sets it');
+  const db = await openDatabase({
+    databaseUrl,
+    reset: true,
+    orm: onPostgres ? {} : { pool: { min: 1, max: 1 } },
+  });
+  if (options.seed ?? true) await seedDatabase(db.orm.em.fork());
+  const config = { ...loadConfig({ NODE_ENV: 'test' }), ...options.config };
+  const logger = pino({ level: 'silent' });
+  const { app, apollo } = await createApp({ config, db, schema: await buildDatamapSchema(), logger });
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address() as import('node:net').AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
+
+  const gql: TestApp['gql'] = async (query, variables, headers = {}) => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as object) };
+  };
+
+  return {
+    url,
+    db,
+    em: () => db.orm.em.fork(),
+    gql,
+    async countStatements(query, variables, headers) {
+      const { result, statements } = await statementCounter.measure(() => gql(query, variables, headers));
+      return { response: result, statements };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+      await db.close();
+    },
+  };
+}
+
+/** The keys of a list of nodes, in the order the API returned them. */
+export const keysOf = (nodes: { key: string }[]) => nodes.map((node) => node.key);

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { applyManifest, parseManifest } from '../src/manifest/manifest.service';
+import { ConfigError, loadConfig } from '../src/server/config';
+import { startServer, type RunningServer } from '../src/server/start';
+import { startTestApp } from './harness';
+
+const ADDED_PROCESSOR = `
+apiVersion: datamap/v1
+processors:
+  - key: plausible
+    name: Plausible Analytics
+    service: Web analytics
+    headquarters: EE
+    status: PROPOSED
+    dataCategories: [technical]
+    locations:
+      - country: DE
+`;
+
+async function gql(server: RunningServer, query: string) {
+  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  return (await response.json()) as { data: any; errors?: unknown[] };
+}
+
+describe('the service on embedded PostgreSQL', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'datamap-'));
+  const config = { ...loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir }), databaseUrl: undefined };
+  const logger = pino({ level: 'silent' });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts on an empty data directory, seeds the map, and keeps added data across a restart', async () => {
+    const first = await startServer(config, logger);
+    try {
+      expect((await fetch(first.url.replace('/graphql', '/healthz'))).status).toBe(200);
+      expect((await fetch(first.url.replace('/graphql', '/readyz'))).status).toBe(200);
+      const financial = await gql(first, `{ processors(receives: "financial") { nodes { key } } }`);
+      expect(financial.data.processors.nodes).toEqual([{ key: 'paypal' }, { key: 'stripe' }]);
+      const diff = await applyManifest(first.db.orm.em.fork(), parseManifest(ADDED_PROCESSOR));
+      expect(diff).toEqual({ added: ['processors/plausible'], changed: [], unchanged: [] });
+    } finally {
+      await first.stop();
+    }
+
+    const second = await startServer(config, logger);
+    try {
+      const { data } = await gql(second, `{ processor(key: "plausible") { name status headquarters { code } locations { country { code } mechanism } }
+        processors { totalCount } }`);
+      expect(data.processor).toEqual({ name: 'Plausible Analytics', status: 'PROPOSED', headquarters: { code: 'EE' }, locations: [{ country: { code: 'DE' }, mechanism: null }] });
+      expect(data.processors.totalCount).toBe(10);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('readiness', () => {
+  it('answers /readyz with 503 once the database stops answering, while /healthz stays 200', async () => {
+    const app = await startTestApp({ seed: false });
+    expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+    await app.db.orm.close(true);
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'database unavailable' });
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    await app.close().catch(() => undefined);
+  });
+});
+
+describe('configuration', () => {
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT="eighty" is not a port number (0-65535)'],
+    [{ PORT: '70000' }, 'PORT="70000" is not a port number (0-65535)'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL must start with postgres:// or postgresql://, not mysql://'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL is not a URL: expected postgres://user@host:port/database'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV="staging" is not valid: use one of development, production, test'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud" is not valid: use one of fatal, error, warn, info, debug, trace, silent'],
+    [{ SEED: 'yes' }, 'SEED="yes" is not valid: use one of true, false'],
+  ])('refuses %j with a message that names the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  it('defaults to port 4000 and ./data on embedded PostgreSQL', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe(join(process.cwd(), 'data'));
+  });
+});
+
+describe('the explorer', () => {
+  it('serves GraphiQL and its assets from the service itself, with no CDN', async () => {
+    const app = await startTestApp({ seed: false });
+    try {
+      const page = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+      expect(sources).toEqual(['/explorer/graphiql.css', '/explorer/react.js', '/explorer/react-dom.js', '/explorer/graphiql.js']);
+      for (const source of sources) {
+        const asset = await fetch(`${app.url}${source}`);
+        expect(asset.status).toBe(200);
+        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+      }
+      expect((await fetch(`${app.url}/explorer/unknown.js`)).status).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+});
