@@ -17,7 +17,7 @@ async function main() {
     const indexPath = join(process.cwd(), 'src/db/migrations/index.ts');
     const className = result.fileName.replace(/\.ts$/, '');
     const index = readFileSync(indexPath, 'utf8')
-      .replace(/^(import type .*\n)/m, `$1import { ${className} } from './${className}';\n`)
+      .replace(/((?:^import .*\n)+)/m, `$1import { ${className} } from './${className}';\n`)
       .replace(/\[([^\]]*)\];/s, (_m, list: string) => {
         const items = list.trim() ? `${list.trim().replace(/,$/, '')},\n  ` : '';
         return `[\n  ${items}{ name: '${className}', class: ${className} },\n];`;

@@ -1,4 +1,5 @@
 import { AgePolicy, DigitalConsentAge } from '../age-policy/age-policy.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { RegistryEntity } from '../common/registry.entity';
 import { Consent } from '../consent/consent.entity';
@@ -19,6 +20,7 @@ import { SecurityMeasure } from '../security-measure/security-measure.entity';
 export const entities = [
   RegistryEntity,
   AgePolicy,
+  AuditEntry,
   DigitalConsentAge,
   CollectionPoint,
   Consent,
