@@ -1,0 +1,58 @@
+import { Role } from './viewer';
+
+const { VIEWER, ENGINEER, PRIVACY_OFFICER, AUDITOR, SIGNUP_SERVICE } = Role;
+
+/** Everyone who reads the data map. */
+export const READERS: readonly Role[] = [VIEWER, ENGINEER, PRIVACY_OFFICER, AUDITOR];
+/** Those who answer for the map: the privacy officer, and auditors who check it. */
+export const OVERSIGHT: readonly Role[] = [PRIVACY_OFFICER, AUDITOR];
+
+/**
+ * Who may do what: every query and mutation, and every field narrower than its type.
+ * graphql-shield enforces this table with a deny fallback, so an operation missing here is closed to everyone,
+ * and a test walks the schema against it. Keep it readable at a glance.
+ */
+export const ACCESS = {
+  Query: {
+    organization: READERS,
+    countries: READERS,
+    country: READERS,
+    dataCategories: READERS,
+    dataCategory: READERS,
+    dataSubjectTypes: READERS,
+    dataSubjectType: READERS,
+    dataSubjectRights: READERS,
+    dataSubjectRight: READERS,
+    collectionPoints: READERS,
+    collectionPoint: READERS,
+    consents: READERS,
+    consent: READERS,
+    cookieCategories: READERS,
+    cookieCategory: READERS,
+    purposes: READERS,
+    purpose: READERS,
+    retentionRules: READERS,
+    retentionRule: READERS,
+    securityMeasures: READERS,
+    securityMeasure: READERS,
+    processingActivities: READERS,
+    processingActivity: READERS,
+    processors: READERS,
+    processor: READERS,
+  },
+  Mutation: {},
+  /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
+  Fields: {
+    Processor: { dpaReference: OVERSIGHT },
+    Organization: { email: OVERSIGHT, phone: OVERSIGHT, address: OVERSIGHT, dpoName: OVERSIGHT, dpoEmail: OVERSIGHT },
+  },
+} satisfies AccessTable;
+
+export interface AccessTable {
+  Query: Record<string, readonly Role[]>;
+  Mutation: Record<string, readonly Role[]>;
+  Fields: Record<string, Record<string, readonly Role[]>>;
+}
+
+// SIGNUP_SERVICE only checks ages: it appears in the age gate's entry alone.
+void SIGNUP_SERVICE;
