@@ -50,6 +50,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   seed?: boolean;
+  /** Empty the database first (the default); false starts a second instance on the database another one uses. */
+  reset?: boolean;
   config?: Partial<AppConfig>;
 }
 
@@ -59,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest, whose global setup sets it');
   const db = await openDatabase({
     databaseUrl,
-    reset: true,
+    reset: options.reset ?? true,
     orm: onPostgres ? {} : { pool: { min: 1, max: 1 } },
   });
   if (options.seed ?? true) await seedDatabase(db.orm.em.fork());

@@ -40,7 +40,13 @@ export const ACCESS = {
     processors: READERS,
     processor: READERS,
   },
-  Mutation: {},
+  Mutation: {
+    registerProcessor: [ENGINEER, PRIVACY_OFFICER],
+    updateProcessor: [ENGINEER, PRIVACY_OFFICER],
+    approveProcessor: [PRIVACY_OFFICER],
+    rejectProcessor: [PRIVACY_OFFICER],
+    retireProcessor: [PRIVACY_OFFICER],
+  },
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {
     Processor: { dpaReference: OVERSIGHT },
