@@ -39,6 +39,7 @@ export const ACCESS = {
     processingActivity: READERS,
     processors: READERS,
     processor: READERS,
+    findings: READERS,
   },
   Mutation: {
     registerProcessor: [ENGINEER, PRIVACY_OFFICER],

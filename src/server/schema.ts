@@ -10,6 +10,7 @@ import { CountryResolver } from '../country/country.resolver';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
+import { FindingResolver } from '../findings/findings.resolver';
 import { OrganizationResolver } from '../organization/organization.resolver';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingActivityResolver } from '../processing-activity/processing-activity.resolver';
@@ -26,6 +27,7 @@ export const resolvers: NonEmptyArray<Function> = [
   CookieCategoryResolver,
   CountryResolver,
   DataCategoryResolver,
+  FindingResolver,
   OrganizationResolver,
   ProcessingActivityResolver,
   ProcessingLocationResolver,
