@@ -55,6 +55,12 @@ export const ACCESS = {
   },
 } satisfies AccessTable;
 
+/** HTTP endpoints outside GraphQL, and the roles that may fetch them. */
+export const HTTP_ACCESS = {
+  '/ropa.csv': OVERSIGHT,
+  '/ropa.md': OVERSIGHT,
+} satisfies Record<string, readonly Role[]>;
+
 export interface AccessTable {
   Query: Record<string, readonly Role[]>;
   Mutation: Record<string, readonly Role[]>;

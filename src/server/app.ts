@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import type { Database } from '../db/database';
+import { ropaRouter } from '../ropa/ropa.routes';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { explorerRouter } from './explorer';
@@ -52,6 +53,7 @@ export async function createApp({ config, db, schema, logger, authenticate }: Ap
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
   app.use(explorerRouter());
+  app.use(ropaRouter({ db, authenticate }));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
