@@ -219,9 +219,12 @@ export async function checkManifest(manifest: Manifest, source: KnownKeys): Prom
   return { problems, locations };
 }
 
-/** Null for absent values and reference lists in key order, so a manifest entry and an export compare equal. */
+/**
+ * Absent and null values alike left out, and reference lists in key order, so that a manifest entry (which may
+ * omit optional fields) and an export (which gives them as null) compare equal.
+ */
 function comparable(section: Section | null, entry: object): unknown {
-  const copy = JSON.parse(JSON.stringify(entry, (_k, v) => (v === undefined ? null : v)));
+  const copy = JSON.parse(JSON.stringify(entry, (_k, v) => (v === null ? undefined : v)));
   for (const ref of section?.references ?? []) if (ref.many) copy[ref.field] = [...(copy[ref.field] ?? [])].sort();
   if (Array.isArray(copy.locations)) copy.locations.sort((a: { country: string }, b: { country: string }) => a.country.localeCompare(b.country));
   return copy;
