@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
+import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
@@ -30,7 +31,7 @@ export interface App {
 /** Builds the HTTP application: GraphQL at /graphql, and the health probes. */
 export async function createApp({ config, db, schema, logger, authenticate }: AppDependencies): Promise<App> {
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    schema: protectSchema(schema),
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
