@@ -263,6 +263,22 @@ describe('the review workflow', () => {
     expect(await traces(variables.key)).toEqual(before);
   });
 
+  it.each(['ENGINEER', 'VIEWER', 'AUDITOR'] as const)('answers FORBIDDEN when a %s approves, and changes nothing', async (role) => {
+    await register(`acme-${role.toLowerCase()}-approves`);
+    const key = `acme-${role.toLowerCase()}-approves`;
+    const response = await app.gql(APPROVE, { key }, await authAs(role));
+    expect(codeOf(response)).toBe('FORBIDDEN');
+    expect((await app.em().findOneOrFail(Processor, key)).status).toBe('PROPOSED');
+    expect((await traces(key)).auditEntries).toBe(1);
+  });
+
+  it('answers UNAUTHENTICATED to an anonymous registration, and FORBIDDEN to an auditor, writing nothing', async () => {
+    expect(codeOf(await app.gql(REGISTER, { input: indiaInput('anonymous-one') }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await app.gql(REGISTER, { input: indiaInput('auditor-one') }, await authAs('AUDITOR')))).toBe('FORBIDDEN');
+    expect(await traces('anonymous-one')).toEqual(NOTHING);
+    expect(await traces('auditor-one')).toEqual(NOTHING);
+  });
+
   it('asks for a reason to reject', async () => {
     await register('acme-no-reason');
     const response = await app.gql(REJECT, { key: 'acme-no-reason', reason: ' ' }, asOfficer);
