@@ -62,6 +62,13 @@ describe('the datamap CLI on the seeded map', () => {
     expect((await app.em().findOneOrFail(Processor, 'learnlytics')).name).toBe('Learnlytics');
   });
 
+  it('moves a processor to its next version when a manifest changes only its links', async () => {
+    const manifest = file('relink.yaml', readFileSync(INDIA, 'utf8').replace('activities: [certificates]', 'activities: [certificates, platform-hosting]'));
+    expect((await datamap(app, ['apply', manifest])).out).toBe('~ processors/learnlytics\n0 added, 1 changed, 0 unchanged');
+    expect((await app.em().findOneOrFail(Processor, 'learnlytics')).version).toBe(2);
+    expect((await datamap(app, ['apply', INDIA])).out).toBe('~ processors/learnlytics\n0 added, 1 changed, 0 unchanged');
+  });
+
   it('refuses a manifest with every problem listed by file, line and path, and changes nothing', async () => {
     const manifest = file('broken.yaml', `apiVersion: datamap/v1
 processors:
@@ -153,6 +160,11 @@ processors:
     expect((await datamap(app, ['frobnicate'])).code).toBe(2);
     expect((await datamap(app, ['apply'])).err).toMatch(/^datamap apply: expected one manifest file/);
     expect((await datamap(app, ['import', 'tcf'])).code).toBe(2);
+    const noTaxonomy = await datamap(app, ['import', 'fides-taxonomy', '.']);
+    expect([noTaxonomy.code, noTaxonomy.err.split('\n')[0]]).toEqual([
+      2,
+      "datamap import: . lacks data_categories.json, data_uses.json, data_subjects.json (fideslang's data_files)",
+    ]);
   });
 });
 

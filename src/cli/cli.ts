@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'yaml';
@@ -11,7 +11,7 @@ import { openDatabase, type Database } from '../db/database';
 import { DEFAULT_SEED_FILE } from '../db/seed';
 import { RULES, FindingSeverity, type Finding } from '../findings/findings.rules';
 import { findingsOf } from '../findings/findings.service';
-import { FIDES_TAXONOMY_DIR, fidesTaxonomyManifest } from '../manifest/fides-taxonomy';
+import { FIDES_FILES, FIDES_TAXONOMY_DIR, fidesTaxonomyManifest } from '../manifest/fides-taxonomy';
 import {
   applyManifest,
   checkManifest,
@@ -152,7 +152,10 @@ const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   async import(args, io) {
     const [what, dir, ...rest] = args;
     if (what !== 'fides-taxonomy' || rest.length > 0) throw new UsageError('expected: import fides-taxonomy [<dir>]');
-    const manifest = fidesTaxonomyManifest(dir ? resolve(io.cwd, dir) : FIDES_TAXONOMY_DIR);
+    const source = dir ? resolve(io.cwd, dir) : FIDES_TAXONOMY_DIR;
+    const missing = FIDES_FILES.filter((name) => !existsSync(join(source, name)));
+    if (missing.length > 0) throw new UsageError(`${dir ?? source} lacks ${missing.join(', ')} (fideslang's data_files)`);
+    const manifest = fidesTaxonomyManifest(source);
     const diff = await withDatabase(io, (em) => applyManifest(em, manifest, { source: 'fides-taxonomy', actor: actorOf(io.env) }));
     io.out(`Fides taxonomy © Ethyca, CC BY 4.0: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.unchanged.length} unchanged`);
     return 0;

@@ -7,6 +7,8 @@ import { manifestSchema, type Manifest } from './manifest.schema';
 /** The vendored copy of fideslang's `data_files/` (see its NOTICE.md for the CC BY 4.0 attribution). */
 export const FIDES_TAXONOMY_DIR = projectPath('seeds', 'reference', 'fideslang');
 
+export const FIDES_FILES = ['data_categories.json', 'data_uses.json', 'data_subjects.json'] as const;
+
 /** Every imported key starts with this, so the taxonomy never overwrites one of the map's own keys. */
 export const FIDES_PREFIX = 'fides';
 
@@ -26,7 +28,7 @@ export function fidesKey(key: string): string {
   return `${FIDES_PREFIX}.${key.toLowerCase().replace(/_/g, '-')}`;
 }
 
-function readEntries(dir: string, file: string, list: string): FidesEntry[] {
+function readEntries(dir: string, file: (typeof FIDES_FILES)[number], list: string): FidesEntry[] {
   const path = join(dir, file);
   const parsed = z.object({ [list]: z.array(fidesEntry) }).safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) throw new Error(`${path} is not a fideslang ${list} file: ${parsed.error.issues[0].message}`);

@@ -307,6 +307,8 @@ export async function applyManifest(em: EntityManager, input: Manifest, options:
         audit(tx.getMetadata().get(section.entity.name).className, entry.key, before, after);
         const data = section.toData(entry as never);
         const target = entity ? tx.assign(entity, data) : tx.create(section.entity, data as never);
+        // A change to links alone leaves the row clean: touching it records the change and bumps a processor's version.
+        if (entity) target.updatedAt = new Date();
         if (section.name === 'processors') syncLocations(tx, target as Processor, locations[i]);
       }
       // Parents before children: each section is flushed before the next one refers to it.
