@@ -5,6 +5,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { AgeGateCounters } from '../age-gate/age-gate.counters';
+import { AgeGateService } from '../age-gate/age-gate.service';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db/database';
 import type { AppConfig } from './config';
@@ -19,17 +22,29 @@ export interface AppDependencies {
   logger: Logger;
   /** Reads who is calling from the request; null for anonymous. */
   authenticate?: (request: express.Request) => Promise<Viewer | null>;
+  /** What time it is; tests fix it to pin the age gate's "today". */
+  clock?: () => Date;
 }
 
 export interface App {
   app: express.Express;
   apollo: ApolloServer<RequestContext>;
+  ageGateCounters: AgeGateCounters;
+  /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
+  stop(): Promise<void>;
 }
 
-/** Builds the HTTP application: GraphQL at /graphql, and the health probes. */
-export async function createApp({ config, db, schema, logger, authenticate }: AppDependencies): Promise<App> {
+/** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
+export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date() }: AppDependencies): Promise<App> {
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const ageGateCounters = new AgeGateCounters({ em: db.orm.em, registry: metrics, logger, flushIntervalMs: config.ageGateFlushMs });
+  const ageGate = new AgeGateService(ageGateCounters, clock);
+
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    // Apollo's own messages go through the service logger, and its redaction.
+    logger,
     allowBatchedHttpRequests: false,
     introspection: config.nodeEnv !== 'production',
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
@@ -50,6 +65,10 @@ export async function createApp({ config, db, schema, logger, authenticate }: Ap
     const ready = await db.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
+  // Aggregate counts and process figures only, like /healthz: open to the scraper on the private network.
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
   app.use(explorerRouter());
   app.use(
     '/graphql',
@@ -58,9 +77,18 @@ export async function createApp({ config, db, schema, logger, authenticate }: Ap
       context: async ({ req }) => {
         const requestId = req.get('x-request-id') ?? randomUUID();
         const viewer = authenticate ? await authenticate(req) : null;
-        return createRequestContext(db.orm.em, requestId, viewer);
+        return createRequestContext(db.orm.em, requestId, viewer, ageGate);
       },
     }),
   );
-  return { app, apollo };
+  ageGateCounters.start();
+  return {
+    app,
+    apollo,
+    ageGateCounters,
+    async stop() {
+      await apollo.stop();
+      await ageGateCounters.stop();
+    },
+  };
 }

@@ -9,6 +9,8 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the PythonMaster map into an empty database at start. */
   seed: boolean;
+  /** How often the age-gate counters are added to the database (and at shutdown). */
+  ageGateFlushMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -36,6 +38,16 @@ function portVar(env: Env, name: string, fallback: number): number {
   return port;
 }
 
+function secondsVar(env: Env, name: string, fallback: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback * 1000;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > max) {
+    throw new ConfigError(`${name}="${value}" is not a number of seconds from above 0 to ${max}`);
+  }
+  return seconds * 1000;
+}
+
 function databaseUrlVar(env: Env): string | undefined {
   const value = env.DATABASE_URL;
   if (value === undefined || value === '') return undefined;
@@ -60,5 +72,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv: oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     seed: booleanVar(env, 'SEED', true),
+    ageGateFlushMs: secondsVar(env, 'AGE_GATE_FLUSH_SECONDS', 10, 3600),
   };
 }

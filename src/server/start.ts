@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
-import pino from 'pino';
+import type { Logger } from 'pino';
 import { openDatabase, type Database } from '../db/database';
 import { seedDatabase } from '../db/seed';
 import { createApp } from './app';
 import type { AppConfig } from './config';
+import { createLogger } from './logger';
 import { buildDatamapSchema } from './schema';
 
 export interface RunningServer {
@@ -14,7 +15,7 @@ export interface RunningServer {
 }
 
 /** Opens the database (migrating it, seeding it when empty) and serves the API. */
-export async function startServer(config: AppConfig, logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+export async function startServer(config: AppConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
   const startedAt = performance.now();
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
@@ -23,9 +24,9 @@ export async function startServer(config: AppConfig, logger = pino({ level: conf
       if (seeded) logger.info({ added: seeded.added.length }, 'seeded the PythonMaster data map');
     }
     const schema = await buildDatamapSchema();
-    const { app, apollo } = await createApp({ config, db, schema, logger });
+    const app = await createApp({ config, db, schema, logger });
     const server: Server = await new Promise((resolve, reject) => {
-      const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
+      const listening = app.app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -40,7 +41,7 @@ export async function startServer(config: AppConfig, logger = pino({ level: conf
       db,
       async stop() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await apollo.stop();
+        await app.stop();
         await db.close();
       },
     };
