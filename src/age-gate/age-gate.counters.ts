@@ -31,6 +31,9 @@ const ROWS_PER_STATEMENT = 1000;
 
 const keyOf = (row: Omit<AgeGateCountRow, 'count'>) => `${row.day}|${row.country}|${row.outcome}`;
 
+const byDayCountryOutcome = (a: AgeGateCountRow, b: AgeGateCountRow) =>
+  a.day.localeCompare(b.day) || a.country.localeCompare(b.country) || a.outcome.localeCompare(b.outcome);
+
 function addCount(counts: Map<string, AgeGateCountRow>, row: AgeGateCountRow): void {
   const counted = counts.get(keyOf(row));
   if (counted) counted.count += row.count;
@@ -111,7 +114,7 @@ export class AgeGateCounters {
       const merged = new Map<string, AgeGateCountRow>();
       for (const row of stored) addCount(merged, row);
       for (const row of this.pending.values()) if (matchesCountFilter(row, filter)) addCount(merged, row);
-      return [...merged.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+      return [...merged.values()].sort(byDayCountryOutcome);
     });
   }
 

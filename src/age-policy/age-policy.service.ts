@@ -5,7 +5,7 @@ import { badInput, notFound, ValidationFailed, type ValidationProblem } from '..
 import { Country } from '../country/country.entity';
 import { AgePolicy, DigitalConsentAge } from './age-policy.entity';
 import type { SetDigitalConsentAgeInput, UpdateAgePolicyInput } from './age-policy.inputs';
-import { jurisdictionInput, unknownCountryMessage, type Jurisdiction } from './jurisdiction';
+import { fieldName, jurisdictionInput, unknownCountryMessage, type Jurisdiction } from './jurisdiction';
 
 /** Ages the policy may hold. Digital consent ages in force range from 13 to 18; 25 leaves room, and catches typos. */
 export const POLICY_AGE_RANGE = { min: 0, max: 25 } as const;
@@ -14,7 +14,7 @@ export const POLICY_KEY = 'platform';
 
 function checkAge(field: string, value: number): ValidationProblem | null {
   if (Number.isInteger(value) && value >= POLICY_AGE_RANGE.min && value <= POLICY_AGE_RANGE.max) return null;
-  return { field, value, message: `${field} ${value} is out of range: an age must be from ${POLICY_AGE_RANGE.min} to ${POLICY_AGE_RANGE.max}` };
+  return { field, value, message: `${fieldName(field)} ${value} is out of range: an age must be from ${POLICY_AGE_RANGE.min} to ${POLICY_AGE_RANGE.max}` };
 }
 
 const policySnapshot = ({ minimumAge, defaultDigitalConsentAge, parentalGuidanceUntilAge }: AgePolicy) => ({
@@ -59,7 +59,7 @@ export async function updateAgePolicy(em: EntityManager, actor: Actor, input: Up
 async function knownJurisdiction(em: EntityManager, value: string, field: string): Promise<Jurisdiction> {
   const jurisdiction = jurisdictionInput(value, field);
   if (!(await em.findOne(Country, { code: jurisdiction.country }))) {
-    throw badInput(unknownCountryMessage(field, jurisdiction), { field, value });
+    throw badInput(unknownCountryMessage(fieldName(field), jurisdiction), { field, value });
   }
   return jurisdiction;
 }

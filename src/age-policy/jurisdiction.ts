@@ -44,10 +44,13 @@ export function unknownCountryMessage(field: string, jurisdiction: Jurisdiction)
   return `${field} "${jurisdiction.code}" names an unknown country: ${unknown}`;
 }
 
+/** The name a message gives an input: `country` for the path `input.country`. */
+export const fieldName = (path: string) => path.slice(path.lastIndexOf('.') + 1);
+
 /** parseJurisdiction for a client's input: a malformed code is BAD_USER_INPUT on `path` (such as `input.country`). */
 export function jurisdictionInput(value: string, path: string): Jurisdiction {
   try {
-    return parseJurisdiction(value, path.split('.').pop() ?? path);
+    return parseJurisdiction(value, fieldName(path));
   } catch (error) {
     if (error instanceof JurisdictionFormatError) throw badInput(error.message, { field: path, value });
     throw error;
