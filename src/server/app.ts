@@ -5,10 +5,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { GraphQLError } from 'graphql';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AgeGateCounters } from '../age-gate/age-gate.counters';
 import { AgeGateService } from '../age-gate/age-gate.service';
-import type { Viewer } from '../auth/viewer';
+import type { Authenticator } from '../auth/authenticate';
 import type { Database } from '../db/database';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
@@ -20,8 +21,8 @@ export interface AppDependencies {
   db: Database;
   schema: GraphQLSchema;
   logger: Logger;
-  /** Reads who is calling from the request; null for anonymous. */
-  authenticate?: (request: express.Request) => Promise<Viewer | null>;
+  /** Reads who is calling from the Authorization header; null for anonymous, UNAUTHENTICATED for a faulty token. */
+  authenticate: Authenticator;
   /** What time it is; tests fix it to pin the age gate's "today". */
   clock?: () => Date;
 }
@@ -46,7 +47,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     // Apollo's own messages go through the service logger, and its redaction.
     logger,
     allowBatchedHttpRequests: false,
-    introspection: config.nodeEnv !== 'production',
+    introspection: config.introspection,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: createErrorFormatter({
       exposeDetails: config.nodeEnv === 'development',
@@ -76,8 +77,15 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.get('x-request-id') ?? randomUUID();
-        const viewer = authenticate ? await authenticate(req) : null;
-        return createRequestContext(db.orm.em, requestId, viewer, ageGate);
+        try {
+          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')), ageGate);
+        } catch (error) {
+          // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
+          if (error instanceof GraphQLError) {
+            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+          }
+          throw error;
+        }
       },
     }),
   );
