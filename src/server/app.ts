@@ -10,11 +10,14 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AgeGateCounters } from '../age-gate/age-gate.counters';
 import { AgeGateService } from '../age-gate/age-gate.service';
 import type { Authenticator } from '../auth/authenticate';
+import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { explorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
+import { introspectionNeedsAToken } from './introspection';
+import { queryLimitProtection } from './query-limits';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -42,8 +45,9 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   const ageGateCounters = new AgeGateCounters({ em: db.orm.em, registry: metrics, logger, flushIntervalMs: config.ageGateFlushMs });
   const ageGate = new AgeGateService(ageGateCounters, clock);
 
+  const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    schema: protectSchema(schema),
     // Apollo's own messages go through the service logger, and its redaction.
     logger,
     allowBatchedHttpRequests: false,
@@ -53,7 +57,9 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       exposeDetails: config.nodeEnv === 'development',
       log: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
     }),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    plugins: [ApolloServerPluginLandingPageDisabled(), introspectionNeedsAToken(), ...limits.plugins],
   });
   await apollo.start();
 
