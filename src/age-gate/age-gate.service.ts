@@ -1,39 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { jurisdictionInput, unknownCountryMessage, type Jurisdiction } from '../age-policy/jurisdiction';
+import { jurisdictionInput, unknownCountryMessage } from '../age-policy/jurisdiction';
 import { badInput } from '../common/errors';
 import { AgeInputError, computeAge, decideAge, resolveDigitalConsentAge } from './age';
 import type { AgeGateCounters } from './age-gate.counters';
+import type { AgePolicySource } from './age-gate.policy';
 import { AgeGateOutcome } from './age-gate-outcome';
 import { AgeGateReason, type AgeGateInput, type AgeGateResult, type AgeGateStats } from './age-gate.types';
 
 /** Longest period `ageGateStats` answers for, so that a dashboard query stays bounded. */
 export const MAX_STATS_DAYS = 366;
-
-interface PolicyForCheck {
-  minimumAge: number;
-  defaultDigitalConsentAge: number;
-  parentalGuidanceUntilAge: number;
-  countryKnown: boolean;
-  /** The entries of the jurisdiction and of its country, keyed by jurisdiction; null when neither has one. */
-  ages: Record<string, number> | null;
-}
-
-/**
- * The policy a check needs, in one statement, read for every check: a change made through any instance
- * applies to the very next check on every other one, which no per-instance cache could promise.
- */
-async function readPolicyFor(em: EntityManager, jurisdiction: Jurisdiction): Promise<PolicyForCheck> {
-  const [policy] = await em.execute<PolicyForCheck[]>(
-    `select p.minimum_age as "minimumAge", p.default_digital_consent_age as "defaultDigitalConsentAge",
-       p.parental_guidance_until_age as "parentalGuidanceUntilAge",
-       exists (select 1 from country c where c.code = ?) as "countryKnown",
-       (select json_object_agg(d.jurisdiction, d.age) from digital_consent_age d where d.jurisdiction in (?, ?)) as "ages"
-     from age_policy p where p.key = 'platform'`,
-    [jurisdiction.country, jurisdiction.country, jurisdiction.code],
-  );
-  if (!policy) throw new Error('The age policy is missing: start the service with SEED=true to load it');
-  return policy;
-}
 
 function outcomeOf(result: Pick<AgeGateResult, 'allowed' | 'parentalConsentRequired'>): AgeGateOutcome {
   if (!result.allowed) return AgeGateOutcome.BLOCKED;
@@ -53,8 +28,14 @@ function asBadInput(error: unknown): never {
 export class AgeGateService {
   constructor(
     private readonly counters: AgeGateCounters,
+    private readonly policySource: AgePolicySource,
     private readonly clock: () => Date,
   ) {}
+
+  /** Tells the gate that a policy change committed, so that the next check applies it. */
+  policyChanged(): void {
+    this.policySource.changed();
+  }
 
   async check(em: EntityManager, input: AgeGateInput): Promise<AgeGateResult> {
     const now = this.clock();
@@ -65,7 +46,7 @@ export class AgeGateService {
       asBadInput(error);
     }
     const jurisdiction = jurisdictionInput(input.country, 'input.country');
-    const policy = await readPolicyFor(em, jurisdiction);
+    const policy = await this.policySource.forCheck(em, jurisdiction);
     if (!policy.countryKnown) {
       throw badInput(unknownCountryMessage('country', jurisdiction), { field: 'input.country', value: input.country });
     }

@@ -7,6 +7,13 @@ import { POLICY_KEY, removeDigitalConsentAge, setDigitalConsentAge, updateAgePol
 
 const actorOf = ({ viewer, requestId }: RequestContext) => ({ viewer, requestId });
 
+/** Once a policy change has committed, the age gate must apply it from the next check on. */
+async function applied<T>({ ageGate }: RequestContext, change: Promise<T>): Promise<T> {
+  const result = await change;
+  ageGate.policyChanged();
+  return result;
+}
+
 @Resolver(() => AgePolicy)
 export class AgePolicyResolver {
   @Query(() => AgePolicy, { description: 'The age rules the age gate applies: the platform minimum and the ages of digital consent.' })
@@ -29,7 +36,7 @@ export class AgePolicyResolver {
 
   @Mutation(() => AgePolicy, { description: 'Changes the platform age rules. Audited; the next age check applies them.' })
   updateAgePolicy(@Arg('input', () => UpdateAgePolicyInput) input: UpdateAgePolicyInput, @Ctx() ctx: RequestContext): Promise<AgePolicy> {
-    return updateAgePolicy(ctx.em, actorOf(ctx), input);
+    return applied(ctx, updateAgePolicy(ctx.em, actorOf(ctx), input));
   }
 
   @Mutation(() => DigitalConsentAge, { description: "Creates or replaces a jurisdiction's age of digital consent. Audited." })
@@ -37,7 +44,7 @@ export class AgePolicyResolver {
     @Arg('input', () => SetDigitalConsentAgeInput) input: SetDigitalConsentAgeInput,
     @Ctx() ctx: RequestContext,
   ): Promise<DigitalConsentAge> {
-    return setDigitalConsentAge(ctx.em, actorOf(ctx), input);
+    return applied(ctx, setDigitalConsentAge(ctx.em, actorOf(ctx), input));
   }
 
   @Mutation(() => DigitalConsentAge, {
@@ -47,6 +54,6 @@ export class AgePolicyResolver {
     @Arg('jurisdiction', () => ID, { description: 'The code of the entry, such as "CA-QC".' }) jurisdiction: string,
     @Ctx() ctx: RequestContext,
   ): Promise<DigitalConsentAge> {
-    return removeDigitalConsentAge(ctx.em, actorOf(ctx), jurisdiction);
+    return applied(ctx, removeDigitalConsentAge(ctx.em, actorOf(ctx), jurisdiction));
   }
 }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { GraphQLError } from 'graphql';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AgeGateCounters } from '../age-gate/age-gate.counters';
+import { PolicyCachedInProcess, PolicyReadPerCheck } from '../age-gate/age-gate.policy';
 import { AgeGateService } from '../age-gate/age-gate.service';
 import type { Authenticator } from '../auth/authenticate';
 import { protectSchema } from '../auth/permissions';
@@ -43,7 +44,10 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const ageGateCounters = new AgeGateCounters({ em: db.orm.em, registry: metrics, logger, flushIntervalMs: config.ageGateFlushMs });
-  const ageGate = new AgeGateService(ageGateCounters, clock);
+  // Embedded PGlite serves this process alone, so a policy kept in memory and dropped on change stays exact;
+  // instances sharing a PostgreSQL server read it for every check (one primary-key statement).
+  const agePolicy = db.external ? new PolicyReadPerCheck() : new PolicyCachedInProcess(db.orm.em);
+  const ageGate = new AgeGateService(ageGateCounters, agePolicy, clock);
 
   const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
