@@ -27,6 +27,8 @@ export interface AgeGateBenchResult {
   connections: number;
   durationSeconds: number;
   baseline: LoadFigures;
+  /** `{ __typename }` through the same stack and token: what HTTP, auth and GraphQL cost without the age gate. */
+  emptyQuery: LoadFigures;
   ageGate: LoadFigures;
   /** Age-gate requests per second over the baseline's. */
   throughputRatio: number;
@@ -45,6 +47,7 @@ export interface AgeGateBenchOptions {
 const QUERY = `query Check($input: AgeGateInput!) {
   ageGate(input: $input) { allowed age minimumAge digitalConsentAge parentalConsentRequired parentalGuidanceRecommended reason }
 }`;
+const EMPTY_QUERY_BODY = JSON.stringify({ query: '{ __typename }' });
 const BODY = JSON.stringify({ query: QUERY, variables: { input: { birthDate: '2012-03-14', country: 'DE', timeZone: 'Europe/Berlin' } } });
 const JWT_SECRET = 'age-gate-bench-secret-that-is-long-enough';
 
@@ -66,12 +69,18 @@ function fixedAnswer(today: Date): string {
   })}\n`;
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<LoadFigures> {
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function load({ url, headers, body }: Target, seconds: number, connections: number): Promise<LoadFigures> {
   const result = await autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: BODY,
+    body,
     connections,
     duration: seconds,
     workers: 1,
@@ -82,9 +91,9 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
   return { requestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99, requests: result.requests.total };
 }
 
-async function measure(url: string, headers: Record<string, string>, options: Required<Omit<AgeGateBenchOptions, 'print'>>) {
-  await load(url, headers, options.warmupSeconds, options.connections);
-  return load(url, headers, options.durationSeconds, options.connections);
+async function measure(target: Target, options: Required<Omit<AgeGateBenchOptions, 'print'>>) {
+  await load(target, options.warmupSeconds, options.connections);
+  return load(target, options.durationSeconds, options.connections);
 }
 
 function listen(server: Server): Promise<string> {
@@ -106,7 +115,7 @@ export async function runAgeGateBench(options: AgeGateBenchOptions = {}): Promis
   const bareUrl = await listen(bare);
   let baseline: LoadFigures;
   try {
-    baseline = await measure(bareUrl, {}, settings);
+    baseline = await measure({ url: bareUrl, headers: {}, body: BODY }, settings);
   } finally {
     await new Promise((resolve) => bare.close(resolve));
   }
@@ -118,6 +127,7 @@ export async function runAgeGateBench(options: AgeGateBenchOptions = {}): Promis
   };
   const server = await startServer(config, pino({ level: 'warn' }));
   let ageGate: LoadFigures;
+  let emptyQuery: LoadFigures;
   try {
     const token = await new SignJWT({ roles: ['SIGNUP_SERVICE'] })
       .setProtectedHeader({ alg: 'HS256' })
@@ -126,14 +136,16 @@ export async function runAgeGateBench(options: AgeGateBenchOptions = {}): Promis
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(JWT_SECRET));
     const headers = { authorization: `Bearer ${token}` };
-    const probe = await fetch(server.url.replace('localhost', '127.0.0.1'), {
+    const probe = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: BODY,
     });
     const probeAnswer = await probe.text();
     if (probeAnswer !== answer) throw new Error(`the age gate answered ${probeAnswer}, not ${answer}`);
-    ageGate = await measure(server.url.replace('localhost', '127.0.0.1'), headers, settings);
+    const url = server.url.replace('localhost', '127.0.0.1');
+    emptyQuery = await measure({ url, headers, body: EMPTY_QUERY_BODY }, settings);
+    ageGate = await measure({ url, headers, body: BODY }, settings);
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -143,14 +155,17 @@ export async function runAgeGateBench(options: AgeGateBenchOptions = {}): Promis
     connections: settings.connections,
     durationSeconds: settings.durationSeconds,
     baseline,
+    emptyQuery,
     ageGate,
     throughputRatio: ageGate.requestsPerSecond / baseline.requestsPerSecond,
     p99Ratio: ageGate.p99Ms / Math.max(baseline.p99Ms, 1),
   };
   print(`age gate, ${result.connections} connections, ${result.durationSeconds} s each, over HTTP with a SIGNUP_SERVICE token (embedded PGlite)`);
   print(`  bare node http (fixed JSON): ${baseline.requestsPerSecond} req/s, p99 ${baseline.p99Ms} ms`);
+  print(`  { __typename } (same stack):  ${emptyQuery.requestsPerSecond} req/s, p99 ${emptyQuery.p99Ms} ms`);
   print(`  ageGate:                     ${ageGate.requestsPerSecond} req/s, p99 ${ageGate.p99Ms} ms`);
   print(`  ratio: ${(result.throughputRatio * 100).toFixed(1)} % of the bare throughput, p99 ${result.p99Ratio.toFixed(1)}x`);
+  print(`  the age gate keeps ${((ageGate.requestsPerSecond / emptyQuery.requestsPerSecond) * 100).toFixed(0)} % of what the stack answers for an empty query`);
   return result;
 }
 
