@@ -39,7 +39,7 @@ export interface Finding {
   fix: string;
 }
 
-/** The rules, with their severity and what they check, as `datamap lint --rules` and the README list them. */
+/** The rules, with their severity and what they check; the README lists them. */
 export const RULES = {
   'transfer-without-safeguard': { severity: FindingSeverity.ERROR, about: 'a third-country location with no valid transfer mechanism' },
   'active-processor-without-dpa': { severity: FindingSeverity.ERROR, about: 'an ACTIVE processor without a DPA reference' },
