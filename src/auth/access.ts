@@ -39,6 +39,7 @@ export const ACCESS = {
     processingActivity: READERS,
     processors: READERS,
     processor: READERS,
+    auditLog: OVERSIGHT,
   },
   Mutation: {},
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */

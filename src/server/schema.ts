@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { AuditResolver } from '../audit/audit.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
 import { registryQueries } from '../common/registry.resolver';
@@ -22,6 +23,7 @@ import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
 
 export const resolvers: NonEmptyArray<Function> = [
+  AuditResolver,
   CollectionPointResolver,
   CookieCategoryResolver,
   CountryResolver,
