@@ -7,8 +7,7 @@ import { THOUSAND_PROCESSORS } from './larger-map';
 let app: TestApp;
 let asViewer: Record<string, string>;
 beforeAll(async () => {
-  app = await startTestApp();
-  asViewer = await authAs('VIEWER');
+  [app, asViewer] = await Promise.all([startTestApp(), authAs('VIEWER')]);
 });
 afterAll(() => app.close());
 
