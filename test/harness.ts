@@ -5,8 +5,8 @@ import { openDatabase, type Database } from '../src/db/database';
 import { seedDatabase } from '../src/db/seed';
 import { statementCounter } from '../src/db/statement-counter';
 import { createApp } from '../src/server/app';
-import { SignJWT } from 'jose';
 import { createAuthenticator } from '../src/auth/authenticate';
+import { signToken } from '../src/auth/sign-token';
 import type { Role } from '../src/auth/viewer';
 import { loadConfig, type AppConfig } from '../src/server/config';
 import { buildDatamapSchema } from '../src/server/schema';
@@ -17,13 +17,8 @@ export const onPostgres = Boolean(process.env.DATABASE_URL);
 export const TEST_JWT_SECRET = 'datamap-test-secret-long-enough-for-hs256';
 
 /** A token for the given roles, signed as the service expects. */
-export async function tokenFor(roles: Role | `${Role}` | (Role | `${Role}`)[], subject = 'tester@pythonmaster.com', ttl = '5m') {
-  return new SignJWT({ roles: Array.isArray(roles) ? roles : [roles] })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(subject)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
-    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+export function tokenFor(roles: Role | `${Role}` | (Role | `${Role}`)[], subject = 'tester@pythonmaster.com', ttl = '5m') {
+  return signToken(TEST_JWT_SECRET, { roles: Array.isArray(roles) ? roles : [roles], subject, ttl });
 }
 
 /** Request headers that authenticate as the given roles: `app.gql(query, vars, await authAs('VIEWER'))`. */

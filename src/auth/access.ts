@@ -46,6 +46,7 @@ export const ACCESS = {
     agePolicy: READERS,
     // Aggregate counts for dashboards: no engineer needs them to build the map, and they show nothing of a person.
     ageGateStats: [PRIVACY_OFFICER, AUDITOR, VIEWER],
+    auditLog: OVERSIGHT,
   },
   Mutation: {
     registerProcessor: [ENGINEER, PRIVACY_OFFICER],

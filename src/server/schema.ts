@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AgeGateResolver } from '../age-gate/age-gate.resolver';
 import { AgePolicyResolver } from '../age-policy/age-policy.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
 import { registryQueries } from '../common/registry.resolver';
@@ -27,6 +28,7 @@ import { SecurityMeasure } from '../security-measure/security-measure.entity';
 export const resolvers: NonEmptyArray<Function> = [
   AgeGateResolver,
   AgePolicyResolver,
+  AuditResolver,
   CollectionPointResolver,
   CookieCategoryResolver,
   CountryResolver,
