@@ -4,7 +4,7 @@ import type { AgeGateCounters } from '../src/age-gate/age-gate.counters';
 import { openDatabase, type Database } from '../src/db/database';
 import { seedDatabase } from '../src/db/seed';
 import { statementCounter } from '../src/db/statement-counter';
-import { createApp } from '../src/server/app';
+import { createApp, type App } from '../src/server/app';
 import { createAuthenticator } from '../src/auth/authenticate';
 import { signToken } from '../src/auth/sign-token';
 import type { Role } from '../src/auth/viewer';
@@ -43,6 +43,8 @@ export interface TestApp {
   countStatements(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ response: GraphQLResponse; statements: number }>;
   /** This instance's age-gate counters, to flush them when a test needs them in the database. */
   ageGateCounters: AgeGateCounters;
+  /** The context a request of this viewer gets, to execute operations without HTTP. */
+  contextFor: App['contextFor'];
   close(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     em: () => db.orm.em.fork(),
     gql,
     ageGateCounters: service.ageGateCounters,
+    contextFor: service.contextFor,
     async countStatements(query, variables, headers) {
       const { result, statements } = await statementCounter.measure(() => gql(query, variables, headers));
       return { response: result, statements };

@@ -11,6 +11,7 @@ import { AgeGateCounters } from '../age-gate/age-gate.counters';
 import { PolicyCachedInProcess, PolicyReadPerCheck } from '../age-gate/age-gate.policy';
 import { AgeGateService } from '../age-gate/age-gate.service';
 import type { Authenticator } from '../auth/authenticate';
+import type { Viewer } from '../auth/viewer';
 import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
 import { ropaRouter } from '../ropa/ropa.routes';
@@ -36,6 +37,8 @@ export interface App {
   app: express.Express;
   apollo: ApolloServer<RequestContext>;
   ageGateCounters: AgeGateCounters;
+  /** Builds the context a request gets, for callers that execute operations without HTTP (benchmarks). */
+  contextFor(viewer: Viewer | null, requestId: string): RequestContext;
   /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
   stop(): Promise<void>;
 }
@@ -106,6 +109,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     app,
     apollo,
     ageGateCounters,
+    contextFor: (viewer, requestId) => createRequestContext(db.orm.em, requestId, viewer, ageGate),
     async stop() {
       await apollo.stop();
       await ageGateCounters.stop();

@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { protectSchema } from '../../src/auth/permissions';
 import { Role } from '../../src/auth/viewer';
 import { applyManifest } from '../../src/manifest/manifest.service';
-import { createRequestContext, type RequestContext } from '../../src/server/context';
+import type { RequestContext } from '../../src/server/context';
 import { queryLimitProtection } from '../../src/server/query-limits';
 import { buildDatamapSchema } from '../../src/server/schema';
 import { startTestApp, type TestApp } from '../harness';
@@ -34,7 +34,7 @@ async function serverWith(schema: GraphQLSchema, limits: boolean) {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function timeOnce(server: ApolloServer<RequestContext>, run: number) {
-  const contextValue = createRequestContext(app.db.orm.em, `bench-${run}`, { subject: 'bench', roles: [Role.VIEWER] });
+  const contextValue = app.contextFor({ subject: 'bench', roles: [Role.VIEWER] }, `bench-${run}`);
   const started = performance.now();
   const response = await server.executeOperation({ query: THOUSAND_PROCESSORS }, { contextValue });
   const elapsed = performance.now() - started;
