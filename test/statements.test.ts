@@ -35,5 +35,5 @@ it('sends as many SQL statements for a nested query on a map ten times larger as
 
   expect(larger.statements).toBe(seeded.statements);
   // The page, its count, and one statement per relation level and per entity type: nothing per row.
-  expect(seeded.statements).toBe(9);
+  expect(seeded.statements).toBe(8);
 });
