@@ -39,6 +39,9 @@ export const ACCESS = {
     processingActivity: READERS,
     processors: READERS,
     processor: READERS,
+    dataFlows: READERS,
+    userDataFlow: READERS,
+    dataMapGraph: READERS,
   },
   Mutation: {},
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */

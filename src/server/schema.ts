@@ -9,6 +9,7 @@ import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
 import { CountryResolver } from '../country/country.resolver';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
+import { DataFlowConnectionResolver, DataFlowResolver, UserDataFlowResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { OrganizationResolver } from '../organization/organization.resolver';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
@@ -26,6 +27,9 @@ export const resolvers: NonEmptyArray<Function> = [
   CookieCategoryResolver,
   CountryResolver,
   DataCategoryResolver,
+  DataFlowConnectionResolver,
+  DataFlowResolver,
+  UserDataFlowResolver,
   OrganizationResolver,
   ProcessingActivityResolver,
   ProcessingLocationResolver,
