@@ -4,10 +4,31 @@ import { openDatabase, type Database } from '../src/db/database';
 import { seedDatabase } from '../src/db/seed';
 import { statementCounter } from '../src/db/statement-counter';
 import { createApp } from '../src/server/app';
+import { SignJWT } from 'jose';
+import { createAuthenticator } from '../src/auth/authenticate';
+import type { Role } from '../src/auth/viewer';
 import { loadConfig, type AppConfig } from '../src/server/config';
 import { buildDatamapSchema } from '../src/server/schema';
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);
+
+/** The HS256 secret every test app verifies tokens with. */
+export const TEST_JWT_SECRET = 'datamap-test-secret-long-enough-for-hs256';
+
+/** A token for the given roles, signed as the service expects. */
+export async function tokenFor(roles: Role | `${Role}` | (Role | `${Role}`)[], subject = 'tester@pythonmaster.com', ttl = '5m') {
+  return new SignJWT({ roles: Array.isArray(roles) ? roles : [roles] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+}
+
+/** Request headers that authenticate as the given roles: `app.gql(query, vars, await authAs('VIEWER'))`. */
+export async function authAs(roles: Parameters<typeof tokenFor>[0], subject?: string): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await tokenFor(roles, subject)}` };
+}
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -42,9 +63,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     orm: onPostgres ? {} : { pool: { min: 1, max: 1 } },
   });
   if (options.seed ?? true) await seedDatabase(db.orm.em.fork());
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), ...options.config };
+  const config = { ...loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET }), ...options.config };
   const logger = pino({ level: 'silent' });
-  const { app, apollo } = await createApp({ config, db, schema: await buildDatamapSchema(), logger });
+  const authenticate = createAuthenticator(config.auth);
+  const { app, apollo } = await createApp({ config, db, schema: await buildDatamapSchema(), logger, authenticate });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

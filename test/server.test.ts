@@ -5,7 +5,7 @@ import pino from 'pino';
 import { applyManifest, parseManifest } from '../src/manifest/manifest.service';
 import { ConfigError, loadConfig } from '../src/server/config';
 import { startServer, type RunningServer } from '../src/server/start';
-import { startTestApp } from './harness';
+import { startTestApp, TEST_JWT_SECRET, tokenFor } from './harness';
 
 const ADDED_PROCESSOR = `
 apiVersion: datamap/v1
@@ -21,13 +21,14 @@ processors:
 `;
 
 async function gql(server: RunningServer, query: string) {
-  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('VIEWER')}` };
+  const response = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query }) });
   return (await response.json()) as { data: any; errors?: unknown[] };
 }
 
 describe('the service on embedded PostgreSQL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'datamap-'));
-  const config = { ...loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir }), databaseUrl: undefined };
+  const config = { ...loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET }), databaseUrl: undefined };
   const logger = pino({ level: 'silent' });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -78,6 +79,10 @@ describe('configuration', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV="staging" is not valid: use one of development, production, test'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud" is not valid: use one of fatal, error, warn, info, debug, trace, silent'],
     [{ SEED: 'yes' }, 'SEED="yes" is not valid: use one of true, false'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET is required in production (or JWT_JWKS_URL for RS256/ES256 tokens)'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET is too short: HS256 needs at least 32 characters'],
+    [{ JWT_JWKS_URL: 'ftp://keys' }, 'JWT_JWKS_URL="ftp://keys" must be an http(s) URL'],
+    [{ INTROSPECTION: 'maybe' }, 'INTROSPECTION="maybe" is not valid: use one of true, false'],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });

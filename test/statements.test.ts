@@ -3,7 +3,7 @@ import { manifestSchema, type Manifest } from '../src/manifest/manifest.schema';
 import { LegalBasis } from '../src/processing-activity/legal-basis';
 import { ProcessorStatus } from '../src/processor/processor.entity';
 import { TransferMechanism } from '../src/processor/transfer-mechanism';
-import { startTestApp, type TestApp } from './harness';
+import { authAs, startTestApp, type TestApp } from './harness';
 
 const NESTED_QUERY = `{
   processors(first: 1000) {
@@ -41,12 +41,12 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 it('sends as many SQL statements for a nested query on a map ten times larger as on the seeded map', async () => {
-  const seeded = await app.countStatements(NESTED_QUERY);
+  const seeded = await app.countStatements(NESTED_QUERY, {}, await authAs('VIEWER'));
   expect(seeded.response.errors).toBeUndefined();
   expect(seeded.response.data!.processors.totalCount).toBe(9);
 
   await applyManifest(app.em(), copiesOfTheSeededShape(81));
-  const larger = await app.countStatements(NESTED_QUERY);
+  const larger = await app.countStatements(NESTED_QUERY, {}, await authAs('VIEWER'));
   expect(larger.response.errors).toBeUndefined();
   expect(larger.response.data!.processors.totalCount).toBe(90);
   const extra = larger.response.data!.processors.nodes.find((p: any) => p.key === 'extra-processor-7');

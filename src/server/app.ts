@@ -5,7 +5,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { Viewer } from '../auth/viewer';
+import { GraphQLError } from 'graphql';
+import type { Authenticator } from '../auth/authenticate';
 import type { Database } from '../db/database';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
@@ -17,8 +18,8 @@ export interface AppDependencies {
   db: Database;
   schema: GraphQLSchema;
   logger: Logger;
-  /** Reads who is calling from the request; null for anonymous. */
-  authenticate?: (request: express.Request) => Promise<Viewer | null>;
+  /** Reads who is calling from the Authorization header; null for anonymous, UNAUTHENTICATED for a faulty token. */
+  authenticate: Authenticator;
 }
 
 export interface App {
@@ -31,7 +32,7 @@ export async function createApp({ config, db, schema, logger, authenticate }: Ap
   const apollo = new ApolloServer<RequestContext>({
     schema,
     allowBatchedHttpRequests: false,
-    introspection: config.nodeEnv !== 'production',
+    introspection: config.introspection,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: createErrorFormatter({
       exposeDetails: config.nodeEnv === 'development',
@@ -57,8 +58,15 @@ export async function createApp({ config, db, schema, logger, authenticate }: Ap
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.get('x-request-id') ?? randomUUID();
-        const viewer = authenticate ? await authenticate(req) : null;
-        return createRequestContext(db.orm.em, requestId, viewer);
+        try {
+          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')));
+        } catch (error) {
+          // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
+          if (error instanceof GraphQLError) {
+            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+          }
+          throw error;
+        }
       },
     }),
   );

@@ -9,7 +9,23 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the PythonMaster map into an empty database at start. */
   seed: boolean;
+  auth: AuthConfig;
+  /** Serve schema introspection: on outside production unless INTROSPECTION says otherwise. */
+  introspection: boolean;
 }
+
+export interface AuthConfig {
+  /** HS256 secret. Required in production unless a JWKS URL is set; development falls back to a fixed one. */
+  jwtSecret?: string;
+  /** Where RS256/ES256 public keys are published. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/** The secret development uses when JWT_SECRET is unset, so that `npm start` and `npm run token` agree. */
+export const DEVELOPMENT_JWT_SECRET = 'datamap-development-secret-do-not-use-in-production';
+const MIN_SECRET_LENGTH = 32;
 
 export class ConfigError extends Error {}
 
@@ -51,14 +67,33 @@ function databaseUrlVar(env: Env): string | undefined {
   return value;
 }
 
+function authConfig(env: Env, nodeEnv: AppConfig['nodeEnv']): AuthConfig {
+  const jwksUrl = env.JWT_JWKS_URL || undefined;
+  if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) throw new ConfigError(`JWT_JWKS_URL="${jwksUrl}" must be an http(s) URL`);
+  let jwtSecret = env.JWT_SECRET || undefined;
+  if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`JWT_SECRET is too short: HS256 needs at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (!jwtSecret && !jwksUrl) {
+    if (nodeEnv === 'production') {
+      throw new ConfigError('JWT_SECRET is required in production (or JWT_JWKS_URL for RS256/ES256 tokens)');
+    }
+    jwtSecret = DEVELOPMENT_JWT_SECRET;
+  }
+  return { jwtSecret, jwksUrl, issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined };
+}
+
 /** Reads and checks the configuration. A bad value stops the service with a message that names it. */
 export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   return {
     port: portVar(env, 'PORT', 4000),
     databaseUrl: databaseUrlVar(env),
     dataDir: resolve(env.DATA_DIR || './data'),
-    nodeEnv: oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
+    nodeEnv,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     seed: booleanVar(env, 'SEED', true),
+    auth: authConfig(env, nodeEnv),
+    introspection: booleanVar(env, 'INTROSPECTION', nodeEnv !== 'production'),
   };
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
+import { createAuthenticator } from '../auth/authenticate';
 import { openDatabase, type Database } from '../db/database';
 import { seedDatabase } from '../db/seed';
 import { createApp } from './app';
@@ -23,7 +24,8 @@ export async function startServer(config: AppConfig, logger = pino({ level: conf
       if (seeded) logger.info({ added: seeded.added.length }, 'seeded the PythonMaster data map');
     }
     const schema = await buildDatamapSchema();
-    const { app, apollo } = await createApp({ config, db, schema, logger });
+    const authenticate = createAuthenticator(config.auth);
+    const { app, apollo } = await createApp({ config, db, schema, logger, authenticate });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });

@@ -1,0 +1,73 @@
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { unauthenticated } from '../common/errors';
+import type { AuthConfig } from '../server/config';
+import { Role, type Viewer } from './viewer';
+
+const ROLES = new Set<string>(Object.values(Role));
+const ASYMMETRIC = ['RS256', 'ES256'];
+
+/** The reason a token was refused, in words a client developer can act on. */
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'the token has expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'the token is not valid yet (nbf is in the future)';
+    if (error.claim === 'iss') return 'the token has the wrong issuer';
+    if (error.claim === 'aud') return 'the token has the wrong audience';
+    return `the token's ${error.claim} claim is invalid`;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature does not verify';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm this service does not accept';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'no published key matches the token';
+  if (error instanceof errors.JOSEError) return 'the token is malformed';
+  return 'the token cannot be verified';
+}
+
+function viewerFrom(payload: JWTPayload): Viewer {
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthenticated('The token has no subject (sub)');
+  const roles = payload.roles;
+  if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string')) {
+    throw unauthenticated('The token has no roles claim: expected an array of role names');
+  }
+  const unknown = roles.filter((role) => !ROLES.has(role));
+  if (unknown.length > 0) {
+    throw unauthenticated(`The token names an unknown role: ${unknown.join(', ')} (known: ${[...ROLES].join(', ')})`);
+  }
+  return { subject: payload.sub, roles: roles as Role[] };
+}
+
+export type Authenticator = (authorization: string | undefined) => Promise<Viewer | null>;
+
+/**
+ * Reads the caller from an `Authorization: Bearer <JWT>` header: HS256 with the shared secret, or RS256/ES256
+ * with keys from a JWKS URL. No header means anonymous (null); any faulty token is UNAUTHENTICATED.
+ */
+export function createAuthenticator(config: AuthConfig): Authenticator {
+  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
+  const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
+  const claims = { issuer: config.issuer, audience: config.audience };
+
+  return async (authorization) => {
+    if (authorization === undefined || authorization === '') return null;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+    const token = match[1];
+    let algorithm: string | undefined;
+    try {
+      algorithm = decodeProtectedHeader(token).alg;
+    } catch {
+      throw unauthenticated('Invalid token: the token is malformed');
+    }
+    try {
+      if (algorithm === 'HS256' && secret) {
+        return viewerFrom((await jwtVerify(token, secret, { ...claims, algorithms: ['HS256'] })).payload);
+      }
+      if (algorithm && ASYMMETRIC.includes(algorithm) && jwks) {
+        return viewerFrom((await jwtVerify(token, jwks, { ...claims, algorithms: ASYMMETRIC })).payload);
+      }
+    } catch (error) {
+      if (error instanceof Error && 'extensions' in error) throw error;
+      throw unauthenticated(`Invalid token: ${describe(error)}`);
+    }
+    throw unauthenticated(`Invalid token: the token is signed with ${algorithm ?? 'no algorithm'}, which this service does not accept`);
+  };
+}
