@@ -1,5 +1,5 @@
 import { LegalBasis } from '../processing-activity/legal-basis';
-import { transferStatus } from '../processor/transfer-rules';
+import { transferStatus, validateLocation } from '../processor/transfer-rules';
 import { ExclusionReason, type DataFlow } from './data-flow.types';
 import type { FlowPosition, FlowRow } from './data-flow.sql';
 import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
@@ -8,6 +8,8 @@ import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
 export function toDataFlow(row: FlowRow): DataFlow {
   const country = { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote };
   const status = transferStatus(country, row.mechanism, row.reference);
+  // The mechanism the transfer rests on: none inside the EEA, an adequacy decision by default where it is full.
+  const { mechanism, reference } = validateLocation({ country, mechanism: row.mechanism, reference: row.reference }, 'location');
   return {
     categoryKey: row.categoryKey,
     activityKey: row.activityKey,
@@ -17,9 +19,8 @@ export function toDataFlow(row: FlowRow): DataFlow {
     retentionKey: row.retentionKey,
     legalBasis: row.legalBasis,
     thirdCountry: status.thirdCountry,
-    // Inside the EEA nothing is transferred in the Chapter V sense, so no mechanism applies.
-    mechanism: status.thirdCountry ? row.mechanism : null,
-    reference: status.thirdCountry ? row.reference : null,
+    mechanism,
+    reference: status.thirdCountry ? reference : null,
     safeguarded: status.safeguarded,
     transferProblem: status.problem,
   };
@@ -105,8 +106,10 @@ const nodeId = (kind: GraphNodeKind, key: string) => `${kind.toLowerCase()}:${ke
 
 /**
  * The graph of a set of flows: each category, activity, processor and country once, and each edge once
- * (category -> activity, activity -> processor, processor -> country). A processor -> country edge is labelled
- * with its mechanism and drawn dashed when the transfer is not safeguarded.
+ * (category -> activity, activity -> processor, processor -> country). Nodes come by kind, left to right, each
+ * kind in key order; edges come in the order of the nodes they start from, then of those they point to, which
+ * is also the order Graphviz keeps. A processor -> country edge is labelled with its mechanism, and drawn
+ * dashed when the transfer is not safeguarded.
  */
 export function flowGraph(flows: readonly DataFlow[]): FlowGraph {
   const keys: Record<GraphNodeKind, Set<string>> = {
@@ -137,5 +140,8 @@ export function flowGraph(flows: readonly DataFlow[]): FlowGraph {
   const nodes = kinds.flatMap((kind) =>
     [...keys[kind]].sort().map((key) => ({ id: nodeId(kind, key), kind, key, label: key })),
   );
-  return { nodes, edges: [...edges.values()] };
+  const position = new Map(nodes.map((node, index) => [node.id, index]));
+  const nodeOrder = (a: string, b: string) => position.get(a)! - position.get(b)!;
+  const sortedEdges = [...edges.values()].sort((a, b) => nodeOrder(a.from, b.from) || nodeOrder(a.to, b.to));
+  return { nodes, edges: sortedEdges };
 }

@@ -132,7 +132,7 @@ export class DataMapGraph {
   @Field(() => [GraphNode], { description: 'Categories, activities, processors and countries, in that order, each in key order.' })
   nodes!: GraphNode[];
 
-  @Field(() => [GraphEdge], { description: 'Edges in the order of the flows they come from.' })
+  @Field(() => [GraphEdge], { description: 'Edges in the order of the nodes they start from, then of those they point to.' })
   edges!: GraphEdge[];
 
   @Field({ description: 'A Mermaid `flowchart LR`; transfers without safeguards are dotted and red.' })
