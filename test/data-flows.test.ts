@@ -557,8 +557,9 @@ describe('flows on a map with edge cases', () => {
     expect(larger).toEqual(seededStatements);
     // dataFlows: the page and its count, then one batch per entity type (activity, category, purpose, processor,
     // country, retention rule), which the categories' parents and the processors' headquarters join.
-    // userDataFlow: the key check, the flows, then one batch per type (activity, category, processor, country).
+    // userDataFlow: the key check, the flows, the collection points, then one batch per type (activity,
+    // category, processor, country).
     // dataMapGraph without a filter: the flows, then one batch per node kind.
-    expect(seededStatements).toEqual([8, 6, 5]);
+    expect(seededStatements).toEqual([8, 7, 5]);
   });
 });

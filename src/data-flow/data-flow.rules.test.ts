@@ -2,6 +2,8 @@ import { AdequacyScope } from '../country/country.entity';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { TransferMechanism } from '../processor/transfer-mechanism';
 import {
+  collectionOf,
+  coversCategory,
   exclusionFor,
   flowGraph,
   judgeFlows,
@@ -81,6 +83,40 @@ describe('flow positions', () => {
     expect(positionFromString('a|b|c')).toBeNull();
     expect(positionFromString('a|b||d')).toBeNull();
     expect(positionFromString('a|b|c|d|e')).toBeNull();
+  });
+});
+
+describe('collectionOf', () => {
+  const points = new Map(
+    [
+      { key: 'registration', automatic: false, categories: ['contact', 'identity'] },
+      { key: 'newsletter', automatic: false, categories: ['contact.email'] },
+      { key: 'site-visit', automatic: true, categories: ['technical', 'usage'] },
+    ].map((point) => [point.key, point]),
+  );
+
+  it('counts a point that collects the category or a broader one, never a narrower one', () => {
+    expect(collectionOf('contact.email', ['newsletter', 'registration'], points)).toEqual({
+      collectedAt: ['newsletter', 'registration'],
+      collectedAutomatically: false,
+    });
+    expect(collectionOf('contact', ['newsletter', 'registration'], points)).toEqual({ collectedAt: ['registration'], collectedAutomatically: false });
+    expect(collectionOf('contact', ['newsletter'], points)).toEqual({ collectedAt: [], collectedAutomatically: false });
+  });
+
+  it('only counts the points that feed the activity', () => {
+    expect(collectionOf('identity', ['newsletter', 'site-visit'], points)).toEqual({ collectedAt: [], collectedAutomatically: false });
+  });
+
+  it('reports an automatic point apart from the others', () => {
+    expect(collectionOf('usage.website', ['registration', 'site-visit'], points)).toEqual({ collectedAt: [], collectedAutomatically: true });
+  });
+
+  it('reads keys by their dotted segments, not as plain prefixes', () => {
+    expect(coversCategory('contact', 'contact.email')).toBe(true);
+    expect(coversCategory('contact', 'contact')).toBe(true);
+    expect(coversCategory('contact', 'contacts.email')).toBe(false);
+    expect(coversCategory('contact.email', 'contact')).toBe(false);
   });
 });
 

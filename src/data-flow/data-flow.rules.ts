@@ -49,6 +49,38 @@ export interface SubjectProfile {
   consents: readonly string[];
 }
 
+/** A collection point as the profile rules see it. */
+export interface CollectionPointFacts {
+  key: string;
+  automatic: boolean;
+  /** The categories it collects; each also covers its descendants. */
+  categories: readonly string[];
+}
+
+/** `covering` is `covered` itself or one of its ancestors: `contact` covers `contact.email`. */
+export function coversCategory(covering: string, covered: string): boolean {
+  return covered === covering || covered.startsWith(`${covering}.`);
+}
+
+/**
+ * Which of an activity's collection points feed it with one category: those that collect the category or a
+ * broader one. Unknown point keys are ignored (the map's foreign keys rule them out).
+ */
+export function collectionOf(
+  categoryKey: string,
+  activityPointKeys: readonly string[],
+  points: ReadonlyMap<string, CollectionPointFacts>,
+): Pick<FlowCollection, 'collectedAt' | 'collectedAutomatically'> {
+  const feeding = activityPointKeys
+    .map((key) => points.get(key))
+    .filter((point): point is CollectionPointFacts => point !== undefined)
+    .filter((point) => point.categories.some((collected) => coversCategory(collected, categoryKey)));
+  return {
+    collectedAt: feeding.filter((point) => !point.automatic).map((point) => point.key),
+    collectedAutomatically: feeding.some((point) => point.automatic),
+  };
+}
+
 /** What decides whether a flow carries one person's data. */
 export interface FlowCollection {
   legalBasis: LegalBasis;

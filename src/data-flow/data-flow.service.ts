@@ -8,6 +8,7 @@ import type { Loaders } from '../db/loaders';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { Processor } from '../processor/processor.entity';
 import {
+  collectionOf,
   flowGraph,
   type FlowGraph,
   judgeFlows,
@@ -17,7 +18,16 @@ import {
   toDataFlow,
   type ProfileVerdict,
 } from './data-flow.rules';
-import { flowCountStatement, flowStatement, type FlowPosition, type FlowQuery, type FlowRow, type Statement } from './data-flow.sql';
+import {
+  COLLECTION_POINTS_SQL,
+  flowCountStatement,
+  flowStatement,
+  type CollectionPointRow,
+  type FlowPosition,
+  type FlowQuery,
+  type FlowRow,
+  type Statement,
+} from './data-flow.sql';
 import type { DataFlow, DataFlowConnection, DataFlowFilter, DataMapGraph, SubjectProfileInput } from './data-flow.types';
 import { toDot, toMermaid, type GraphNodeKind } from './graph-render';
 
@@ -147,14 +157,15 @@ export async function flowsForProfile(
     ...filterChecks(filter, 'filter'),
   ]);
   const rows = await runFlowStatement(em, { filter, withCollection: true });
+  const points = await em.getConnection().execute<CollectionPointRow[]>(COLLECTION_POINTS_SQL);
+  const pointsByKey = new Map(points.map((point) => [point.key, point]));
   const verdict = judgeFlows(
     rows.map((row) => ({
       flow: toDataFlow(row),
       collection: {
         legalBasis: row.legalBasis,
         requiredConsentKey: row.requiredConsentKey,
-        collectedAt: row.collectedAt ?? [],
-        collectedAutomatically: row.collectedAutomatically ?? false,
+        ...collectionOf(row.categoryKey, row.collectionPointKeys ?? [], pointsByKey),
       },
     })),
     profile,

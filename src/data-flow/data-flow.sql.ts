@@ -35,7 +35,7 @@ export interface FlowQuery {
   /** Only flows after this position. */
   after?: FlowPosition | null;
   limit?: number;
-  /** Adds, per flow, the collection points that feed its activity with its category (for the profile rules). */
+  /** Adds, per flow, the collection points that feed its activity (for the profile rules). */
   withCollection?: boolean;
 }
 
@@ -54,10 +54,8 @@ export interface FlowRow {
   inEEA: boolean;
   adequacy: AdequacyScope;
   adequacyNote: string | null;
-  /** Only with `withCollection`: keys of the non-automatic collection points that collect the flow's data. */
-  collectedAt?: string[];
-  /** Only with `withCollection`: true when an automatic collection point collects it, for everyone. */
-  collectedAutomatically?: boolean;
+  /** Only with `withCollection`: the collection points that feed the activity, in key order. */
+  collectionPointKeys?: string[];
 }
 
 export interface Statement {
@@ -70,75 +68,86 @@ const DESTINATION = 'coalesce(l.country_code, p.headquarters_code)';
 /** `covered` is `covering` itself or one of its descendants. */
 const covers = (covering: string, covered: string) => `(${covered} = ${covering} or ${covered} like ${covering} || '.%')`;
 
-const FROM = `
-from processing_activity_data_categories ac
-join processing_activity a on a.key = ac.processing_activity_key
-join processing_activity_processors ap on ap.processing_activity_key = ac.processing_activity_key
-join processor p on p.key = ap.processor_key and p.status = 'ACTIVE'
-left join processing_location l on l.processor_key = p.key
-join country c on c.code = ${DESTINATION}
-where exists (
-  select 1 from processor_data_categories pd
-  where pd.processor_key = p.key and ${covers('pd.data_category_key', 'ac.data_category_key')}
-)`;
-
-const COLUMNS = `
-  ac.data_category_key as "categoryKey", a.key as "activityKey", a.purpose_key as "purposeKey",
-  a.legal_basis as "legalBasis", a.required_consent_key as "requiredConsentKey", a.retention_key as "retentionKey",
-  p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
-  c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote"`;
-
+// The activity's collection points; which of them collect the flow's category is a rule (`collectionOf`).
 const COLLECTION_COLUMNS = `,
-  array(
-    select distinct cp.key from processing_activity_collection_points acp
-    join collection_point cp on cp.key = acp.collection_point_key and not cp.automatic
-    join collection_point_categories cc on cc.collection_point_key = cp.key
-    where acp.processing_activity_key = a.key and ${covers('cc.data_category_key', 'ac.data_category_key')}
-    order by cp.key
-  ) as "collectedAt",
-  exists (
-    select 1 from processing_activity_collection_points acp
-    join collection_point cp on cp.key = acp.collection_point_key and cp.automatic
-    join collection_point_categories cc on cc.collection_point_key = cp.key
-    where acp.processing_activity_key = a.key and ${covers('cc.data_category_key', 'ac.data_category_key')}
-  ) as "collectedAutomatically"`;
+      array(
+        select acp.collection_point_key from processing_activity_collection_points acp
+        where acp.processing_activity_key = a.key order by 1
+      ) as "collectionPointKeys"`;
 
-const ORDER = `ac.processing_activity_key, ac.data_category_key, p.key, ${DESTINATION}`;
+/**
+ * The flows of one (activity, category) row `ac`: its ACTIVE processors declared for the category, at each
+ * destination. Written as a lateral subquery so that a page can be read row by row in flow order (see below).
+ */
+function flowsOfRow(conditions: string[], withCollection: boolean, fenced: boolean): string {
+  return `(
+    select a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
+      a.required_consent_key as "requiredConsentKey", a.retention_key as "retentionKey",
+      p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
+      c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote"${withCollection ? COLLECTION_COLUMNS : ''}
+    from processing_activity a
+    join processing_activity_processors ap on ap.processing_activity_key = a.key
+    join processor p on p.key = ap.processor_key and p.status = 'ACTIVE'
+    left join processing_location l on l.processor_key = p.key
+    join country c on c.code = ${DESTINATION}
+    where a.key = ac.processing_activity_key
+      and exists (
+        select 1 from processor_data_categories pd
+        where pd.processor_key = p.key and ${covers('pd.data_category_key', 'ac.data_category_key')}
+      )${conditions.map((condition) => `\n      and ${condition}`).join('')}${fenced ? '\n    offset 0' : ''}
+  ) f`;
+}
+
+const ORDER = 'ac.processing_activity_key, ac.data_category_key, f."processorKey", f."destinationCode"';
 
 /** Conditions for the filter; `?` placeholders, with an array parameter spread into `array[?]`. */
-function filterConditions(filter: FlowQueryFilter | null | undefined, params: unknown[]): string[] {
-  const conditions: string[] = [];
+function filterConditions(filter: FlowQueryFilter | null | undefined, params: unknown[]): { rows: string[]; flows: string[] } {
+  const conditions = { rows: [] as string[], flows: [] as string[] };
   const keyIn = (column: string, keys: string[]) => {
     params.push(keys);
-    conditions.push(`${column} = any(array[?]::text[])`);
+    conditions.flows.push(`${column} = any(array[?]::text[])`);
   };
   // A key matches itself and its descendants, whose keys extend it after a dot.
-  const keyUnder = (column: string, keys: string[]) => {
+  const keyUnder = (target: string[], column: string, keys: string[]) => {
     params.push(keys.flatMap((key) => [key, `${key}.%`]));
-    conditions.push(`${column} like any(array[?]::text[])`);
+    target.push(`${column} like any(array[?]::text[])`);
   };
   if (!filter) return conditions;
-  if (filter.categories) keyUnder('ac.data_category_key', filter.categories);
-  if (filter.purposes) keyUnder('a.purpose_key', filter.purposes);
+  if (filter.categories) keyUnder(conditions.rows, 'data_category_key', filter.categories);
+  if (filter.purposes) keyUnder(conditions.flows, 'a.purpose_key', filter.purposes);
   if (filter.processors) keyIn('p.key', filter.processors);
   if (filter.legalBases) keyIn('a.legal_basis::text', filter.legalBases);
   if (filter.destinations) keyIn(DESTINATION, filter.destinations);
-  if (filter.thirdCountryOnly) conditions.push('not c.in_eea');
+  if (filter.thirdCountryOnly) conditions.flows.push('not c.in_eea');
   return conditions;
 }
 
-/** One statement that answers a flow question: a page of flows, or all of them. */
-export function flowStatement({ filter, after, limit, withCollection }: FlowQuery): Statement {
+/**
+ * One statement that answers a flow question: a page of flows, or all of them.
+ *
+ * For a page, the (activity, category) rows are read in index order from the cursor on, and the flows of each
+ * row are joined to it one row at a time (`offset 0` keeps PostgreSQL from flattening the subqueries into one
+ * hash join of the whole map); the limit then stops the scan after one page, so a page costs the same at the
+ * start of the map and at its end. Without a limit, the planner is free to join the whole map at once.
+ */
+export function flowStatement({ filter, after, limit, withCollection = false }: FlowQuery): Statement {
   const params: unknown[] = [];
+  const paged = limit !== undefined;
   const conditions = filterConditions(filter, params);
   if (after) {
-    params.push(...after);
-    conditions.push(`(${ORDER}) > (?, ?, ?, ?)`);
+    params.push(after[0], after[1]);
+    conditions.rows.push('(processing_activity_key, data_category_key) >= (?, ?)');
   }
-  let sql = `select ${COLUMNS}${withCollection ? COLLECTION_COLUMNS : ''}${FROM}`;
-  sql += conditions.map((condition) => `\n  and ${condition}`).join('');
+  const rows = `(select * from processing_activity_data_categories${where(conditions.rows)}${
+    paged ? ' order by processing_activity_key, data_category_key offset 0' : ''
+  })`;
+  let sql = `select ac.data_category_key as "categoryKey", f.*\nfrom ${rows} ac\ncross join lateral ${flowsOfRow(conditions.flows, withCollection, paged)}`;
+  if (after) {
+    params.push(...after);
+    sql += `\nwhere (${ORDER}) > (?, ?, ?, ?)`;
+  }
   sql += `\norder by ${ORDER}`;
-  if (limit !== undefined) {
+  if (paged) {
     params.push(limit);
     sql += '\nlimit ?';
   }
@@ -149,6 +158,20 @@ export function flowStatement({ filter, after, limit, withCollection }: FlowQuer
 export function flowCountStatement(filter: FlowQueryFilter | null | undefined): Statement {
   const params: unknown[] = [];
   const conditions = filterConditions(filter, params);
-  const sql = `select count(*)::int as "count"${FROM}${conditions.map((condition) => `\n  and ${condition}`).join('')}`;
-  return { sql, params };
+  const rows = `(select * from processing_activity_data_categories${where(conditions.rows)})`;
+  return { sql: `select count(*)::int as "count"\nfrom ${rows} ac\ncross join lateral ${flowsOfRow(conditions.flows, false, false)}`, params };
 }
+
+const where = (conditions: string[]) => (conditions.length > 0 ? ` where ${conditions.join(' and ')}` : '');
+
+/** What the profile rules need of every collection point: whether it is automatic, and what it collects. */
+export interface CollectionPointRow {
+  key: string;
+  automatic: boolean;
+  categories: string[];
+}
+
+export const COLLECTION_POINTS_SQL = `select cp.key, cp.automatic,
+  coalesce(array_agg(cc.data_category_key order by cc.data_category_key) filter (where cc.data_category_key is not null), '{}') as categories
+from collection_point cp left join collection_point_categories cc on cc.collection_point_key = cp.key
+group by cp.key order by cp.key`;
