@@ -220,12 +220,13 @@ export const flowsBench: BenchSuite = {
     const row = (scenario: string, values: Omit<BenchRow, 'suite' | 'scenario' | 'peakRssMb'>) =>
       rows.push({ suite: 'flows', scenario, ...values, peakRssMb: peakRssMb() });
 
-    const measure = async (scenario: string, requests: GraphQLRequest[], note?: string) => {
+    const measure = async (scenario: string, requests: GraphQLRequest[], heavy = false) => {
       for (const request of requests) await server.gql(request);
       const statements = await statementsOf(server, requests[0]);
       log(`load: ${scenario}`);
-      const result = await load(server, requests, loadOptions);
-      row(scenario, { ...result, statementsPerRequest: statements, note });
+      const count = heavy ? Math.max(loadOptions.connections, Math.round(loadOptions.requests / 4)) : loadOptions.requests;
+      const result = await load(server, requests, { ...loadOptions, requests: count });
+      row(scenario, { ...result, statementsPerRequest: statements });
     };
 
     const roots = (await server.gql<{ dataCategories: { nodes: { key: string }[] } }>({
@@ -261,7 +262,6 @@ export const flowsBench: BenchSuite = {
       statementsPerRequest: statementsPerPage,
       note: `${walkedFlows} flows in ${(walkMs / 1000).toFixed(2)} s, one client`,
     });
-    await measure('dataFlows pages of the walk, concurrently', pages);
 
     const client = new Client({ connectionString: database.url });
     await client.connect();
@@ -281,14 +281,15 @@ export const flowsBench: BenchSuite = {
 
     const profile = { country: 'DE', collectionPoints: ['point-1', 'point-2', 'point-3'], consents: ['marketing-email', 'performance-cookies'] };
     await measure(
-      'userDataFlow (3 collection points, 2 consents, 1 root category)',
+      'userDataFlow (3 collection points, 2 consents, 1 level-2 category)',
       [
         {
           query: `query($profile: SubjectProfileInput!, $filter: DataFlowFilter) { userDataFlow(profile: $profile, filter: $filter) {
             processors { key } flows { ${FLOW_SELECTION} } excluded { reason flow { activity { key } processor { key } } } } }`,
-          variables: { profile, filter: { categories: [roots[0]] } },
+          variables: { profile, filter: { categories: [`${roots[0]}.c0`] } },
         },
       ],
+      true,
     );
     const graphProcessors = Array.from({ length: 20 }, (_, i) => `processor-${String(i * 7).padStart(5, '0')}`);
     await measure('dataMapGraph (20 processors)', [
@@ -296,7 +297,7 @@ export const flowsBench: BenchSuite = {
         query: `query($filter: DataFlowFilter) { dataMapGraph(filter: $filter) { nodes { id label } edges { from to label } mermaid dot } }`,
         variables: { filter: { processors: graphProcessors } },
       },
-    ]);
+    ], true);
 
     return {
       rows,

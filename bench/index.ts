@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the benchmark suites against a database of their own and prints one table.
  *
- *   npm run bench -- [--database-url postgres://...] [--suite flows] [--connections 16] [--seconds 5]
+ *   npm run bench -- [--database-url postgres://...] [--suite flows] [--connections 16] [--requests 160]
  *                    [--processors 2000] [--categories 500] [--depth 4] [--activities 20000] [--page-size 1000]
  *
  * Without --database-url (or BENCH_DATABASE_URL) it runs on embedded PGlite in a temporary directory.
@@ -21,7 +21,7 @@ const GLOBAL_FLAGS = {
   'database-url': { help: 'PostgreSQL to run on (its public schema is dropped); default: embedded PGlite in a temp dir' },
   suite: { help: `suites to run, comma-separated (${SUITES.map((suite) => suite.name).join(', ')}); default: all` },
   connections: { default: 16, help: 'concurrent HTTP connections' },
-  seconds: { default: 5, help: 'seconds of load per scenario' },
+  requests: { default: 160, help: 'requests per scenario under load (heavy scenarios send a quarter)' },
   out: { help: 'where to write the JSON results; default: bench/results.json' },
 } as const;
 
@@ -39,7 +39,7 @@ function usage(): string {
 
 function parseCommandLine() {
   const suiteFlagNames = SUITES.flatMap((suite) => Object.keys(suite.flags));
-  const numeric = [...suiteFlagNames, 'connections', 'seconds'];
+  const numeric = [...suiteFlagNames, 'connections', 'requests'];
   const { values } = parseArgs({
     options: {
       help: { type: 'boolean' },
@@ -65,7 +65,7 @@ function parseCommandLine() {
     databaseUrl: values['database-url'] ?? (process.env.BENCH_DATABASE_URL || undefined),
     suites: SUITES.filter((suite) => wanted.includes(suite.name)),
     connections: number('connections', GLOBAL_FLAGS.connections.default),
-    seconds: number('seconds', GLOBAL_FLAGS.seconds.default),
+    requests: number('requests', GLOBAL_FLAGS.requests.default),
     out: values.out ?? projectPath('bench', 'results.json'),
     suiteFlags: (suite: BenchSuite): SuiteFlags =>
       Object.fromEntries(Object.entries(suite.flags).map(([name, flag]) => [name, number(name, flag.default)])),
@@ -97,7 +97,7 @@ async function main() {
           database,
           server,
           flags,
-          load: { connections: options.connections, seconds: options.seconds },
+          load: { connections: options.connections, requests: options.requests },
           log: (message) => log(`${suite.name}: ${message}`),
         });
         rows.push(...suiteRows);
@@ -111,11 +111,11 @@ async function main() {
   }
   const totalSeconds = Math.round((performance.now() - started) / 1000);
   console.log(`\ndatabase: ${databaseKind}; ${cpus().length} CPUs, ${Math.round(totalmem() / 2 ** 30)} GiB; concurrency ${options.connections}; ` +
-    `${options.seconds} s per scenario; total ${totalSeconds} s; peak RSS ${peakRssMb()} MB\n`);
+    `${options.requests} requests per scenario; total ${totalSeconds} s; peak RSS ${peakRssMb()} MB\n`);
   console.log(formatTable(rows));
   writeFileSync(
     options.out,
-    `${JSON.stringify({ at: new Date().toISOString(), database: databaseKind, node: process.version, cpus: cpus().length, connections: options.connections, seconds: options.seconds, totalSeconds, suites, rows }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), database: databaseKind, node: process.version, cpus: cpus().length, connections: options.connections, requests: options.requests, totalSeconds, suites, rows }, null, 2)}\n`,
   );
   console.log(`\nWrote ${options.out}`);
 }

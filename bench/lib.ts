@@ -84,12 +84,15 @@ export async function startBenchServer(bench: BenchDatabase, roles: Role[]): Pro
     config,
     db: bench.db,
     schema: await buildDatamapSchema(),
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
     authenticate: createAuthenticator(config.auth),
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
+  // Longer than any pause between two requests of one autocannon connection, so that the server never closes a
+  // keep-alive connection just as the client reuses it.
+  server.keepAliveTimeout = 120_000;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const token = await new SignJWT({ roles })
     .setProtectedHeader({ alg: 'HS256' })
@@ -123,9 +126,11 @@ export async function statementsOf(server: BenchServer, request: GraphQLRequest)
 
 export interface LoadOptions {
   connections: number;
-  /** Seconds of load; the run also stops after `maxRequests`. */
-  seconds: number;
-  maxRequests?: number;
+  /**
+   * How many requests to send in all. A fixed number rather than a duration: autocannon then waits for every
+   * answer, so no request of one scenario is still running when the next one is measured.
+   */
+  requests: number;
 }
 
 export interface LoadResult {
@@ -145,8 +150,8 @@ export async function load(server: BenchServer, requests: GraphQLRequest[], opti
     method: 'POST',
     headers: server.headers,
     connections: options.connections,
-    duration: options.seconds,
-    amount: options.maxRequests,
+    amount: options.requests,
+    timeout: 120,
     requests: requests.map((request) => ({ method: 'POST', body: JSON.stringify(request) })),
   });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
@@ -156,7 +161,7 @@ export async function load(server: BenchServer, requests: GraphQLRequest[], opti
     requests: result.requests.total,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    requestsPerSecond: result.requests.total / (result.duration || options.seconds),
+    requestsPerSecond: result.requests.total / result.duration,
   };
 }
 

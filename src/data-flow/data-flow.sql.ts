@@ -75,27 +75,27 @@ const COLLECTION_COLUMNS = `,
         where acp.processing_activity_key = a.key order by 1
       ) as "collectionPointKeys"`;
 
-/**
- * The flows of one (activity, category) row `ac`: its ACTIVE processors declared for the category, at each
- * destination. Written as a lateral subquery so that a page can be read row by row in flow order (see below).
- */
-function flowsOfRow(conditions: string[], withCollection: boolean, fenced: boolean): string {
-  return `(
-    select a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
-      a.required_consent_key as "requiredConsentKey", a.retention_key as "retentionKey",
-      p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
-      c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote"${withCollection ? COLLECTION_COLUMNS : ''}
-    from processing_activity a
-    join processing_activity_processors ap on ap.processing_activity_key = a.key
-    join processor p on p.key = ap.processor_key and p.status = 'ACTIVE'
-    left join processing_location l on l.processor_key = p.key
-    join country c on c.code = ${DESTINATION}
-    where a.key = ac.processing_activity_key
-      and exists (
-        select 1 from processor_data_categories pd
-        where pd.processor_key = p.key and ${covers('pd.data_category_key', 'ac.data_category_key')}
-      )${conditions.map((condition) => `\n      and ${condition}`).join('')}${fenced ? '\n    offset 0' : ''}
-  ) f`;
+/** The columns of a flow, besides its category (`ac.data_category_key`). */
+function flowColumns(withCollection: boolean): string {
+  return `a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
+    a.required_consent_key as "requiredConsentKey", a.retention_key as "retentionKey",
+    p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
+    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote"${withCollection ? COLLECTION_COLUMNS : ''}`;
+}
+
+/** From an (activity, category) row `ac` to its ACTIVE processors declared for the category, at each destination. */
+const FLOW_JOINS = `processing_activity a
+  join processing_activity_processors ap on ap.processing_activity_key = a.key
+  join processor p on p.key = ap.processor_key and p.status = 'ACTIVE'
+  left join processing_location l on l.processor_key = p.key
+  join country c on c.code = ${DESTINATION}`;
+
+function flowConditions(conditions: string[]): string {
+  return [
+    'a.key = ac.processing_activity_key',
+    `exists (select 1 from processor_data_categories pd where pd.processor_key = p.key and ${covers('pd.data_category_key', 'ac.data_category_key')})`,
+    ...conditions,
+  ].join('\n  and ');
 }
 
 const ORDER = 'ac.processing_activity_key, ac.data_category_key, f."processorKey", f."destinationCode"';
@@ -132,25 +132,33 @@ function filterConditions(filter: FlowQueryFilter | null | undefined, params: un
  */
 export function flowStatement({ filter, after, limit, withCollection = false }: FlowQuery): Statement {
   const params: unknown[] = [];
-  const paged = limit !== undefined;
   const conditions = filterConditions(filter, params);
+  if (limit === undefined) {
+    // The whole answer: one join, in whatever order the planner likes best, sorted at the end.
+    const sql = `select ac.data_category_key as "categoryKey", ${flowColumns(withCollection)}
+from (select * from processing_activity_data_categories${where(conditions.rows)}) ac, ${FLOW_JOINS}
+where ${flowConditions(conditions.flows)}
+order by "activityKey", "categoryKey", "processorKey", "destinationCode"`;
+    return { sql, params };
+  }
   if (after) {
     params.push(after[0], after[1]);
     conditions.rows.push('(processing_activity_key, data_category_key) >= (?, ?)');
   }
-  const rows = `(select * from processing_activity_data_categories${where(conditions.rows)}${
-    paged ? ' order by processing_activity_key, data_category_key offset 0' : ''
-  })`;
-  let sql = `select ac.data_category_key as "categoryKey", f.*\nfrom ${rows} ac\ncross join lateral ${flowsOfRow(conditions.flows, withCollection, paged)}`;
+  let sql = `select ac.data_category_key as "categoryKey", f.*
+from (select * from processing_activity_data_categories${where(conditions.rows)} order by processing_activity_key, data_category_key offset 0) ac
+cross join lateral (
+  select ${flowColumns(withCollection)}
+  from ${FLOW_JOINS}
+  where ${flowConditions(conditions.flows)}
+  offset 0
+) f`;
   if (after) {
     params.push(...after);
     sql += `\nwhere (${ORDER}) > (?, ?, ?, ?)`;
   }
-  sql += `\norder by ${ORDER}`;
-  if (paged) {
-    params.push(limit);
-    sql += '\nlimit ?';
-  }
+  params.push(limit);
+  sql += `\norder by ${ORDER}\nlimit ?`;
   return { sql, params };
 }
 
@@ -158,8 +166,10 @@ export function flowStatement({ filter, after, limit, withCollection = false }: 
 export function flowCountStatement(filter: FlowQueryFilter | null | undefined): Statement {
   const params: unknown[] = [];
   const conditions = filterConditions(filter, params);
-  const rows = `(select * from processing_activity_data_categories${where(conditions.rows)})`;
-  return { sql: `select count(*)::int as "count"\nfrom ${rows} ac\ncross join lateral ${flowsOfRow(conditions.flows, false, false)}`, params };
+  const sql = `select count(*)::int as "count"
+from (select * from processing_activity_data_categories${where(conditions.rows)}) ac, ${FLOW_JOINS}
+where ${flowConditions(conditions.flows)}`;
+  return { sql, params };
 }
 
 const where = (conditions: string[]) => (conditions.length > 0 ? ` where ${conditions.join(' and ')}` : '');
