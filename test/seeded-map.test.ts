@@ -112,7 +112,7 @@ describe('the seeded PythonMaster map', () => {
   });
 
   it('answers every rights request within 30 days, as the policy says', async () => {
-    const { data } = await app.gql(`{ organization { name dpoEmail rightsResponseDays country { code } } dataSubjectRights { totalCount nodes { responseDays } } }`, {}, asViewer);
+    const { data } = await app.gql(`{ organization { name dpoEmail rightsResponseDays country { code } } dataSubjectRights { totalCount nodes { responseDays } } }`, {}, await authAs('AUDITOR'));
     expect(data!.organization).toEqual({ name: 'PythonMaster', dpoEmail: 'privacy@pythonmaster.com', rightsResponseDays: 30, country: { code: 'US' } });
     expect(data!.dataSubjectRights.totalCount).toBe(8);
     expect(new Set(data!.dataSubjectRights.nodes.map((r: any) => r.responseDays))).toEqual(new Set([30]));

@@ -11,26 +11,26 @@ export class Organization extends RegistryEntity {
   @Property({ type: 'text' })
   legalName!: string;
 
-  @Field({ description: 'Contact email for privacy matters.' })
+  @Field(() => String, { nullable: true, description: 'Contact email for privacy matters. PRIVACY_OFFICER and AUDITOR only; null with a FORBIDDEN error for others.' })
   @Property({ type: 'text' })
   email!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Contact phone number. PRIVACY_OFFICER and AUDITOR only.' })
   @Property({ type: 'text', nullable: true })
   phone?: string | null;
 
-  @Field({ description: 'Postal address.' })
+  @Field(() => String, { nullable: true, description: 'Postal address. PRIVACY_OFFICER and AUDITOR only; null with a FORBIDDEN error for others.' })
   @Property({ type: 'text' })
   address!: string;
 
   @ManyToOne(() => Country, { deleteRule: 'restrict' })
   country!: Country;
 
-  @Field({ description: 'Name or role of the data protection officer.' })
+  @Field(() => String, { nullable: true, description: 'Name or role of the data protection officer. PRIVACY_OFFICER and AUDITOR only; null with a FORBIDDEN error for others.' })
   @Property({ type: 'text' })
   dpoName!: string;
 
-  @Field({ description: 'How to reach the data protection officer.' })
+  @Field(() => String, { nullable: true, description: 'How to reach the data protection officer. PRIVACY_OFFICER and AUDITOR only; null with a FORBIDDEN error for others.' })
   @Property({ type: 'text' })
   dpoEmail!: string;
 

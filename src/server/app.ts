@@ -7,11 +7,14 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
+import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { explorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
+import { introspectionNeedsAToken } from './introspection';
+import { queryLimitProtection } from './query-limits';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -29,8 +32,9 @@ export interface App {
 
 /** Builds the HTTP application: GraphQL at /graphql, and the health probes. */
 export async function createApp({ config, db, schema, logger, authenticate }: AppDependencies): Promise<App> {
+  const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    schema: protectSchema(schema),
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
@@ -38,7 +42,9 @@ export async function createApp({ config, db, schema, logger, authenticate }: Ap
       exposeDetails: config.nodeEnv === 'development',
       log: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
     }),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    plugins: [ApolloServerPluginLandingPageDisabled(), introspectionNeedsAToken(), ...limits.plugins],
   });
   await apollo.start();
 

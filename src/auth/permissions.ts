@@ -1,0 +1,158 @@
+import {
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  type GraphQLNamedType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
+import { forbidden, unauthenticated } from '../common/errors';
+import { ACCESS, type AccessTable } from './access';
+import { Role, type Viewer } from './viewer';
+
+const ROOT_TYPES = ['Query', 'Mutation'] as const;
+
+/** Who may read each field: `Type.field` → roles. Fields absent here are closed to everyone. */
+export type FieldAccess = Map<string, readonly Role[]>;
+
+const ROLE_ORDER: readonly Role[] = Object.values(Role);
+/** Roles in the order of the Role enum, so that messages and rule names read the same whatever the table's order. */
+const sorted = (roles: Iterable<Role>): Role[] => {
+  const set = new Set(roles);
+  return ROLE_ORDER.filter((role) => set.has(role));
+};
+
+/**
+ * The roles that may reach each object type: the union of the roles of every operation whose result contains
+ * it. Types take their rule from here, so a type that only an open operation returns is as open as that
+ * operation, and a type no operation returns stays closed.
+ */
+function readersOfTypes(schema: GraphQLSchema, table: AccessTable): Map<string, Set<Role>> {
+  const readers = new Map<string, Set<Role>>();
+  const visit = (type: GraphQLNamedType, roles: readonly Role[]) => {
+    const known = readers.get(type.name) ?? new Set<Role>();
+    const added = roles.filter((role) => !known.has(role));
+    if (added.length === 0 && readers.has(type.name)) return;
+    readers.set(type.name, new Set([...known, ...added]));
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) visit(getNamedType(field.type), added);
+    }
+    if (isInterfaceType(type) || isUnionType(type)) {
+      for (const possible of schema.getPossibleTypes(type)) visit(possible, added);
+    }
+  };
+  for (const root of ROOT_TYPES) {
+    const rootType = schema.getType(root);
+    if (!isObjectType(rootType)) continue;
+    const fields = rootType.getFields();
+    for (const [name, roles] of Object.entries(table[root])) {
+      if (fields[name]) visit(getNamedType(fields[name].type), roles);
+    }
+  }
+  return readers;
+}
+
+const isRootType = (name: string): name is (typeof ROOT_TYPES)[number] => (ROOT_TYPES as readonly string[]).includes(name);
+
+/**
+ * Every field of the schema with the roles that may read it, from the access table: operations as listed,
+ * the narrower fields of `Fields` as listed, and every other field of an object type as open as the type.
+ */
+export function fieldAccess(schema: GraphQLSchema, table: AccessTable = ACCESS): FieldAccess {
+  const access: FieldAccess = new Map();
+  const typeReaders = readersOfTypes(schema, table);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const listed: Record<string, readonly Role[]> = isRootType(type.name) ? table[type.name] : table.Fields[type.name] ?? {};
+    const readers = isRootType(type.name) ? undefined : typeReaders.get(type.name);
+    for (const field of Object.keys(type.getFields())) {
+      const roles = listed[field] ?? (readers && [...readers]);
+      if (roles) access.set(`${type.name}.${field}`, sorted(roles));
+    }
+  }
+  return access;
+}
+
+/** Entries of the access table that name no field of the schema: typos, or operations since removed. */
+export function unknownAccessEntries(schema: GraphQLSchema, table: AccessTable = ACCESS): string[] {
+  const listed = [
+    ...ROOT_TYPES.flatMap((root) => Object.keys(table[root]).map((field) => [root, field])),
+    ...Object.entries(table.Fields).flatMap(([type, fields]) => Object.keys(fields).map((field) => [type, field])),
+  ];
+  return listed
+    .filter(([type, field]) => {
+      const found = schema.getType(type);
+      return !isObjectType(found) || !found.getFields()[field];
+    })
+    .map(([type, field]) => `${type}.${field}`);
+}
+
+interface ShieldedContext {
+  viewer: Viewer | null;
+}
+
+/**
+ * One rule per set of roles, named after it: shield caches a rule's answer per request under its name
+ * (`contextual`), so a list of a thousand items checks each set of roles once.
+ */
+function ruleFactory() {
+  const rules = new Map<string, IRule>();
+  return (roles: readonly Role[]): IRule => {
+    const name = `roles:${sorted(roles).join(',')}`;
+    let made = rules.get(name);
+    if (!made) {
+      const allowed = new Set<string>(roles);
+      made = rule(name, { cache: 'contextual' })(
+        (_parent: unknown, _args: unknown, { viewer }: ShieldedContext) => viewer !== null && viewer.roles.some((role) => allowed.has(role)),
+      );
+      rules.set(name, made);
+    }
+    return made;
+  };
+}
+
+/** The error a denied field answers: UNAUTHENTICATED for an anonymous caller, FORBIDDEN for a token without the role. */
+export function denial(access: FieldAccess, viewer: Viewer | null, info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>) {
+  const field = `${info.parentType.name}.${info.fieldName}`;
+  if (viewer === null) {
+    return unauthenticated(`Authentication required: ${field} needs a token; send "Authorization: Bearer <token>"`, {
+      http: { status: 401 },
+    });
+  }
+  const roles = access.get(field);
+  const granted = viewer.roles.length > 0 ? viewer.roles.join(', ') : 'no role';
+  return forbidden(
+    roles && roles.length > 0
+      ? `Forbidden: ${field} is open to ${roles.join(', ')}; the token grants ${granted}`
+      : `Forbidden: ${field} is open to no role (the access table has no entry for it)`,
+    { field },
+  );
+}
+
+/**
+ * The shield rule tree generated from the access table. Every object type gets a rule, fields listed in the
+ * table get theirs, and anything else falls back to deny.
+ */
+export function permissionsFor(schema: GraphQLSchema, access: FieldAccess = fieldAccess(schema)) {
+  const rolesRule = ruleFactory();
+  const tree: Record<string, Record<string, IRule>> = {};
+  for (const [path, roles] of access) {
+    const [type, field] = path.split('.');
+    (tree[type] ??= {})[field] = rolesRule(roles);
+  }
+  return shield(tree as IRules, {
+    fallbackRule: deny,
+    allowExternalErrors: true,
+    fallbackError: (_error, _parent, _args, ctx, info) => denial(access, (ctx as unknown as ShieldedContext).viewer, info),
+  });
+}
+
+/** The schema with the access table enforced on every field. */
+export function protectSchema(schema: GraphQLSchema): GraphQLSchema {
+  const unknown = unknownAccessEntries(schema);
+  if (unknown.length > 0) throw new Error(`The access table names fields the schema does not have: ${unknown.join(', ')}`);
+  return applyMiddleware(schema, permissionsFor(schema));
+}

@@ -1,0 +1,38 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { BREAK, visit, type DocumentNode } from 'graphql';
+import { unauthenticated } from '../common/errors';
+import type { RequestContext } from './context';
+
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+
+function asksForSchema(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (!INTROSPECTION_FIELDS.has(node.name.value)) return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * Shield guards the fields of the schema, not the schema itself: without this, anyone could read the whole
+ * API's shape. Anonymous callers get nothing but the health probes.
+ */
+export function introspectionNeedsAToken(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document }) {
+          if (contextValue.viewer === null && asksForSchema(document)) {
+            throw unauthenticated('Authentication required: introspection needs a token; send "Authorization: Bearer <token>"', {
+              http: { status: 401 },
+            });
+          }
+        },
+      };
+    },
+  };
+}
