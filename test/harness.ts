@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
+import type { AgeGateCounters } from '../src/age-gate/age-gate.counters';
 import { openDatabase, type Database } from '../src/db/database';
 import { seedDatabase } from '../src/db/seed';
 import { statementCounter } from '../src/db/statement-counter';
@@ -45,12 +46,18 @@ export interface TestApp {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Like gql, and also counts the SQL statements the request sent. */
   countStatements(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ response: GraphQLResponse; statements: number }>;
+  /** This instance's age-gate counters, to flush them when a test needs them in the database. */
+  ageGateCounters: AgeGateCounters;
   close(): Promise<void>;
 }
 
 export interface TestAppOptions {
   seed?: boolean;
   config?: Partial<AppConfig>;
+  /** False joins the database another test app uses, as a second instance of the service. */
+  reset?: boolean;
+  logger?: Logger;
+  clock?: () => Date;
 }
 
 /** Starts the whole service over HTTP on an emptied test database, seeded with the PythonMaster map. */
@@ -59,16 +66,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest, whose global setup sets it');
   const db = await openDatabase({
     databaseUrl,
-    reset: true,
+    reset: options.reset ?? true,
     orm: onPostgres ? {} : { pool: { min: 1, max: 1 } },
   });
   if (options.seed ?? true) await seedDatabase(db.orm.em.fork());
   const config = { ...loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET }), ...options.config };
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const authenticate = createAuthenticator(config.auth);
-  const { app, apollo } = await createApp({ config, db, schema: await buildDatamapSchema(), logger, authenticate });
+  const service = await createApp({ config, db, schema: await buildDatamapSchema(), logger, authenticate, clock: options.clock });
   const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = service.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const address = server.address() as import('node:net').AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
@@ -87,13 +94,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     db,
     em: () => db.orm.em.fork(),
     gql,
+    ageGateCounters: service.ageGateCounters,
     async countStatements(query, variables, headers) {
       const { result, statements } = await statementCounter.measure(() => gql(query, variables, headers));
       return { response: result, statements };
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await apollo.stop();
+      await service.stop();
       await db.close();
     },
   };

@@ -85,7 +85,23 @@ export function parseCalendarDate(value: string): CalendarDate {
   return { year, month, day };
 }
 
+/**
+ * Formatters by zone name: building one costs far more than using it, and a check needs one. The names are
+ * the caller's, so the cache is bounded (case variants of valid names are endless).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_CACHED_FORMATTERS = 1000;
+
 function calendarFormatter(timeZone: string | null | undefined): Intl.DateTimeFormat {
+  const cached = typeof timeZone === 'string' || timeZone == null ? formatters.get(timeZone ?? 'UTC') : undefined;
+  if (cached) return cached;
+  const formatter = newCalendarFormatter(timeZone);
+  if (formatters.size >= MAX_CACHED_FORMATTERS) formatters.clear();
+  formatters.set(timeZone ?? 'UTC', formatter);
+  return formatter;
+}
+
+function newCalendarFormatter(timeZone: string | null | undefined): Intl.DateTimeFormat {
   const zone = timeZone ?? 'UTC';
   if (typeof zone !== 'string' || zone === '') {
     throw new AgeInputError(

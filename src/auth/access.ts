@@ -42,8 +42,18 @@ export const ACCESS = {
     dataFlows: READERS,
     userDataFlow: READERS,
     dataMapGraph: READERS,
+    // The signup service's one question; the privacy officer may try the policy out.
+    ageGate: [SIGNUP_SERVICE, PRIVACY_OFFICER],
+    // The policy is public in the privacy policy anyway: every reader may see the rules the gate applies.
+    agePolicy: READERS,
+    // Aggregate counts for dashboards: no engineer needs them to build the map, and they show nothing of a person.
+    ageGateStats: [PRIVACY_OFFICER, AUDITOR, VIEWER],
   },
-  Mutation: {},
+  Mutation: {
+    updateAgePolicy: [PRIVACY_OFFICER],
+    setDigitalConsentAge: [PRIVACY_OFFICER],
+    removeDigitalConsentAge: [PRIVACY_OFFICER],
+  },
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {
     Processor: { dpaReference: OVERSIGHT },
@@ -56,6 +66,3 @@ export interface AccessTable {
   Mutation: Record<string, readonly Role[]>;
   Fields: Record<string, Record<string, readonly Role[]>>;
 }
-
-// SIGNUP_SERVICE only checks ages: it appears in the age gate's entry alone.
-void SIGNUP_SERVICE;

@@ -1,3 +1,4 @@
+import { AgeGateCount } from '../age-gate/age-gate-count.entity';
 import { AgePolicy, DigitalConsentAge } from '../age-policy/age-policy.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
@@ -19,6 +20,7 @@ import { SecurityMeasure } from '../security-measure/security-measure.entity';
 /** Every entity the ORM maps. Listed explicitly: discovery by folder scanning differs between ts-jest and dist. */
 export const entities = [
   RegistryEntity,
+  AgeGateCount,
   AgePolicy,
   AuditEntry,
   DigitalConsentAge,

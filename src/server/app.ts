@@ -6,6 +6,10 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { GraphQLError } from 'graphql';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { AgeGateCounters } from '../age-gate/age-gate.counters';
+import { PolicyCachedInProcess, PolicyReadPerCheck } from '../age-gate/age-gate.policy';
+import { AgeGateService } from '../age-gate/age-gate.service';
 import type { Authenticator } from '../auth/authenticate';
 import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
@@ -23,18 +27,33 @@ export interface AppDependencies {
   logger: Logger;
   /** Reads who is calling from the Authorization header; null for anonymous, UNAUTHENTICATED for a faulty token. */
   authenticate: Authenticator;
+  /** What time it is; tests fix it to pin the age gate's "today". */
+  clock?: () => Date;
 }
 
 export interface App {
   app: express.Express;
   apollo: ApolloServer<RequestContext>;
+  ageGateCounters: AgeGateCounters;
+  /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
+  stop(): Promise<void>;
 }
 
-/** Builds the HTTP application: GraphQL at /graphql, and the health probes. */
-export async function createApp({ config, db, schema, logger, authenticate }: AppDependencies): Promise<App> {
+/** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
+export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date() }: AppDependencies): Promise<App> {
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const ageGateCounters = new AgeGateCounters({ em: db.orm.em, registry: metrics, logger, flushIntervalMs: config.ageGateFlushMs });
+  // Embedded PGlite serves this process alone, so a policy kept in memory and dropped on change stays exact;
+  // instances sharing a PostgreSQL server read it for every check (one primary-key statement).
+  const agePolicy = db.external ? new PolicyReadPerCheck() : new PolicyCachedInProcess(db.orm.em);
+  const ageGate = new AgeGateService(ageGateCounters, agePolicy, clock);
+
   const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
     schema: protectSchema(schema),
+    // Apollo's own messages go through the service logger, and its redaction.
+    logger,
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
@@ -57,6 +76,10 @@ export async function createApp({ config, db, schema, logger, authenticate }: Ap
     const ready = await db.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
+  // Aggregate counts and process figures only, like /healthz: open to the scraper on the private network.
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
   app.use(explorerRouter());
   app.use(
     '/graphql',
@@ -65,7 +88,7 @@ export async function createApp({ config, db, schema, logger, authenticate }: Ap
       context: async ({ req }) => {
         const requestId = req.get('x-request-id') ?? randomUUID();
         try {
-          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')));
+          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')), ageGate);
         } catch (error) {
           // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
           if (error instanceof GraphQLError) {
@@ -76,5 +99,14 @@ export async function createApp({ config, db, schema, logger, authenticate }: Ap
       },
     }),
   );
-  return { app, apollo };
+  ageGateCounters.start();
+  return {
+    app,
+    apollo,
+    ageGateCounters,
+    async stop() {
+      await apollo.stop();
+      await ageGateCounters.stop();
+    },
+  };
 }

@@ -12,6 +12,8 @@ export interface AppConfig {
   auth: AuthConfig;
   /** Serve schema introspection: on outside production unless INTROSPECTION says otherwise. */
   introspection: boolean;
+  /** How often the age-gate counters are added to the database (and at shutdown). */
+  ageGateFlushMs: number;
 }
 
 export interface AuthConfig {
@@ -50,6 +52,16 @@ function portVar(env: Env, name: string, fallback: number): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`${name}="${value}" is not a port number (0-65535)`);
   return port;
+}
+
+function secondsVar(env: Env, name: string, fallback: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback * 1000;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > max) {
+    throw new ConfigError(`${name}="${value}" is not a number of seconds from above 0 to ${max}`);
+  }
+  return seconds * 1000;
 }
 
 function databaseUrlVar(env: Env): string | undefined {
@@ -95,5 +107,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seed: booleanVar(env, 'SEED', true),
     auth: authConfig(env, nodeEnv),
     introspection: booleanVar(env, 'INTROSPECTION', nodeEnv !== 'production'),
+    ageGateFlushMs: secondsVar(env, 'AGE_GATE_FLUSH_SECONDS', 10, 3600),
   };
 }

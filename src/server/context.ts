@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AgeGateService } from '../age-gate/age-gate.service';
 import type { Viewer } from '../auth/viewer';
 import { Loaders } from '../db/loaders';
 
@@ -9,9 +10,16 @@ export interface RequestContext {
   requestId: string;
   /** Null for an anonymous request. */
   viewer: Viewer | null;
+  /** The application's age gate, which holds its counters. */
+  ageGate: AgeGateService;
 }
 
-export function createRequestContext(rootEm: EntityManager, requestId: string, viewer: Viewer | null): RequestContext {
+export function createRequestContext(
+  rootEm: EntityManager,
+  requestId: string,
+  viewer: Viewer | null,
+  ageGate: AgeGateService,
+): RequestContext {
   const em = rootEm.fork();
-  return { em, loaders: new Loaders(em), requestId, viewer };
+  return { em, loaders: new Loaders(em), requestId, viewer, ageGate };
 }

@@ -1,5 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { AgeGateResolver } from '../age-gate/age-gate.resolver';
+import { AgePolicyResolver } from '../age-policy/age-policy.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
 import { registryQueries } from '../common/registry.resolver';
@@ -23,6 +25,8 @@ import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
 
 export const resolvers: NonEmptyArray<Function> = [
+  AgeGateResolver,
+  AgePolicyResolver,
   CollectionPointResolver,
   CookieCategoryResolver,
   CountryResolver,

@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
-import pino from 'pino';
+import type { Logger } from 'pino';
 import { createAuthenticator } from '../auth/authenticate';
 import { openDatabase, type Database } from '../db/database';
 import { seedDatabase } from '../db/seed';
 import { createApp } from './app';
 import type { AppConfig } from './config';
+import { createLogger } from './logger';
 import { buildDatamapSchema } from './schema';
 
 export interface RunningServer {
@@ -15,7 +16,7 @@ export interface RunningServer {
 }
 
 /** Opens the database (migrating it, seeding it when empty) and serves the API. */
-export async function startServer(config: AppConfig, logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+export async function startServer(config: AppConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
   const startedAt = performance.now();
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
@@ -25,9 +26,9 @@ export async function startServer(config: AppConfig, logger = pino({ level: conf
     }
     const schema = await buildDatamapSchema();
     const authenticate = createAuthenticator(config.auth);
-    const { app, apollo } = await createApp({ config, db, schema, logger, authenticate });
+    const app = await createApp({ config, db, schema, logger, authenticate });
     const server: Server = await new Promise((resolve, reject) => {
-      const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
+      const listening = app.app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -42,7 +43,7 @@ export async function startServer(config: AppConfig, logger = pino({ level: conf
       db,
       async stop() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await apollo.stop();
+        await app.stop();
         await db.close();
       },
     };

@@ -1,9 +1,11 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129195147 } from './Migration20261129195147';
 import { Migration20261129200614 } from './Migration20261129200614';
+import { Migration20261129201412 } from './Migration20261129201412';
 
 /** The committed migrations, in order. `npm run migration:create` appends to this list. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129195147', class: Migration20261129195147 },
   { name: 'Migration20261129200614', class: Migration20261129200614 },
+  { name: 'Migration20261129201412', class: Migration20261129201412 },
 ];

@@ -1,0 +1,90 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { jurisdictionInput, unknownCountryMessage } from '../age-policy/jurisdiction';
+import { badInput } from '../common/errors';
+import { AgeInputError, computeAge, decideAge, resolveDigitalConsentAge } from './age';
+import type { AgeGateCounters } from './age-gate.counters';
+import type { AgePolicySource } from './age-gate.policy';
+import { AgeGateOutcome } from './age-gate-outcome';
+import { AgeGateReason, type AgeGateInput, type AgeGateResult, type AgeGateStats } from './age-gate.types';
+
+/** Longest period `ageGateStats` answers for, so that a dashboard query stays bounded. */
+export const MAX_STATS_DAYS = 366;
+
+function outcomeOf(result: Pick<AgeGateResult, 'allowed' | 'parentalConsentRequired'>): AgeGateOutcome {
+  if (!result.allowed) return AgeGateOutcome.BLOCKED;
+  return result.parentalConsentRequired ? AgeGateOutcome.PARENTAL_CONSENT_REQUIRED : AgeGateOutcome.ALLOWED;
+}
+
+/** A birth date or time zone the caller got wrong becomes BAD_USER_INPUT naming the field; anything else is a bug. */
+function asBadInput(error: unknown): never {
+  if (error instanceof AgeInputError) throw badInput(error.message, { field: `input.${error.field}`, value: error.value });
+  throw error;
+}
+
+/**
+ * Answers whether someone may sign up. The birth date lives only in this call's memory: it is not written,
+ * logged or sent to the database; the only trace of a check is one more count in the counters.
+ */
+export class AgeGateService {
+  constructor(
+    private readonly counters: AgeGateCounters,
+    private readonly policySource: AgePolicySource,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Tells the gate that a policy change committed, so that the next check applies it. */
+  policyChanged(): void {
+    this.policySource.changed();
+  }
+
+  async check(em: EntityManager, input: AgeGateInput): Promise<AgeGateResult> {
+    const now = this.clock();
+    let age: number;
+    try {
+      age = computeAge({ birthDate: input.birthDate, timeZone: input.timeZone, now }).age;
+    } catch (error) {
+      asBadInput(error);
+    }
+    const jurisdiction = jurisdictionInput(input.country, 'input.country');
+    const policy = await this.policySource.forCheck(em, jurisdiction);
+    if (!policy.countryKnown) {
+      throw badInput(unknownCountryMessage('country', jurisdiction), { field: 'input.country', value: input.country });
+    }
+    const digitalConsentAge = resolveDigitalConsentAge(jurisdiction.code, policy.ages ?? {}, policy.defaultDigitalConsentAge).age;
+    const decision = decideAge({ age, digitalConsentAge, ...policy });
+    const result: AgeGateResult = {
+      age,
+      minimumAge: policy.minimumAge,
+      digitalConsentAge,
+      ...decision,
+      reason: decision.reason && AgeGateReason[decision.reason],
+    };
+    this.counters.record(jurisdiction.code, outcomeOf(result), now);
+    return result;
+  }
+
+  async stats(em: EntityManager, args: { from: string; to: string; country?: string | null }): Promise<AgeGateStats> {
+    const { from, to } = args;
+    if (from > to) throw badInput(`from ${from} is after to ${to}: the period must not end before it starts`, { field: 'from', value: from });
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+    if (days > MAX_STATS_DAYS) {
+      throw badInput(`from ${from} to ${to} spans ${days} days; ask for at most ${MAX_STATS_DAYS}`, { field: 'to', value: to });
+    }
+    const country = args.country === null || args.country === undefined ? null : jurisdictionInput(args.country, 'country').code;
+    const counts = await this.counters.read(em, { from, to, country });
+    const sum = (outcome?: AgeGateOutcome) =>
+      counts.filter((row) => !outcome || row.outcome === outcome).reduce((total, row) => total + row.count, 0);
+    return {
+      from,
+      to,
+      country,
+      counts,
+      totals: {
+        checks: sum(),
+        allowed: sum(AgeGateOutcome.ALLOWED),
+        blocked: sum(AgeGateOutcome.BLOCKED),
+        parentalConsentRequired: sum(AgeGateOutcome.PARENTAL_CONSENT_REQUIRED),
+      },
+    };
+  }
+}
