@@ -291,8 +291,10 @@ export const flowsBench: BenchSuite = {
       ],
       true,
     );
-    const graphProcessors = Array.from({ length: 20 }, (_, i) => `processor-${String(i * 7).padStart(5, '0')}`);
-    await measure('dataMapGraph (20 processors)', [
+    // Twenty processors spread over the registry (ACTIVE or not: the others simply draw nothing).
+    const graphCount = Math.min(20, flags.processors);
+    const graphProcessors = Array.from({ length: graphCount }, (_, i) => `processor-${pad(Math.floor((i * flags.processors) / graphCount))}`);
+    await measure(`dataMapGraph (${graphCount} processors)`, [
       {
         query: `query($filter: DataFlowFilter) { dataMapGraph(filter: $filter) { nodes { id label } edges { from to label } mermaid dot } }`,
         variables: { filter: { processors: graphProcessors } },
