@@ -183,9 +183,10 @@ describe('the fields narrower than their type', () => {
     for (const role of ['VIEWER', 'ENGINEER'] as const) {
       const { data, errors } = await app.gql(query, {}, await authAs(role));
       expect(data).toEqual({ organization: { name: 'PythonMaster', dpoName: null, dpoEmail: null, email: null }, processor: { key: 'stripe', dpaReference: null } });
-      expect(errors!.map((error) => [error.path!.join('.'), error.extensions!.code, error.message])).toEqual([
-        ['organization.dpoName', 'FORBIDDEN', `Forbidden: Organization.dpoName is open to PRIVACY_OFFICER, AUDITOR; the token grants ${role}`],
+      // Fields resolve concurrently, so errors arrive in no fixed order.
+      expect(errors!.map((error) => [error.path!.join('.'), error.extensions!.code, error.message]).sort()).toEqual([
         ['organization.dpoEmail', 'FORBIDDEN', `Forbidden: Organization.dpoEmail is open to PRIVACY_OFFICER, AUDITOR; the token grants ${role}`],
+        ['organization.dpoName', 'FORBIDDEN', `Forbidden: Organization.dpoName is open to PRIVACY_OFFICER, AUDITOR; the token grants ${role}`],
         ['organization.email', 'FORBIDDEN', `Forbidden: Organization.email is open to PRIVACY_OFFICER, AUDITOR; the token grants ${role}`],
         ['processor.dpaReference', 'FORBIDDEN', `Forbidden: Processor.dpaReference is open to PRIVACY_OFFICER, AUDITOR; the token grants ${role}`],
       ]);

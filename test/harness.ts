@@ -4,9 +4,9 @@ import type { AgeGateCounters } from '../src/age-gate/age-gate.counters';
 import { openDatabase, type Database } from '../src/db/database';
 import { seedDatabase } from '../src/db/seed';
 import { statementCounter } from '../src/db/statement-counter';
-import { createApp } from '../src/server/app';
-import { SignJWT } from 'jose';
+import { createApp, type App } from '../src/server/app';
 import { createAuthenticator } from '../src/auth/authenticate';
+import { signToken } from '../src/auth/sign-token';
 import type { Role } from '../src/auth/viewer';
 import { loadConfig, type AppConfig } from '../src/server/config';
 import { buildDatamapSchema } from '../src/server/schema';
@@ -17,13 +17,8 @@ export const onPostgres = Boolean(process.env.DATABASE_URL);
 export const TEST_JWT_SECRET = 'datamap-test-secret-long-enough-for-hs256';
 
 /** A token for the given roles, signed as the service expects. */
-export async function tokenFor(roles: Role | `${Role}` | (Role | `${Role}`)[], subject = 'tester@pythonmaster.com', ttl = '5m') {
-  return new SignJWT({ roles: Array.isArray(roles) ? roles : [roles] })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(subject)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
-    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+export function tokenFor(roles: Role | `${Role}` | (Role | `${Role}`)[], subject = 'tester@pythonmaster.com', ttl = '5m') {
+  return signToken(TEST_JWT_SECRET, { roles: Array.isArray(roles) ? roles : [roles], subject, ttl });
 }
 
 /** Request headers that authenticate as the given roles: `app.gql(query, vars, await authAs('VIEWER'))`. */
@@ -48,6 +43,8 @@ export interface TestApp {
   countStatements(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ response: GraphQLResponse; statements: number }>;
   /** This instance's age-gate counters, to flush them when a test needs them in the database. */
   ageGateCounters: AgeGateCounters;
+  /** The context a request of this viewer gets, to execute operations without HTTP. */
+  contextFor: App['contextFor'];
   close(): Promise<void>;
 }
 
@@ -95,6 +92,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     em: () => db.orm.em.fork(),
     gql,
     ageGateCounters: service.ageGateCounters,
+    contextFor: service.contextFor,
     async countStatements(query, variables, headers) {
       const { result, statements } = await statementCounter.measure(() => gql(query, variables, headers));
       return { response: result, statements };

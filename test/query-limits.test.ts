@@ -2,28 +2,14 @@ import { getIntrospectionQuery } from 'graphql';
 import { loadConfig } from '../src/server/config';
 import { QUERY_LIMITS } from '../src/server/query-limits';
 import { authAs, startTestApp, TEST_JWT_SECRET, type TestApp } from './harness';
+import { THOUSAND_PROCESSORS } from './larger-map';
 
 let app: TestApp;
 let asViewer: Record<string, string>;
 beforeAll(async () => {
-  app = await startTestApp();
-  asViewer = await authAs('VIEWER');
+  [app, asViewer] = await Promise.all([startTestApp(), authAs('VIEWER')]);
 });
 afterAll(() => app.close());
-
-const THOUSAND_PROCESSORS = `{
-    processors(first: 1000) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        key name status version
-        headquarters { code name inEEA }
-        locations { mechanism reference country { code name inEEA adequacy } }
-        dataCategories { key name parent { key name } }
-        activities { key name legalBasis purpose { key name parent { key name } } dataCategories { key parent { key } } processors { key } }
-      }
-    }
-  }`;
 
 /** The README's example queries and the dashboards' largest ones: the limits must let them through. */
 const REAL_QUERIES: Record<string, string> = {

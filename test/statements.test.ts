@@ -1,9 +1,6 @@
 import { applyManifest } from '../src/manifest/manifest.service';
-import { manifestSchema, type Manifest } from '../src/manifest/manifest.schema';
-import { LegalBasis } from '../src/processing-activity/legal-basis';
-import { ProcessorStatus } from '../src/processor/processor.entity';
-import { TransferMechanism } from '../src/processor/transfer-mechanism';
 import { authAs, startTestApp, type TestApp } from './harness';
+import { copiesOfTheSeededShape } from './larger-map';
 
 const NESTED_QUERY = `{
   processors(first: 1000) {
@@ -16,23 +13,6 @@ const NESTED_QUERY = `{
     }
   }
 }`;
-
-/** More processors and activities, shaped like the seeded ones: US-based, on top-level categories. */
-function copiesOfTheSeededShape(copies: number): Manifest {
-  const manifest = manifestSchema.parse({ apiVersion: 'datamap/v1' });
-  for (let i = 0; i < copies; i++) {
-    manifest.activities.push({
-      key: `extra-activity-${i}`, name: `Extra activity ${i}`, purpose: 'service-delivery.platform', legalBasis: LegalBasis.CONTRACT,
-      dataCategories: ['identity', 'usage'], subjectTypes: ['student'], collectionPoints: ['registration'], securityMeasures: [],
-    });
-    manifest.processors.push({
-      key: `extra-processor-${i}`, name: `Extra ${i}`, service: 'Hosting', headquarters: 'US', status: ProcessorStatus.ACTIVE,
-      dataCategories: ['identity', 'usage'], activities: [`extra-activity-${i}`],
-      locations: [{ country: 'US', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2' }],
-    });
-  }
-  return manifest;
-}
 
 let app: TestApp;
 beforeAll(async () => {

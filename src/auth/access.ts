@@ -42,14 +42,21 @@ export const ACCESS = {
     dataFlows: READERS,
     userDataFlow: READERS,
     dataMapGraph: READERS,
+    findings: READERS,
     // The signup service's one question; the privacy officer may try the policy out.
     ageGate: [SIGNUP_SERVICE, PRIVACY_OFFICER],
     // The policy is public in the privacy policy anyway: every reader may see the rules the gate applies.
     agePolicy: READERS,
     // Aggregate counts for dashboards: no engineer needs them to build the map, and they show nothing of a person.
     ageGateStats: [PRIVACY_OFFICER, AUDITOR, VIEWER],
+    auditLog: OVERSIGHT,
   },
   Mutation: {
+    registerProcessor: [ENGINEER, PRIVACY_OFFICER],
+    updateProcessor: [ENGINEER, PRIVACY_OFFICER],
+    approveProcessor: [PRIVACY_OFFICER],
+    rejectProcessor: [PRIVACY_OFFICER],
+    retireProcessor: [PRIVACY_OFFICER],
     updateAgePolicy: [PRIVACY_OFFICER],
     setDigitalConsentAge: [PRIVACY_OFFICER],
     removeDigitalConsentAge: [PRIVACY_OFFICER],
@@ -60,6 +67,12 @@ export const ACCESS = {
     Organization: { email: OVERSIGHT, phone: OVERSIGHT, address: OVERSIGHT, dpoName: OVERSIGHT, dpoEmail: OVERSIGHT },
   },
 } satisfies AccessTable;
+
+/** HTTP endpoints outside GraphQL, and the roles that may fetch them. */
+export const HTTP_ACCESS = {
+  '/ropa.csv': OVERSIGHT,
+  '/ropa.md': OVERSIGHT,
+} satisfies Record<string, readonly Role[]>;
 
 export interface AccessTable {
   Query: Record<string, readonly Role[]>;

@@ -31,7 +31,7 @@ export interface ValidationProblem {
 export class ValidationFailed extends GraphQLError {
   constructor(readonly problems: ValidationProblem[]) {
     super(problems.map((p) => p.message).join('; '), {
-      extensions: { code: 'BAD_USER_INPUT', field: problems[0]?.field, problems },
+      extensions: { code: 'BAD_USER_INPUT', field: problems[0]?.field, value: problems[0]?.value, problems },
     });
   }
 }

@@ -9,6 +9,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Extra ORM options, such as a larger pool. */
   orm?: Partial<Options>;
+  /** Applies migrations without printing them: for the CLI, whose output is its answer. */
+  quiet?: boolean;
   /** Drops every table first: for tests and benchmarks that need an empty database. */
   reset?: boolean;
 }
@@ -28,7 +30,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const url = options.databaseUrl ?? (embedded = await startEmbeddedPostgres(options.dataDir)).url;
   // PGlite is a single session: one connection keeps transactions from interleaving.
   const pool = embedded ? { min: 1, max: 1 } : { min: 0, max: 10 };
-  const orm = await MikroORM.init(ormConfig(url, { pool, ...options.orm }));
+  const config = ormConfig(url, { pool, ...options.orm });
+  if (options.quiet) config.migrations = { ...config.migrations, silent: true };
+  const orm = await MikroORM.init(config);
   try {
     if (options.reset) await orm.em.getConnection().execute('drop schema if exists public cascade; create schema public;');
     await orm.getMigrator().up();

@@ -94,6 +94,7 @@ export const processorSchema = z.object({
   headquarters: countryCode,
   dpaReference: optionalText,
   status: z.nativeEnum(ProcessorStatus).default(ProcessorStatus.PROPOSED),
+  statusReason: optionalText,
   dataCategories: keys,
   activities: keys,
   locations: z.array(locationSchema).default([]),

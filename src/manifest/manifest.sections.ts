@@ -70,6 +70,48 @@ function plainSection<S extends 'dataSubjectTypes' | 'consents' | 'securityMeasu
   });
 }
 
+/** Processors: also the shape of a processor's audit snapshot. */
+export const processorSection = section({
+  name: 'processors',
+  entity: Processor,
+  populate: ['dataCategories', 'activities', 'locations'],
+  references: [
+    { field: 'headquarters', section: 'countries', many: false },
+    { field: 'dataCategories', section: 'dataCategories', many: true },
+    { field: 'activities', section: 'activities', many: true },
+  ],
+  hierarchical: false,
+  toEntry: (p: Processor) => ({
+    ...base(p),
+    legalName: nullable(p.legalName),
+    service: p.service,
+    website: nullable(p.website),
+    headquarters: p.headquarters.code,
+    dpaReference: nullable(p.dpaReference),
+    status: p.status,
+    statusReason: nullable(p.statusReason),
+    dataCategories: keysOf(p.dataCategories),
+    activities: keysOf(p.activities),
+    locations: p.locations.getItems().map((l) => ({
+      country: l.country.code,
+      mechanism: nullable(l.mechanism),
+      reference: nullable(l.reference),
+    })),
+  }),
+  toData: (e) => ({
+    ...baseData(e),
+    legalName: e.legalName ?? null,
+    service: e.service,
+    website: e.website ?? null,
+    headquarters: e.headquarters,
+    dpaReference: e.dpaReference ?? null,
+    status: e.status,
+    statusReason: e.statusReason ?? null,
+    dataCategories: e.dataCategories,
+    activities: e.activities,
+  }),
+});
+
 export const sections = [
   section({
     name: 'dataCategories',
@@ -173,44 +215,7 @@ export const sections = [
       securityMeasures: e.securityMeasures,
     }),
   }),
-  section({
-    name: 'processors',
-    entity: Processor,
-    populate: ['dataCategories', 'activities', 'locations'],
-    references: [
-      { field: 'headquarters', section: 'countries', many: false },
-      { field: 'dataCategories', section: 'dataCategories', many: true },
-      { field: 'activities', section: 'activities', many: true },
-    ],
-    hierarchical: false,
-    toEntry: (p: Processor) => ({
-      ...base(p),
-      legalName: nullable(p.legalName),
-      service: p.service,
-      website: nullable(p.website),
-      headquarters: p.headquarters.code,
-      dpaReference: nullable(p.dpaReference),
-      status: p.status,
-      dataCategories: keysOf(p.dataCategories),
-      activities: keysOf(p.activities),
-      locations: p.locations.getItems().map((l) => ({
-        country: l.country.code,
-        mechanism: nullable(l.mechanism),
-        reference: nullable(l.reference),
-      })),
-    }),
-    toData: (e) => ({
-      ...baseData(e),
-      legalName: e.legalName ?? null,
-      service: e.service,
-      website: e.website ?? null,
-      headquarters: e.headquarters,
-      dpaReference: e.dpaReference ?? null,
-      status: e.status,
-      dataCategories: e.dataCategories,
-      activities: e.activities,
-    }),
-  }),
+  processorSection,
 ] as const;
 
 export const organizationSection = {

@@ -50,6 +50,13 @@ export class Processor extends RegistryEntity {
   @Enum({ items: () => ProcessorStatus, nativeEnumName: 'processor_status', default: ProcessorStatus.PROPOSED })
   status: ProcessorStatus = ProcessorStatus.PROPOSED;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "The privacy officer's note on approval, or the reason for rejecting or retiring it.",
+  })
+  @Property({ type: 'text', nullable: true })
+  statusReason?: string | null;
+
   @Field(() => Int, { description: 'Increases with every change; pass it back as `expectedVersion` to update.' })
   @Property({ version: true })
   version!: number;

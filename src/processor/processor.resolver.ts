@@ -1,4 +1,4 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { loadReference } from '../common/registry.resolver';
 import { Country } from '../country/country.entity';
@@ -8,6 +8,10 @@ import { ProcessingActivity } from '../processing-activity/processing-activity.e
 import type { RequestContext } from '../server/context';
 import { ProcessingLocation } from './processing-location.entity';
 import { Processor, ProcessorStatus } from './processor.entity';
+import { RegisterProcessorInput, UpdateProcessorInput } from './processor.inputs';
+import { registerProcessor, transitionProcessor, updateProcessor } from './processor.service';
+
+const actorOf = ({ viewer, requestId }: RequestContext) => ({ viewer, requestId });
 
 const ProcessorConnection = Connection(Processor);
 
@@ -34,6 +38,42 @@ export class ProcessorResolver {
   @Query(() => ProcessorConnection, { description: 'Sub-processors and vendors, in key order.' })
   processors(@Args() { status, receives, ...page }: ProcessorListArgs, @Ctx() { em }: RequestContext) {
     return paginateByKey(em, Processor, { ...(status ? { status } : {}), ...(receives ? receivesCategory(receives) : {}) }, page);
+  }
+
+  @Mutation(() => Processor, { description: 'Registers a processor as PROPOSED, linked to the activities it serves.' })
+  registerProcessor(@Arg('input', () => RegisterProcessorInput) input: RegisterProcessorInput, @Ctx() ctx: RequestContext) {
+    return registerProcessor(ctx.em, actorOf(ctx), input);
+  }
+
+  @Mutation(() => Processor, {
+    description: 'Changes a processor. `expectedVersion` must be its current version; a stale one answers CONFLICT.',
+  })
+  updateProcessor(
+    @Arg('key', () => ID) key: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Arg('input', () => UpdateProcessorInput) input: UpdateProcessorInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return updateProcessor(ctx.em, actorOf(ctx), key, expectedVersion, input);
+  }
+
+  @Mutation(() => Processor, { description: 'PROPOSED -> ACTIVE: the processor may receive data.' })
+  approveProcessor(
+    @Arg('key', () => ID) key: string,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return transitionProcessor(ctx.em, actorOf(ctx), 'approveProcessor', key, note);
+  }
+
+  @Mutation(() => Processor, { description: 'PROPOSED -> REJECTED, with the reason.' })
+  rejectProcessor(@Arg('key', () => ID) key: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext) {
+    return transitionProcessor(ctx.em, actorOf(ctx), 'rejectProcessor', key, reason);
+  }
+
+  @Mutation(() => Processor, { description: 'ACTIVE -> RETIRED, with the reason: it keeps its history and leaves every data flow.' })
+  retireProcessor(@Arg('key', () => ID) key: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext) {
+    return transitionProcessor(ctx.em, actorOf(ctx), 'retireProcessor', key, reason);
   }
 
   @FieldResolver(() => Country, { description: 'Where the processor is established.' })

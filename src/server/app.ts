@@ -11,8 +11,10 @@ import { AgeGateCounters } from '../age-gate/age-gate.counters';
 import { PolicyCachedInProcess, PolicyReadPerCheck } from '../age-gate/age-gate.policy';
 import { AgeGateService } from '../age-gate/age-gate.service';
 import type { Authenticator } from '../auth/authenticate';
+import type { Viewer } from '../auth/viewer';
 import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
+import { ropaRouter } from '../ropa/ropa.routes';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { explorerRouter } from './explorer';
@@ -35,6 +37,8 @@ export interface App {
   app: express.Express;
   apollo: ApolloServer<RequestContext>;
   ageGateCounters: AgeGateCounters;
+  /** Builds the context a request gets, for callers that execute operations without HTTP (benchmarks). */
+  contextFor(viewer: Viewer | null, requestId: string): RequestContext;
   /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
   stop(): Promise<void>;
 }
@@ -81,6 +85,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use(explorerRouter());
+  app.use(ropaRouter({ db, authenticate }));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -104,6 +109,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     app,
     apollo,
     ageGateCounters,
+    contextFor: (viewer, requestId) => createRequestContext(db.orm.em, requestId, viewer, ageGate),
     async stop() {
       await apollo.stop();
       await ageGateCounters.stop();

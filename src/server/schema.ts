@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AgeGateResolver } from '../age-gate/age-gate.resolver';
 import { AgePolicyResolver } from '../age-policy/age-policy.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
 import { registryQueries } from '../common/registry.resolver';
@@ -13,6 +14,7 @@ import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
 import { DataFlowConnectionResolver, DataFlowResolver, UserDataFlowResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
+import { FindingResolver } from '../findings/findings.resolver';
 import { OrganizationResolver } from '../organization/organization.resolver';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingActivityResolver } from '../processing-activity/processing-activity.resolver';
@@ -27,6 +29,7 @@ import { SecurityMeasure } from '../security-measure/security-measure.entity';
 export const resolvers: NonEmptyArray<Function> = [
   AgeGateResolver,
   AgePolicyResolver,
+  AuditResolver,
   CollectionPointResolver,
   CookieCategoryResolver,
   CountryResolver,
@@ -34,6 +37,7 @@ export const resolvers: NonEmptyArray<Function> = [
   DataFlowConnectionResolver,
   DataFlowResolver,
   UserDataFlowResolver,
+  FindingResolver,
   OrganizationResolver,
   ProcessingActivityResolver,
   ProcessingLocationResolver,

@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129195147 } from './Migration20261129195147';
 import { Migration20261129200614 } from './Migration20261129200614';
 import { Migration20261129201412 } from './Migration20261129201412';
+import { Migration20261129201541 } from './Migration20261129201541';
 
 /** The committed migrations, in order. `npm run migration:create` appends to this list. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129195147', class: Migration20261129195147 },
   { name: 'Migration20261129200614', class: Migration20261129200614 },
   { name: 'Migration20261129201412', class: Migration20261129201412 },
+  { name: 'Migration20261129201541', class: Migration20261129201541 },
 ];

@@ -1,0 +1,9 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { exportMapWithCountries } from '../manifest/manifest.service';
+import { lintMap, type Finding } from './findings.rules';
+
+/** Checks the map in the database against the rules: the `findings` query and `datamap lint` both call this. */
+export async function findingsOf(em: EntityManager): Promise<Finding[]> {
+  const { map, countries } = await exportMapWithCountries(em);
+  return lintMap(map, countries);
+}

@@ -1,0 +1,86 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { TransferMechanism } from './transfer-mechanism';
+
+@InputType({ description: 'A country where the processor processes data, and what makes the transfer lawful.' })
+export class ProcessingLocationInput {
+  @Field({ description: 'ISO 3166-1 alpha-2 code, such as "IN".' })
+  country!: string;
+
+  @Field(() => TransferMechanism, {
+    nullable: true,
+    description: 'Not needed inside the EEA, nor for a country with full adequacy (recorded as ADEQUACY_DECISION).',
+  })
+  mechanism?: TransferMechanism | null;
+
+  @Field(() => String, { nullable: true, description: 'The instrument relied on, such as "SCC 2021/914 module 2".' })
+  reference?: string | null;
+}
+
+@InputType({ description: 'A new processor. It starts PROPOSED, until a privacy officer approves or rejects it.' })
+export class RegisterProcessorInput {
+  @Field(() => ID, { description: 'Stable lowercase slug, such as "acme-cloud".' })
+  key!: string;
+
+  @Field({ description: 'Human-readable name.' })
+  name!: string;
+
+  @Field({ description: 'The service it provides, such as "payment processing".' })
+  service!: string;
+
+  @Field({ description: 'ISO 3166-1 alpha-2 code of the country where it is established.' })
+  headquarters!: string;
+
+  @Field(() => [ProcessingLocationInput], { description: 'Where it processes data.' })
+  locations!: ProcessingLocationInput[];
+
+  @Field(() => [ID], { description: 'Keys of the data categories it receives.' })
+  dataCategories!: string[];
+
+  @Field(() => [ID], { description: 'Keys of the processing activities it serves.' })
+  activities!: string[];
+
+  @Field(() => String, { nullable: true, description: 'The data processing agreement (GDPR Art. 28(3)).' })
+  dpaReference?: string | null;
+
+  @Field(() => String, { nullable: true })
+  website?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Registered legal name of the contracting entity.' })
+  legalName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'What it does with the data, in plain words.' })
+  description?: string | null;
+}
+
+@InputType({ description: 'Changes to a processor: every field is optional, and a field left out stays as it is.' })
+export class UpdateProcessorInput {
+  @Field(() => String, { nullable: true })
+  name?: string;
+
+  @Field(() => String, { nullable: true })
+  service?: string;
+
+  @Field(() => String, { nullable: true })
+  headquarters?: string;
+
+  @Field(() => [ProcessingLocationInput], { nullable: true, description: 'Replaces every location.' })
+  locations?: ProcessingLocationInput[];
+
+  @Field(() => [ID], { nullable: true, description: 'Replaces the data categories.' })
+  dataCategories?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Replaces the activities.' })
+  activities?: string[];
+
+  @Field(() => String, { nullable: true })
+  dpaReference?: string | null;
+
+  @Field(() => String, { nullable: true })
+  website?: string | null;
+
+  @Field(() => String, { nullable: true })
+  legalName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+}

@@ -1,0 +1,219 @@
+import { isDeepStrictEqual } from 'node:util';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit, type Actor } from '../audit/audit.service';
+import { Role } from '../auth/viewer';
+import { badInput, conflict, forbidden, notFound, ValidationFailed } from '../common/errors';
+import { Country } from '../country/country.entity';
+import { DataCategory } from '../data-category/data-category.entity';
+import { processorSection } from '../manifest/manifest.sections';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { ProcessingLocation } from './processing-location.entity';
+import { Processor, ProcessorStatus } from './processor.entity';
+import type { RegisterProcessorInput, UpdateProcessorInput } from './processor.inputs';
+import { checkProcessor, referencedKeys, type CheckedLocation, type ProcessorFields } from './processor.validation';
+import { nextStatus, type Transition } from './processor.workflow';
+
+const RELATIONS = ['locations', 'dataCategories', 'activities'] as const;
+
+/** The processor as the audit trail keeps it: its manifest entry, lists in key order. */
+export function processorSnapshot(processor: Processor) {
+  const entry = processorSection.toEntry(processor);
+  return {
+    ...entry,
+    dataCategories: [...entry.dataCategories].sort(),
+    activities: [...entry.activities].sort(),
+    locations: [...entry.locations].sort((a, b) => a.country.localeCompare(b.country)),
+  };
+}
+
+/**
+ * Checks a processor input against the database with the registry's rules (`checkProcessor`, which manifests
+ * use too), loading what it refers to in one query per kind. Throws every problem at once as BAD_USER_INPUT.
+ */
+async function checkAgainstDatabase(em: EntityManager, input: ProcessorFields): Promise<CheckedLocation[]> {
+  const wanted = referencedKeys(input);
+  const [countries, categories, activities] = await Promise.all([
+    wanted.countries.length ? em.find(Country, { code: { $in: wanted.countries } }) : [],
+    wanted.categories.length ? em.find(DataCategory, { key: { $in: wanted.categories } }, { fields: ['key'] }) : [],
+    wanted.activities.length ? em.find(ProcessingActivity, { key: { $in: wanted.activities } }, { fields: ['key'] }) : [],
+  ]);
+  const byCode = new Map(countries.map((c) => [c.code, c]));
+  const categoryKeys = new Set(categories.map((c) => c.key));
+  const activityKeys = new Set(activities.map((a) => a.key));
+  const { problems, locations } = checkProcessor(
+    input,
+    { country: (code) => byCode.get(code), hasCategory: (k) => categoryKeys.has(k), hasActivity: (k) => activityKeys.has(k) },
+    'input',
+  );
+  if (problems.length > 0) throw new ValidationFailed(problems);
+  return locations;
+}
+
+/** Makes a processor's locations exactly `wanted`: keeps, updates, adds and removes by country. */
+export function syncLocations(em: EntityManager, processor: Processor, wanted: readonly CheckedLocation[]): void {
+  const byCountry = new Map(processor.locations.getItems().map((l) => [l.country.code, l]));
+  for (const location of wanted) {
+    const current = byCountry.get(location.country);
+    byCountry.delete(location.country);
+    const data = { mechanism: location.mechanism, reference: location.reference };
+    if (current) em.assign(current, data);
+    else processor.locations.add(em.create(ProcessingLocation, { processor, country: location.country, ...data }));
+  }
+  for (const stale of byCountry.values()) processor.locations.remove(stale);
+}
+
+const trimmedOrNull = (value: string | null | undefined) => value?.trim() || null;
+
+const duplicateKey = (key: string) =>
+  conflict(`input.key: a processor with key "${key}" already exists; choose another key or update that processor`, {
+    field: 'input.key',
+    value: key,
+  });
+
+/** Registers a processor as PROPOSED, with its locations and links, and audits it: all in one transaction. */
+export async function registerProcessor(em: EntityManager, actor: Actor, input: RegisterProcessorInput): Promise<Processor> {
+  const locations = await checkAgainstDatabase(em, input);
+  try {
+    return await em.transactional(async (tx) => {
+      if ((await tx.count(Processor, { key: input.key })) > 0) throw duplicateKey(input.key);
+      const processor = tx.create(Processor, {
+        key: input.key,
+        name: input.name.trim(),
+        service: input.service.trim(),
+        headquarters: input.headquarters.toUpperCase(),
+        website: trimmedOrNull(input.website),
+        dpaReference: trimmedOrNull(input.dpaReference),
+        legalName: trimmedOrNull(input.legalName),
+        description: trimmedOrNull(input.description),
+        status: ProcessorStatus.PROPOSED,
+        dataCategories: [...new Set(input.dataCategories)],
+        activities: [...new Set(input.activities)],
+        // The version and timestamps are set by the database.
+      } as never);
+      syncLocations(tx, processor, locations);
+      recordAudit(tx, actor, {
+        operation: 'registerProcessor',
+        entityType: 'Processor',
+        entityKey: processor.key,
+        before: null,
+        after: processorSnapshot(processor),
+      });
+      return processor;
+    });
+  } catch (error) {
+    // Two registrations of one key can both pass the check above; the primary key lets exactly one through.
+    if (error instanceof UniqueConstraintViolationException) throw duplicateKey(input.key);
+    throw error;
+  }
+}
+
+async function loadForChange(tx: EntityManager, key: string): Promise<Processor> {
+  const processor = await tx.findOne(Processor, { key }, { populate: RELATIONS });
+  if (!processor) throw notFound(`key: no processor has key "${key}"`, { field: 'key', value: key });
+  return processor;
+}
+
+const staleVersion = (key: string, expected: number, current: number | undefined) =>
+  conflict(
+    `expectedVersion: processor "${key}" is at version ${current ?? 'unknown'}, not ${expected}; ` +
+      `reload it and apply your change to the current version`,
+    { field: 'expectedVersion', value: expected, currentVersion: current },
+  );
+
+/** Re-reads the current version after a concurrent change won the race, so the CONFLICT can name it. */
+async function currentVersion(em: EntityManager, key: string): Promise<number | undefined> {
+  const row = await em.fork().findOne(Processor, { key }, { fields: ['version'] });
+  return row?.version;
+}
+
+/**
+ * Applies the fields an update gives, with optimistic locking: `expectedVersion` must be the current version.
+ * An engineer may change a processor only while it awaits review; a privacy officer may change it at any time.
+ */
+export async function updateProcessor(
+  em: EntityManager,
+  actor: Actor,
+  key: string,
+  expectedVersion: number,
+  input: UpdateProcessorInput,
+): Promise<Processor> {
+  const locations = await checkAgainstDatabase(em, input);
+  try {
+    return await em.transactional(async (tx) => {
+      const processor = await loadForChange(tx, key);
+      const officer = actor.viewer?.roles.includes(Role.PRIVACY_OFFICER) ?? true;
+      if (!officer && processor.status !== ProcessorStatus.PROPOSED) {
+        throw forbidden(
+          `processor "${key}" is ${processor.status}: an ENGINEER may update a processor only while it is PROPOSED; ` +
+            `ask a PRIVACY_OFFICER to change it`,
+          { field: 'key', value: key, status: processor.status },
+        );
+      }
+      if (processor.version !== expectedVersion) throw staleVersion(key, expectedVersion, processor.version);
+
+      const before = processorSnapshot(processor);
+      tx.assign(processor, {
+        ...(input.name != null ? { name: input.name.trim() } : {}),
+        ...(input.service != null ? { service: input.service.trim() } : {}),
+        ...(input.headquarters != null ? { headquarters: input.headquarters.toUpperCase() } : {}),
+        ...(input.website !== undefined ? { website: trimmedOrNull(input.website) } : {}),
+        ...(input.dpaReference !== undefined ? { dpaReference: trimmedOrNull(input.dpaReference) } : {}),
+        ...(input.legalName !== undefined ? { legalName: trimmedOrNull(input.legalName) } : {}),
+        ...(input.description !== undefined ? { description: trimmedOrNull(input.description) } : {}),
+        ...(input.dataCategories != null ? { dataCategories: [...new Set(input.dataCategories)] } : {}),
+        ...(input.activities != null ? { activities: [...new Set(input.activities)] } : {}),
+      });
+      if (input.locations != null) syncLocations(tx, processor, locations);
+      const after = processorSnapshot(processor);
+      if (isDeepStrictEqual(before, after)) return processor;
+      // Links and locations live in other tables: touching the row makes every change bump the version.
+      processor.updatedAt = new Date();
+      recordAudit(tx, actor, { operation: 'updateProcessor', entityType: 'Processor', entityKey: key, before, after });
+      return processor;
+    });
+  } catch (error) {
+    if (error instanceof OptimisticLockError) throw staleVersion(key, expectedVersion, await currentVersion(em, key));
+    throw error;
+  }
+}
+
+/** A review decision: approve (with an optional note), reject or retire (with a reason). Audited with both states. */
+export async function transitionProcessor(
+  em: EntityManager,
+  actor: Actor,
+  transition: Transition,
+  key: string,
+  reason: string | null | undefined,
+): Promise<Processor> {
+  const reasonRequired = transition !== 'approveProcessor';
+  const field = reasonRequired ? 'reason' : 'note';
+  if (reasonRequired && !reason?.trim()) {
+    throw badInput(`reason: ${transition} needs a reason; got ${JSON.stringify(reason ?? null)}`, { field, value: reason ?? null });
+  }
+  try {
+    return await em.transactional(async (tx) => {
+      const processor = await loadForChange(tx, key);
+      const next = nextStatus(processor.status, transition);
+      if ('refusal' in next) {
+        throw badInput(`key: ${next.refusal}`, { field: 'key', value: key, status: processor.status });
+      }
+      const before = processorSnapshot(processor);
+      tx.assign(processor, { status: next.to, statusReason: trimmedOrNull(reason) });
+      recordAudit(tx, actor, {
+        operation: transition,
+        entityType: 'Processor',
+        entityKey: key,
+        before,
+        after: processorSnapshot(processor),
+      });
+      return processor;
+    });
+  } catch (error) {
+    // Two decisions on one processor at once: the version lets one through, the other sees a changed processor.
+    if (error instanceof OptimisticLockError) {
+      throw conflict(`key: processor "${key}" changed while ${transition} ran; reload it and decide again`, { field: 'key', value: key });
+    }
+    throw error;
+  }
+}

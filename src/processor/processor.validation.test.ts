@@ -1,0 +1,89 @@
+import { AdequacyScope } from '../country/country.entity';
+import { checkProcessor, referencedKeys, type ProcessorReferences } from './processor.validation';
+import { TransferMechanism } from './transfer-mechanism';
+
+const countries = {
+  DE: { code: 'DE', name: 'Germany', inEEA: true, adequacy: AdequacyScope.NONE },
+  JP: { code: 'JP', name: 'Japan', inEEA: false, adequacy: AdequacyScope.FULL },
+  IN: { code: 'IN', name: 'India', inEEA: false, adequacy: AdequacyScope.NONE },
+};
+const refs: ProcessorReferences = {
+  country: (code) => countries[code as keyof typeof countries],
+  hasCategory: (key) => ['contact', 'contact.email'].includes(key),
+  hasActivity: (key) => key === 'platform-hosting',
+};
+const valid = {
+  key: 'acme-cloud',
+  name: 'Acme Cloud',
+  service: 'Hosting',
+  headquarters: 'IN',
+  locations: [{ country: 'IN', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2' }],
+  dataCategories: ['contact.email'],
+  activities: ['platform-hosting'],
+};
+
+describe('checkProcessor', () => {
+  it('accepts a complete processor and keeps its locations as given', () => {
+    expect(checkProcessor(valid, refs, 'input')).toEqual({
+      problems: [],
+      locations: [{ country: 'IN', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2' }],
+    });
+  });
+
+  it('reports every problem at once, each naming its field and value', () => {
+    const input = {
+      key: 'Acme_Cloud',
+      name: '  ',
+      service: '',
+      headquarters: 'XX',
+      locations: [{ country: 'ZZ' }, { country: 'IN', mechanism: TransferMechanism.ADEQUACY_DECISION }],
+      dataCategories: ['contact', 'health'],
+      activities: ['Bad Key', 'mining'],
+    };
+    const { problems } = checkProcessor(input, refs, 'input');
+    expect(problems.map((p) => [p.field, p.value])).toEqual([
+      ['input.key', 'Acme_Cloud'],
+      ['input.name', '  '],
+      ['input.service', ''],
+      ['input.headquarters', 'XX'],
+      ['input.dataCategories[1]', 'health'],
+      ['input.activities[0]', 'Bad Key'],
+      ['input.activities[1]', 'mining'],
+      ['input.locations[0].country', 'ZZ'],
+      ['input.locations[1].mechanism', 'ADEQUACY_DECISION'],
+    ]);
+    expect(problems[4].message).toBe('input.dataCategories[1]: unknown data category "health"');
+    expect(problems[7].message).toBe('input.locations[0].country: unknown country "ZZ": use an ISO 3166-1 alpha-2 code such as "DE"');
+  });
+
+  it('refuses the same country twice', () => {
+    const input = { ...valid, locations: [{ country: 'DE' }, { country: 'de' }] };
+    expect(checkProcessor(input, refs, 'processors[3]').problems).toEqual([
+      {
+        field: 'processors[3].locations[1].country',
+        value: 'de',
+        message: 'processors[3].locations[1].country: "DE" is listed twice: give each country one location',
+      },
+    ]);
+  });
+
+  it('resolves mechanisms by the transfer rules: none inside the EEA, adequacy for a fully adequate country', () => {
+    const input = { ...valid, locations: [{ country: 'de', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES }, { country: 'JP' }] };
+    expect(checkProcessor(input, refs, 'input').locations).toEqual([
+      { country: 'DE', mechanism: null, reference: null },
+      { country: 'JP', mechanism: TransferMechanism.ADEQUACY_DECISION, reference: null },
+    ]);
+  });
+
+  it('checks only the fields an update gives', () => {
+    expect(checkProcessor({ name: 'Renamed' }, refs, 'input').problems).toEqual([]);
+  });
+
+  it('lists the keys an input refers to, country codes upper-cased', () => {
+    expect(referencedKeys({ ...valid, headquarters: 'in', locations: [{ country: 'de' }] })).toEqual({
+      countries: ['IN', 'DE'],
+      categories: ['contact.email'],
+      activities: ['platform-hosting'],
+    });
+  });
+});

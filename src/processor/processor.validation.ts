@@ -1,0 +1,96 @@
+import type { ValidationProblem } from '../common/errors';
+import { isValidKey } from '../common/keys';
+import { TransferMechanism } from './transfer-mechanism';
+import { validateLocation, type CountryStanding } from './transfer-rules';
+
+/** The fields of a processor that the registry checks, as the API input and a manifest entry both give them. */
+export interface ProcessorFields {
+  key?: string;
+  name?: string | null;
+  service?: string | null;
+  headquarters?: string | null;
+  locations?: readonly { country: string; mechanism?: TransferMechanism | null; reference?: string | null }[] | null;
+  dataCategories?: readonly string[] | null;
+  activities?: readonly string[] | null;
+}
+
+/** What a processor may refer to: from the database for the API, from a manifest (and the database) for the CLI. */
+export interface ProcessorReferences {
+  country(code: string): CountryStanding | undefined;
+  hasCategory(key: string): boolean;
+  hasActivity(key: string): boolean;
+}
+
+export interface CheckedLocation {
+  country: string;
+  mechanism: TransferMechanism | null;
+  reference: string | null;
+}
+
+export interface ProcessorCheck {
+  problems: ValidationProblem[];
+  /** The locations as they will be stored: country codes upper-cased, mechanisms resolved by the transfer rules. */
+  locations: CheckedLocation[];
+}
+
+/** The keys a processor input refers to, so that a caller can load them in one query per kind. */
+export function referencedKeys(input: ProcessorFields) {
+  return {
+    countries: [input.headquarters, ...(input.locations ?? []).map((l) => l.country)]
+      .filter((code): code is string => Boolean(code))
+      .map((code) => code.toUpperCase()),
+    categories: [...(input.dataCategories ?? [])],
+    activities: [...(input.activities ?? [])],
+  };
+}
+
+/**
+ * Checks a processor as registered, updated or declared in a manifest, and reports every problem at once, each
+ * naming its field (under `path`, such as `input` or `processors[2]`) and value. Fields absent from the input
+ * (an update leaves them unchanged) are not checked.
+ */
+export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences, path: string): ProcessorCheck {
+  const problems: ValidationProblem[] = [];
+  const report = (field: string, value: unknown, rule: string) =>
+    problems.push({ field: `${path}.${field}`, value, message: `${path}.${field}: ${rule}` });
+
+  if (input.key !== undefined && !isValidKey(input.key)) {
+    report('key', input.key, `"${input.key}" is not a valid key: use lowercase letters and digits, separated by "." or "-"`);
+  }
+  for (const field of ['name', 'service'] as const) {
+    const value = input[field];
+    if (value !== undefined && !value?.trim()) report(field, value, 'must not be empty');
+  }
+  if (input.headquarters !== undefined && !refs.country(input.headquarters?.toUpperCase() ?? '')) {
+    report('headquarters', input.headquarters, `unknown country "${input.headquarters}": use an ISO 3166-1 alpha-2 code such as "DE"`);
+  }
+  for (const [field, keys, known, what] of [
+    ['dataCategories', input.dataCategories, refs.hasCategory, 'data category'],
+    ['activities', input.activities, refs.hasActivity, 'processing activity'],
+  ] as const) {
+    (keys ?? []).forEach((key, i) => {
+      if (!isValidKey(key)) report(`${field}[${i}]`, key, `"${key}" is not a valid key: use lowercase letters and digits, separated by "." or "-"`);
+      else if (!known(key)) report(`${field}[${i}]`, key, `unknown ${what} "${key}"`);
+    });
+  }
+
+  const locations: CheckedLocation[] = [];
+  const seen = new Set<string>();
+  (input.locations ?? []).forEach((location, i) => {
+    const code = location.country.toUpperCase();
+    const country = refs.country(code);
+    if (!country) {
+      report(`locations[${i}].country`, location.country, `unknown country "${location.country}": use an ISO 3166-1 alpha-2 code such as "DE"`);
+      return;
+    }
+    if (seen.has(code)) {
+      report(`locations[${i}].country`, location.country, `"${code}" is listed twice: give each country one location`);
+      return;
+    }
+    seen.add(code);
+    const checked = validateLocation({ country, mechanism: location.mechanism, reference: location.reference }, `${path}.locations[${i}]`);
+    problems.push(...checked.problems);
+    locations.push({ country: code, mechanism: checked.mechanism, reference: checked.reference });
+  });
+  return { problems, locations };
+}

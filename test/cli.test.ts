@@ -1,0 +1,232 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseYaml } from 'yaml';
+import { AuditEntry } from '../src/audit/audit-entry.entity';
+import { runCli } from '../src/cli/cli';
+import { projectPath } from '../src/common/project-path';
+import { ensureCountries } from '../src/country/country.reference';
+import { DataCategory } from '../src/data-category/data-category.entity';
+import { Processor } from '../src/processor/processor.entity';
+import { startTestApp, type TestApp } from './harness';
+
+const dir = mkdtempSync(join(tmpdir(), 'datamap-cli-'));
+const INDIA = projectPath('examples', 'processor-india-scc.yaml');
+
+/** Runs a command as a function against the test database, capturing what it prints. */
+async function datamap(app: TestApp | null, args: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    env,
+    cwd: dir,
+    connect: async () => {
+      if (!app) throw new Error('this command must not connect to a database');
+      return { ...app.db, close: async () => undefined };
+    },
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function file(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return name;
+}
+
+describe('the datamap CLI on the seeded map', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('applies the India example as PROPOSED, audited as the CLI user, and a second apply changes nothing', async () => {
+    const first = await datamap(app, ['apply', INDIA], { DATAMAP_ACTOR: 'ci:pull-request-42' });
+    expect(first).toEqual({ code: 0, out: '+ processors/learnlytics\n1 added, 0 changed, 0 unchanged', err: '' });
+    const processor = await app.em().findOneOrFail(Processor, 'learnlytics', { populate: ['locations'] });
+    expect(processor.status).toBe('PROPOSED');
+    expect(processor.locations.getItems().map((l) => [l.country.code, l.mechanism])).toEqual([['DE', null], ['IN', 'STANDARD_CONTRACTUAL_CLAUSES']]);
+    const [entry] = await app.em().find(AuditEntry, { entityKey: 'learnlytics' });
+    expect(entry).toMatchObject({ actor: 'ci:pull-request-42', operation: 'applyManifest', entityType: 'Processor', before: null });
+
+    expect((await datamap(app, ['apply', INDIA])).out).toBe('0 added, 0 changed, 1 unchanged');
+  });
+
+  it('prints a dry run diff and writes nothing', async () => {
+    const manifest = file('rename.yaml', readFileSync(INDIA, 'utf8').replace('name: Learnlytics', 'name: Learnlytics India'));
+    const result = await datamap(app, ['apply', manifest, '--dry-run']);
+    expect(result.out).toBe('~ processors/learnlytics\n0 added, 1 changed, 0 unchanged (dry run: nothing was written)');
+    expect((await app.em().findOneOrFail(Processor, 'learnlytics')).name).toBe('Learnlytics');
+  });
+
+  it('moves a processor to its next version when a manifest changes only its links', async () => {
+    const manifest = file('relink.yaml', readFileSync(INDIA, 'utf8').replace('activities: [certificates]', 'activities: [certificates, platform-hosting]'));
+    expect((await datamap(app, ['apply', manifest])).out).toBe('~ processors/learnlytics\n0 added, 1 changed, 0 unchanged');
+    expect((await app.em().findOneOrFail(Processor, 'learnlytics')).version).toBe(2);
+    expect((await datamap(app, ['apply', INDIA])).out).toBe('~ processors/learnlytics\n0 added, 1 changed, 0 unchanged');
+  });
+
+  it('refuses a manifest with every problem listed by file, line and path, and changes nothing', async () => {
+    const manifest = file('broken.yaml', `apiVersion: datamap/v1
+processors:
+  - key: broken-one
+    name: Broken
+    service: Hosting
+    headquarters: IN
+    activities: [certificates, mining]
+    dataCategories: [usage, health]
+    locations:
+      - country: IN
+        mechanism: ADEQUACY_DECISION
+      - country: ZZ
+`);
+    const audits = await app.em().count(AuditEntry);
+    const result = await datamap(app, ['apply', manifest]);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err.split('\n')).toEqual([
+      'broken.yaml: 4 problems; nothing was changed',
+      'broken.yaml:8: processors[0].dataCategories[1]: unknown data category "health"',
+      'broken.yaml:7: processors[0].activities[1]: unknown processing activity "mining"',
+      'broken.yaml:11: processors[0].locations[0].mechanism: ADEQUACY_DECISION is not available for IN (India), which has no ' +
+        'adequacy decision; use an Art. 46 safeguard (STANDARD_CONTRACTUAL_CLAUSES, BINDING_CORPORATE_RULES, CODE_OF_CONDUCT, ' +
+        'CERTIFICATION) or an Art. 49 derogation',
+      'broken.yaml:12: processors[0].locations[1].country: unknown country "ZZ": use an ISO 3166-1 alpha-2 code such as "DE"',
+    ]);
+    expect(await app.em().count(Processor, { key: 'broken-one' })).toBe(0);
+    expect(await app.em().count(AuditEntry)).toBe(audits);
+  });
+
+  it('reports a shape error with its line', async () => {
+    const manifest = file('shape.yaml', 'apiVersion: datamap/v1\nprocessors:\n  - key: Bad_Key\n    name: x\n');
+    const result = await datamap(app, ['apply', manifest]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('shape.yaml:3: processors[0].key: must be a lowercase slug of letters and digits, separated by "." or "-"');
+  });
+
+  it('lints the map: the seeded warning and the INFO for the processor awaiting review, exit 0 without errors', async () => {
+    const result = await datamap(app, ['lint']);
+    expect(result.code).toBe(0);
+    expect(result.out.split('\n')).toEqual([
+      'WARNING activity-without-retention  [ProcessingActivity learning-research]',
+      '        learning-research has no retention rule: the record of processing cannot say how long its data is kept',
+      '        fix: give learning-research a retention rule (retention: <key of a retention rule>)',
+      'INFO    processor-awaiting-review  [Processor learnlytics]',
+      '        learnlytics is PROPOSED and receives no data until a privacy officer approves it',
+      '        fix: a PRIVACY_OFFICER approves it (approveProcessor) or rejects it (rejectProcessor)',
+      '0 errors, 1 warnings, 1 info (8 rules)',
+    ]);
+  });
+
+  it('exits 1 from lint when a finding is an ERROR, and gives JSON on request', async () => {
+    const manifest = file('no-dpa.yaml', `apiVersion: datamap/v1
+processors:
+  - { key: no-dpa, name: No DPA, service: Hosting, headquarters: DE, status: ACTIVE, activities: [certificates], dataCategories: [usage], locations: [{ country: DE }] }
+`);
+    expect((await datamap(app, ['apply', manifest])).code).toBe(0);
+    const result = await datamap(app, ['lint', '--format', 'json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.out)[0]).toMatchObject({ severity: 'ERROR', rule: 'active-processor-without-dpa', entities: [{ type: 'Processor', key: 'no-dpa' }] });
+  });
+
+  it('writes the record of processing as JSON, CSV and Markdown', async () => {
+    const json = JSON.parse((await datamap(app, ['ropa', '--format', 'json'])).out);
+    expect(json.controller.legalName).toBe('PythonMaster');
+    expect(json.dpo).toEqual({ name: 'Privacy Officer', email: 'privacy@pythonmaster.com' });
+    expect(json.activities).toHaveLength(10);
+
+    expect((await datamap(app, ['ropa', '--format', 'csv', '--out', 'ropa.csv'])).err).toBe('wrote the record of processing to ropa.csv');
+    const rows: string[][] = parseCsv(readFileSync(join(dir, 'ropa.csv'), 'utf8'), { bom: true, relax_column_count: true });
+    expect(rows.slice(5).map((row) => row[0])).toContain('Process payments');
+
+    expect((await datamap(app, ['ropa', '--format', 'md'])).out.split('\n')[0]).toBe('# Record of processing activities (GDPR Art. 30(1))');
+    expect((await datamap(app, ['ropa', '--format', 'pdf'])).code).toBe(2);
+  });
+
+  it('imports the Fides taxonomy under fides. keys, without touching the map’s own keys, idempotently', async () => {
+    const contactBefore = await app.em().findOneOrFail(DataCategory, 'contact');
+    const first = await datamap(app, ['import', 'fides-taxonomy']);
+    expect(first.out).toBe('Fides taxonomy © Ethyca, CC BY 4.0: 156 added, 0 changed, 0 unchanged');
+    const email = await app.em().findOneOrFail(DataCategory, 'fides.user.contact.email', { populate: ['parent'] });
+    expect([email.name, email.parent!.key]).toEqual(['User Contact Email', 'fides.user.contact']);
+    expect(await app.em().findOneOrFail(DataCategory, 'contact')).toMatchObject({ name: contactBefore.name, description: contactBefore.description });
+    expect((await datamap(app, ['import', 'fides-taxonomy'])).out).toBe('Fides taxonomy © Ethyca, CC BY 4.0: 0 added, 0 changed, 156 unchanged');
+  });
+
+  it('answers usage errors with exit 2', async () => {
+    expect((await datamap(app, ['frobnicate'])).code).toBe(2);
+    expect((await datamap(app, ['apply'])).err).toMatch(/^datamap apply: expected one manifest file/);
+    expect((await datamap(app, ['import', 'tcf'])).code).toBe(2);
+    const noTaxonomy = await datamap(app, ['import', 'fides-taxonomy', '.']);
+    expect([noTaxonomy.code, noTaxonomy.err.split('\n')[0]]).toEqual([
+      2,
+      "datamap import: . lacks data_categories.json, data_uses.json, data_subjects.json (fideslang's data_files)",
+    ]);
+  });
+});
+
+describe('datamap validate, without a database', () => {
+  it('accepts the India example, whose activity the seeded map defines', async () => {
+    expect(await datamap(null, ['validate', INDIA])).toEqual({
+      code: 0,
+      out: `${INDIA} is valid (0 activities, 1 processors, 0 dataCategories, 0 purposes)`,
+      err: '',
+    });
+  });
+
+  it('lists every problem: unknown references and unreachable transfer mechanisms', async () => {
+    const manifest = file('pr.yaml', `apiVersion: datamap/v1
+activities:
+  - { key: profiling, name: Profiling, purpose: nowhere, legalBasis: CONSENT }
+processors:
+  - key: us-host
+    name: US Host
+    service: Hosting
+    headquarters: US
+    activities: [profiling]
+    locations:
+      - country: US
+        mechanism: ADEQUACY_DECISION
+        reference: adequate
+`);
+    const result = await datamap(null, ['validate', manifest]);
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n').slice(1).map((line) => line.split(': ').slice(0, 2).join(': '))).toEqual([
+      'pr.yaml:3: activities[0].purpose',
+      'pr.yaml:13: processors[0].locations[0].reference',
+    ]);
+  });
+
+  it('checks against another base map when asked', async () => {
+    const base = file('empty-base.yaml', 'apiVersion: datamap/v1\n');
+    const result = await datamap(null, ['validate', INDIA, '--against', base]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('processors[0].activities[0]: unknown processing activity "certificates"');
+  });
+});
+
+describe('the manifest round trip', () => {
+  it('exports the seeded map, applies it to an empty database, and exports the same manifest again', async () => {
+    const seeded = await startTestApp();
+    const first = await datamap(seeded, ['export', '--out', 'map.yaml']);
+    expect(first).toEqual({ code: 0, out: '', err: 'wrote the map to map.yaml' });
+    await seeded.close();
+
+    const empty = await startTestApp({ seed: false });
+    try {
+      await ensureCountries(empty.em());
+      expect(await empty.em().count(Processor)).toBe(0);
+      const applied = await datamap(empty, ['apply', 'map.yaml']);
+      expect(applied.out).toMatch(/^([+] .*\n)+93 added, 0 changed, 0 unchanged$/);
+      const again = await datamap(empty, ['export']);
+      const exported = readFileSync(join(dir, 'map.yaml'), 'utf8');
+      expect(`${again.out}\n`).toBe(exported);
+      expect(parseYaml(exported).processors).toHaveLength(9);
+    } finally {
+      await empty.close();
+    }
+  });
+});

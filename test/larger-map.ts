@@ -1,0 +1,36 @@
+import { manifestSchema, type Manifest } from '../src/manifest/manifest.schema';
+import { LegalBasis } from '../src/processing-activity/legal-basis';
+import { ProcessorStatus } from '../src/processor/processor.entity';
+import { TransferMechanism } from '../src/processor/transfer-mechanism';
+
+/** More processors and activities, shaped like the seeded ones: US-based, on top-level categories. */
+export function copiesOfTheSeededShape(copies: number): Manifest {
+  const manifest = manifestSchema.parse({ apiVersion: 'datamap/v1' });
+  for (let i = 0; i < copies; i++) {
+    manifest.activities.push({
+      key: `extra-activity-${i}`, name: `Extra activity ${i}`, purpose: 'service-delivery.platform', legalBasis: LegalBasis.CONTRACT,
+      dataCategories: ['identity', 'usage'], subjectTypes: ['student'], collectionPoints: ['registration'], securityMeasures: [],
+    });
+    manifest.processors.push({
+      key: `extra-processor-${i}`, name: `Extra ${i}`, service: 'Hosting', headquarters: 'US', status: ProcessorStatus.ACTIVE,
+      dataCategories: ['identity', 'usage'], activities: [`extra-activity-${i}`],
+      locations: [{ country: 'US', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2' }],
+    });
+  }
+  return manifest;
+}
+
+/** The dashboards' largest query: a thousand processors with their relations, six levels deep. */
+export const THOUSAND_PROCESSORS = `{
+    processors(first: 1000) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        key name status version
+        headquarters { code name inEEA }
+        locations { mechanism reference country { code name inEEA adequacy } }
+        dataCategories { key name parent { key name } }
+        activities { key name legalBasis purpose { key name parent { key name } } dataCategories { key parent { key } } processors { key } }
+      }
+    }
+  }`;

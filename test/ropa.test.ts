@@ -1,0 +1,82 @@
+import { parse } from 'csv-parse/sync';
+import { authAs, startTestApp, type TestApp } from './harness';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+const download = (path: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { headers });
+
+describe('GET /ropa.csv and /ropa.md', () => {
+  it.each(['/ropa.csv', '/ropa.md'])('answers 401 for %s without a token', async (path) => {
+    const response = await download(path);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await response.json()).toEqual({ error: { code: 'UNAUTHENTICATED', message: `${path} needs a token: send Authorization: Bearer <token>` } });
+  });
+
+  it('answers 401 for a bad token', async () => {
+    const response = await download('/ropa.csv', { authorization: 'Bearer not.a.jwt' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: { code: 'UNAUTHENTICATED', message: 'Invalid token: the token is malformed' } });
+  });
+
+  it.each(['VIEWER', 'ENGINEER', 'SIGNUP_SERVICE'] as const)('answers 403 to a %s', async (role) => {
+    const response = await download('/ropa.md', await authAs(role));
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: unknown }).error).toEqual({
+      code: 'FORBIDDEN',
+      message: `/ropa.md is for PRIVACY_OFFICER and AUDITOR; this token has ${role}`,
+    });
+  });
+
+  it('serves the privacy officer a CSV of the seeded map that a CSV parser reads back', async () => {
+    const response = await download('/ropa.csv', await authAs('PRIVACY_OFFICER'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const rows: string[][] = parse(await response.text(), { bom: true, relax_column_count: true });
+    expect(rows[1]).toEqual(['Controller', 'PythonMaster, 123 Education Street, Tech City, TC 12345, United States, privacy@pythonmaster.com, +1 (555) 123-4567']);
+    expect(rows[2]).toEqual(['Data protection officer', 'Privacy Officer, privacy@pythonmaster.com']);
+    expect(rows[4]).toEqual([
+      'Activity', 'Purpose', 'Legal basis', 'Categories of data subjects', 'Categories of personal data', 'Recipients',
+      'Third-country transfers and safeguards', 'Retention', 'Security measures',
+    ]);
+    const activities = rows.slice(5);
+    expect(activities).toHaveLength(10);
+    expect(activities.find((row) => row[0] === 'Process payments')).toEqual([
+      'Process payments',
+      'Process payments and manage the account',
+      'CONTRACT',
+      'Customer',
+      'Contact data; Financial data; Identity data',
+      'PayPal (Payment processing); Stripe (Payment processing)',
+      'US: PayPal, BINDING_CORPORATE_RULES (PayPal Binding Corporate Rules); US: Stripe, ADEQUACY_DECISION (EU-US Data Privacy Framework)',
+      'Retained for 7 years for tax and accounting purposes.',
+      'Access controls; Data minimisation; Encryption; Regular audits',
+    ]);
+    expect(activities.find((row) => row[0] === 'Research to improve learning outcomes')!.slice(2, 8)).toEqual([
+      'LEGITIMATE_INTERESTS: Improving our courses and developing new features and content.',
+      'Student; Survey participant',
+      'Contact data; Usage data',
+      '',
+      '',
+      'NOT RECORDED',
+    ]);
+  });
+
+  it('serves an auditor the Markdown record', async () => {
+    const response = await download('/ropa.md', await authAs('AUDITOR'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    const md = await response.text();
+    expect(md.split('\n').slice(0, 4)).toEqual([
+      '# Record of processing activities (GDPR Art. 30(1))',
+      '',
+      '- **Controller:** PythonMaster, 123 Education Street, Tech City, TC 12345, United States, privacy@pythonmaster.com, +1 (555) 123-4567',
+      '- **Data protection officer:** Privacy Officer, privacy@pythonmaster.com',
+    ]);
+    expect(md.split('\n').filter((line) => line.startsWith('| '))).toHaveLength(11);
+  });
+});
