@@ -39,6 +39,9 @@ export const ACCESS = {
     processingActivity: READERS,
     processors: READERS,
     processor: READERS,
+    dataFlows: READERS,
+    userDataFlow: READERS,
+    dataMapGraph: READERS,
     findings: READERS,
     // The signup service's one question; the privacy officer may try the policy out.
     ageGate: [SIGNUP_SERVICE, PRIVACY_OFFICER],

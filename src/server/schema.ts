@@ -12,6 +12,7 @@ import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
 import { CountryResolver } from '../country/country.resolver';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
+import { DataFlowConnectionResolver, DataFlowResolver, UserDataFlowResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { FindingResolver } from '../findings/findings.resolver';
 import { OrganizationResolver } from '../organization/organization.resolver';
@@ -33,6 +34,9 @@ export const resolvers: NonEmptyArray<Function> = [
   CookieCategoryResolver,
   CountryResolver,
   DataCategoryResolver,
+  DataFlowConnectionResolver,
+  DataFlowResolver,
+  UserDataFlowResolver,
   FindingResolver,
   OrganizationResolver,
   ProcessingActivityResolver,

@@ -1,0 +1,94 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs } from '../common/connection';
+import { Country } from '../country/country.entity';
+import { DataCategory } from '../data-category/data-category.entity';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { Processor } from '../processor/processor.entity';
+import { Purpose } from '../purpose/purpose.entity';
+import { RetentionRule } from '../retention/retention-rule.entity';
+import type { RequestContext } from '../server/context';
+import { countFlows, dataMapGraph, flowsForProfile, pageOfFlows, type ProfileFlows } from './data-flow.service';
+import { DataFlow, DataFlowConnection, DataFlowFilter, DataMapGraph, SubjectProfileInput, UserDataFlow } from './data-flow.types';
+
+@ArgsType()
+class DataFlowListArgs extends PageArgs {
+  @Field(() => DataFlowFilter, { nullable: true, description: 'Only the flows that match; all flows without it.' })
+  filter?: DataFlowFilter | null;
+}
+
+const filterArg = { nullable: true, description: 'Only the flows that match; all flows without it.' } as const;
+
+@Resolver(() => DataFlow)
+export class DataFlowResolver {
+  @Query(() => DataFlowConnection, {
+    description: 'Every path of personal data through the map (only ACTIVE processors), in flow order: activity, category, processor, destination.',
+  })
+  dataFlows(@Args() { filter, ...page }: DataFlowListArgs, @Ctx() { em }: RequestContext) {
+    return pageOfFlows(em, filter, page);
+  }
+
+  @Query(() => UserDataFlow, { description: "Which flows carry one person's data, and why the other flows do not. Stores nothing." })
+  userDataFlow(
+    @Arg('profile', () => SubjectProfileInput) profile: SubjectProfileInput,
+    @Arg('filter', () => DataFlowFilter, filterArg) filter: DataFlowFilter | null,
+    @Ctx() { em }: RequestContext,
+  ) {
+    return flowsForProfile(em, profile, filter);
+  }
+
+  @Query(() => DataMapGraph, { description: 'The flows as a graph of categories, activities, processors and countries, drawn in Mermaid and DOT.' })
+  dataMapGraph(@Arg('filter', () => DataFlowFilter, filterArg) filter: DataFlowFilter | null, @Ctx() { em, loaders }: RequestContext) {
+    return dataMapGraph(em, loaders, filter);
+  }
+
+  @FieldResolver(() => DataCategory, { description: 'The category of data, as the activity declares it.' })
+  category(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(DataCategory).load(flow.categoryKey);
+  }
+
+  @FieldResolver(() => ProcessingActivity, { description: 'The processing activity that uses the data.' })
+  activity(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(ProcessingActivity).load(flow.activityKey);
+  }
+
+  @FieldResolver(() => Purpose, { description: "The activity's purpose." })
+  purpose(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Purpose).load(flow.purposeKey);
+  }
+
+  @FieldResolver(() => Processor, { description: 'The processor that receives the data.' })
+  processor(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Processor).load(flow.processorKey);
+  }
+
+  @FieldResolver(() => Country, { description: 'Where the processor processes it: one of its locations, or its headquarters when it records none.' })
+  destination(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Country).load(flow.destinationCode);
+  }
+
+  @FieldResolver(() => RetentionRule, { nullable: true, description: "How long the activity keeps the data; null when it records no rule." })
+  retention(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+    return flow.retentionKey === null ? null : loaders.byKey(RetentionRule).load(flow.retentionKey);
+  }
+}
+
+@Resolver(() => DataFlowConnection)
+export class DataFlowConnectionResolver {
+  @FieldResolver(() => Int, { description: 'How many flows match, across all pages (counted only when asked for).' })
+  totalCount(@Root() connection: DataFlowConnection, @Ctx() { em }: RequestContext) {
+    return countFlows(em, connection.filter);
+  }
+}
+
+@Resolver(() => UserDataFlow)
+export class UserDataFlowResolver {
+  @FieldResolver(() => [Processor], { description: "The distinct processors the person's data reaches, in key order." })
+  async processors(@Root() result: ProfileFlows, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Processor).loadMany(result.processorKeys);
+  }
+
+  @FieldResolver(() => Country, { description: 'The country the person is in (of a subdivision, its country); kept for rules that depend on it, such as the age gate.' })
+  country(@Root() result: ProfileFlows, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Country).load(result.countryCode);
+  }
+}

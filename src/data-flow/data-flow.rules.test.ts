@@ -1,0 +1,219 @@
+import { AdequacyScope } from '../country/country.entity';
+import { LegalBasis } from '../processing-activity/legal-basis';
+import { TransferMechanism } from '../processor/transfer-mechanism';
+import {
+  collectionOf,
+  coversCategory,
+  exclusionFor,
+  flowGraph,
+  judgeFlows,
+  positionFromString,
+  positionOf,
+  positionToString,
+  toDataFlow,
+  type FlowCollection,
+} from './data-flow.rules';
+import type { FlowRow } from './data-flow.sql';
+import { ExclusionReason } from './data-flow.types';
+
+const usRow: FlowRow = {
+  categoryKey: 'contact',
+  activityKey: 'marketing-communications',
+  purposeKey: 'communication.marketing',
+  legalBasis: LegalBasis.CONSENT,
+  requiredConsentKey: 'marketing-email',
+  retentionKey: 'marketing-data',
+  processorKey: 'mailchimp',
+  destinationCode: 'US',
+  mechanism: TransferMechanism.ADEQUACY_DECISION,
+  reference: 'EU-US Data Privacy Framework',
+  inEEA: false,
+  adequacy: AdequacyScope.PARTIAL,
+  adequacyNote: 'DPF-certified organisations',
+};
+
+describe('toDataFlow', () => {
+  it('keeps the keys of the path and the mechanism of a safeguarded third-country transfer', () => {
+    expect(toDataFlow(usRow)).toEqual({
+      categoryKey: 'contact',
+      activityKey: 'marketing-communications',
+      purposeKey: 'communication.marketing',
+      processorKey: 'mailchimp',
+      destinationCode: 'US',
+      retentionKey: 'marketing-data',
+      legalBasis: LegalBasis.CONSENT,
+      thirdCountry: true,
+      mechanism: TransferMechanism.ADEQUACY_DECISION,
+      reference: 'EU-US Data Privacy Framework',
+      safeguarded: true,
+      transferProblem: null,
+    });
+  });
+
+  it('marks a US adequacy claim without a DPF reference as not safeguarded, and says why', () => {
+    const flow = toDataFlow({ ...usRow, reference: null });
+    expect(flow.thirdCountry).toBe(true);
+    expect(flow.safeguarded).toBe(false);
+    expect(flow.transferProblem).toMatch(/^a reference is required: ADEQUACY_DECISION for US covers only organisations certified under/);
+  });
+
+  it('marks a transfer to a country without adequacy and without a mechanism as not safeguarded', () => {
+    const flow = toDataFlow({ ...usRow, destinationCode: 'IN', adequacy: AdequacyScope.NONE, adequacyNote: null, mechanism: null, reference: null });
+    expect([flow.thirdCountry, flow.safeguarded, flow.mechanism]).toEqual([true, false, null]);
+  });
+
+  it('drops the mechanism inside the EEA, where nothing is transferred, and counts the flow as safeguarded', () => {
+    const flow = toDataFlow({ ...usRow, destinationCode: 'DE', inEEA: true, adequacy: AdequacyScope.NONE, mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES });
+    expect([flow.thirdCountry, flow.safeguarded, flow.mechanism, flow.reference, flow.transferProblem]).toEqual([false, true, null, null, null]);
+  });
+  it('rests a transfer to a fully adequate country on the adequacy decision when no mechanism is recorded', () => {
+    const flow = toDataFlow({ ...usRow, destinationCode: 'CH', adequacy: AdequacyScope.FULL, adequacyNote: null, mechanism: null, reference: null });
+    expect([flow.thirdCountry, flow.safeguarded, flow.mechanism]).toEqual([true, true, TransferMechanism.ADEQUACY_DECISION]);
+  });
+});
+
+describe('flow positions', () => {
+  it('round-trip through their text form', () => {
+    const position = positionOf(toDataFlow(usRow));
+    expect(position).toEqual(['marketing-communications', 'contact', 'mailchimp', 'US']);
+    expect(positionFromString(positionToString(position))).toEqual(position);
+  });
+
+  it('reject text that is not four non-empty parts', () => {
+    expect(positionFromString('a|b|c')).toBeNull();
+    expect(positionFromString('a|b||d')).toBeNull();
+    expect(positionFromString('a|b|c|d|e')).toBeNull();
+  });
+});
+
+describe('collectionOf', () => {
+  const points = new Map(
+    [
+      { key: 'registration', automatic: false, categories: ['contact', 'identity'] },
+      { key: 'newsletter', automatic: false, categories: ['contact.email'] },
+      { key: 'site-visit', automatic: true, categories: ['technical', 'usage'] },
+    ].map((point) => [point.key, point]),
+  );
+
+  it('counts a point that collects the category or a broader one, never a narrower one', () => {
+    expect(collectionOf('contact.email', ['newsletter', 'registration'], points)).toEqual({
+      collectedAt: ['newsletter', 'registration'],
+      collectedAutomatically: false,
+    });
+    expect(collectionOf('contact', ['newsletter', 'registration'], points)).toEqual({ collectedAt: ['registration'], collectedAutomatically: false });
+    expect(collectionOf('contact', ['newsletter'], points)).toEqual({ collectedAt: [], collectedAutomatically: false });
+  });
+
+  it('only counts the points that feed the activity', () => {
+    expect(collectionOf('identity', ['newsletter', 'site-visit'], points)).toEqual({ collectedAt: [], collectedAutomatically: false });
+  });
+
+  it('reports an automatic point apart from the others', () => {
+    expect(collectionOf('usage.website', ['registration', 'site-visit'], points)).toEqual({ collectedAt: [], collectedAutomatically: true });
+  });
+
+  it('reads keys by their dotted segments, not as plain prefixes', () => {
+    expect(coversCategory('contact', 'contact.email')).toBe(true);
+    expect(coversCategory('contact', 'contact')).toBe(true);
+    expect(coversCategory('contact', 'contacts.email')).toBe(false);
+    expect(coversCategory('contact.email', 'contact')).toBe(false);
+  });
+});
+
+describe('exclusionFor', () => {
+  const newsletterFlow: FlowCollection = {
+    legalBasis: LegalBasis.CONSENT,
+    requiredConsentKey: 'marketing-email',
+    collectedAt: ['newsletter'],
+    collectedAutomatically: false,
+  };
+  const contractFlow: FlowCollection = { legalBasis: LegalBasis.CONTRACT, requiredConsentKey: null, collectedAt: ['registration', 'support'], collectedAutomatically: false };
+
+  it('applies a flow fed by a collection point the person went through', () => {
+    expect(exclusionFor(contractFlow, { collectionPoints: ['support'], consents: [] })).toBeNull();
+  });
+
+  it('excludes a flow no collection point of the person feeds as NOT_COLLECTED', () => {
+    expect(exclusionFor(contractFlow, { collectionPoints: ['purchase'], consents: [] })).toBe(ExclusionReason.NOT_COLLECTED);
+  });
+
+  it('applies a flow fed by an automatic collection point to everyone', () => {
+    expect(exclusionFor({ ...contractFlow, collectedAt: [], collectedAutomatically: true }, { collectionPoints: [], consents: [] })).toBeNull();
+  });
+
+  it('needs the required consent when the legal basis is CONSENT', () => {
+    expect(exclusionFor(newsletterFlow, { collectionPoints: ['newsletter'], consents: ['marketing-email'] })).toBeNull();
+    expect(exclusionFor(newsletterFlow, { collectionPoints: ['newsletter'], consents: ['performance-cookies'] })).toBe(
+      ExclusionReason.CONSENT_NOT_GIVEN,
+    );
+  });
+
+  it('reports NOT_COLLECTED before a missing consent: a consent alone collects nothing', () => {
+    expect(exclusionFor(newsletterFlow, { collectionPoints: ['registration'], consents: ['marketing-email'] })).toBe(
+      ExclusionReason.NOT_COLLECTED,
+    );
+    expect(exclusionFor(newsletterFlow, { collectionPoints: [], consents: [] })).toBe(ExclusionReason.NOT_COLLECTED);
+  });
+
+  it('never applies a CONSENT flow whose activity records no consent to ask for', () => {
+    expect(exclusionFor({ ...newsletterFlow, requiredConsentKey: null }, { collectionPoints: ['newsletter'], consents: ['marketing-email'] })).toBe(
+      ExclusionReason.CONSENT_NOT_GIVEN,
+    );
+  });
+});
+
+describe('judgeFlows', () => {
+  it('splits the flows in order and lists the distinct processors reached in key order', () => {
+    const collected: FlowCollection = { legalBasis: LegalBasis.CONTRACT, requiredConsentKey: null, collectedAt: ['registration'], collectedAutomatically: false };
+    const verdict = judgeFlows(
+      [
+        { flow: { id: 1, processorKey: 'sendgrid' }, collection: collected },
+        { flow: { id: 2, processorKey: 'stripe' }, collection: { ...collected, collectedAt: ['purchase'] } },
+        { flow: { id: 3, processorKey: 'aws' }, collection: collected },
+        { flow: { id: 4, processorKey: 'sendgrid' }, collection: collected },
+      ],
+      { collectionPoints: ['registration'], consents: [] },
+    );
+    expect(verdict.flows.map((flow) => flow.id)).toEqual([1, 3, 4]);
+    expect(verdict.excluded).toEqual([{ flow: { id: 2, processorKey: 'stripe' }, reason: ExclusionReason.NOT_COLLECTED }]);
+    expect(verdict.processorKeys).toEqual(['aws', 'sendgrid']);
+  });
+});
+
+describe('flowGraph', () => {
+  const payments = toDataFlow({ ...usRow, activityKey: 'process-payments', categoryKey: 'financial', processorKey: 'stripe', legalBasis: LegalBasis.CONTRACT });
+
+  it('has each node once, grouped by kind in key order, and each edge once in the order of its nodes', () => {
+    const graph = flowGraph([
+      payments,
+      { ...payments, categoryKey: 'contact' },
+      { ...payments, processorKey: 'paypal', mechanism: TransferMechanism.BINDING_CORPORATE_RULES },
+    ]);
+    expect(graph.nodes.map((node) => [node.id, node.kind, node.key, node.label])).toEqual([
+      ['category:contact', 'CATEGORY', 'contact', 'contact'],
+      ['category:financial', 'CATEGORY', 'financial', 'financial'],
+      ['activity:process-payments', 'ACTIVITY', 'process-payments', 'process-payments'],
+      ['processor:paypal', 'PROCESSOR', 'paypal', 'paypal'],
+      ['processor:stripe', 'PROCESSOR', 'stripe', 'stripe'],
+      ['country:US', 'COUNTRY', 'US', 'US'],
+    ]);
+    expect(graph.edges.map((edge) => [edge.from, edge.to, edge.label])).toEqual([
+      ['category:contact', 'activity:process-payments', null],
+      ['category:financial', 'activity:process-payments', null],
+      ['activity:process-payments', 'processor:paypal', null],
+      ['activity:process-payments', 'processor:stripe', null],
+      ['processor:paypal', 'country:US', 'BINDING_CORPORATE_RULES'],
+      ['processor:stripe', 'country:US', 'ADEQUACY_DECISION'],
+    ]);
+  });
+
+  it('labels a transfer without safeguard as such and draws it dashed', () => {
+    const unsafe = toDataFlow({ ...usRow, reference: null });
+    const transfer = flowGraph([unsafe]).edges.find((edge) => edge.to === 'country:US');
+    expect(transfer).toEqual({ from: 'processor:mailchimp', to: 'country:US', label: 'no safeguard', dashed: true, safeguarded: false });
+  });
+
+  it('is empty for no flows', () => {
+    expect(flowGraph([])).toEqual({ nodes: [], edges: [] });
+  });
+});

@@ -1,0 +1,176 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../common/connection';
+import { LegalBasis } from '../processing-activity/legal-basis';
+import { TransferMechanism } from '../processor/transfer-mechanism';
+import type { GraphNodeKind } from './graph-render';
+
+/**
+ * One path of personal data: category -> activity -> processor -> destination country.
+ * It holds keys only; the resolver turns them into objects through the request's loaders, so a page of
+ * flows costs one statement per related type, not one per flow.
+ */
+@ObjectType({ description: 'One path of personal data: a category, through a processing activity, to a processor in a country.' })
+export class DataFlow {
+  categoryKey!: string;
+  activityKey!: string;
+  purposeKey!: string;
+  processorKey!: string;
+  destinationCode!: string;
+  retentionKey!: string | null;
+
+  @Field(() => LegalBasis, { description: "The activity's Art. 6(1) basis." })
+  legalBasis!: LegalBasis;
+
+  @Field({ description: 'True when the destination is outside the EEA (a Chapter V transfer).' })
+  thirdCountry!: boolean;
+
+  @Field(() => TransferMechanism, { nullable: true, description: 'What makes the transfer lawful; null inside the EEA.' })
+  mechanism!: TransferMechanism | null;
+
+  @Field(() => String, { nullable: true, description: 'The instrument the mechanism relies on, as recorded on the processor.' })
+  reference!: string | null;
+
+  @Field({ description: 'False when a third-country transfer lacks a valid mechanism; true inside the EEA.' })
+  safeguarded!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why the transfer is not safeguarded; null when it is.' })
+  transferProblem!: string | null;
+}
+
+export enum ExclusionReason {
+  CONSENT_NOT_GIVEN = 'CONSENT_NOT_GIVEN',
+  NOT_COLLECTED = 'NOT_COLLECTED',
+}
+
+registerEnumType(ExclusionReason, {
+  name: 'ExclusionReason',
+  description: "Why a flow of the map does not carry one person's data.",
+  valuesConfig: {
+    NOT_COLLECTED: {
+      description: 'No collection point the person went through (nor an automatic one) feeds the activity with this category.',
+    },
+    CONSENT_NOT_GIVEN: { description: 'The data is collected, but the activity relies on a consent the person did not grant.' },
+  },
+});
+
+@ObjectType({ description: 'A page of data flows, in flow order (activity, category, processor, destination).' })
+export class DataFlowConnection {
+  @Field(() => [DataFlow], { description: 'The flows of this page.' })
+  nodes!: DataFlow[];
+
+  @Field(() => PageInfo, { description: 'Where this page ends.' })
+  pageInfo!: PageInfo;
+
+  /** Kept so that `totalCount` is counted only when a client selects it. */
+  filter!: DataFlowFilter | null;
+}
+
+@ObjectType({ description: 'A flow of the map that does not apply to the person, and why.' })
+export class ExcludedFlow {
+  @Field(() => DataFlow)
+  flow!: DataFlow;
+
+  @Field(() => ExclusionReason)
+  reason!: ExclusionReason;
+}
+
+@ObjectType({ description: "Where one person's data flows, and which flows of the map do not apply to them." })
+export class UserDataFlow {
+  /** The profile's country code, resolved to the country by the resolver. */
+  countryCode!: string;
+  processorKeys!: string[];
+
+  @Field(() => [DataFlow], { description: "The flows that carry the person's data, in flow order." })
+  flows!: DataFlow[];
+
+  @Field(() => [ExcludedFlow], { description: 'Every other flow of the map (within the filter), with the reason it does not apply.' })
+  excluded!: ExcludedFlow[];
+}
+
+/** The renderers' node kinds, as a GraphQL enum. */
+const GraphNodeKindEnum = {
+  CATEGORY: 'CATEGORY',
+  ACTIVITY: 'ACTIVITY',
+  PROCESSOR: 'PROCESSOR',
+  COUNTRY: 'COUNTRY',
+} as const satisfies Record<GraphNodeKind, GraphNodeKind>;
+
+registerEnumType(GraphNodeKindEnum, { name: 'GraphNodeKind', description: 'What a node of the data-map graph stands for.' });
+
+@ObjectType({ description: 'A node of the data-map graph.' })
+export class GraphNode {
+  @Field(() => ID, { description: 'Unique in the graph: kind and key, such as "category:contact" or "country:US".' })
+  id!: string;
+
+  @Field(() => GraphNodeKindEnum)
+  kind!: GraphNodeKind;
+
+  @Field(() => ID, { description: 'The key of the entity (the ISO code for a country).' })
+  key!: string;
+
+  @Field({ description: 'The name shown in drawings.' })
+  label!: string;
+}
+
+@ObjectType({ description: 'An edge of the data-map graph: category -> activity, activity -> processor, or processor -> country.' })
+export class GraphEdge {
+  @Field(() => ID, { description: 'The id of the node it starts from.' })
+  from!: string;
+
+  @Field(() => ID, { description: 'The id of the node it points to.' })
+  to!: string;
+
+  @Field(() => String, { nullable: true, description: 'For processor -> country: the transfer mechanism, or "no safeguard".' })
+  label!: string | null;
+
+  @Field({ description: 'False for a third-country transfer without a valid mechanism; true otherwise.' })
+  safeguarded!: boolean;
+}
+
+@ObjectType({ description: 'The data map as a graph, with the same graph as Mermaid and Graphviz text.' })
+export class DataMapGraph {
+  @Field(() => [GraphNode], { description: 'Categories, activities, processors and countries, in that order, each in key order.' })
+  nodes!: GraphNode[];
+
+  @Field(() => [GraphEdge], { description: 'Edges in the order of the nodes they start from, then of those they point to.' })
+  edges!: GraphEdge[];
+
+  @Field({ description: 'A Mermaid `flowchart LR`; transfers without safeguards are dotted and red.' })
+  mermaid!: string;
+
+  @Field({ description: 'A Graphviz digraph; transfers without safeguards are dashed and red.' })
+  dot!: string;
+}
+
+@InputType({ description: 'Narrows the flows. Every list given must match; an empty list matches nothing.' })
+export class DataFlowFilter {
+  @Field(() => [ID], { nullable: true, description: 'Categories by key; a key also matches its descendants.' })
+  categories?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Processors by key.' })
+  processors?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: "Activities' purposes by key; a key also matches its narrower purposes." })
+  purposes?: string[] | null;
+
+  @Field(() => [LegalBasis], { nullable: true, description: "Activities' legal bases." })
+  legalBases?: LegalBasis[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Destination countries by ISO 3166-1 alpha-2 code.' })
+  destinations?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True: only transfers to countries outside the EEA.' })
+  thirdCountryOnly?: boolean | null;
+}
+
+@InputType({ description: 'One person, described for the question "where does my data go". Nothing of it is stored.' })
+export class SubjectProfileInput {
+  @Field({ description: 'Where the person is: ISO 3166-1 alpha-2, or a subdivision such as "CA-QC".' })
+  country!: string;
+
+  @Field(() => [ID], { description: 'The collection points the person went through; automatic ones apply anyway.' })
+  collectionPoints!: string[];
+
+  @Field(() => [ID], { description: 'The consents the person granted.' })
+  consents!: string[];
+}
