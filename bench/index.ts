@@ -12,10 +12,11 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { projectPath } from '../src/common/project-path';
+import { ageGateBench } from './age-gate.bench';
 import { flowsBench } from './flows.bench';
 import { formatTable, openBenchDatabase, peakRssMb, startBenchServer, type BenchRow, type BenchSuite, type SuiteFlags } from './lib';
 
-const SUITES: BenchSuite[] = [flowsBench];
+const SUITES: BenchSuite[] = [flowsBench, ageGateBench];
 
 const GLOBAL_FLAGS = {
   'database-url': { help: 'PostgreSQL to run on (its public schema is dropped); default: embedded PGlite in a temp dir' },

@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { SignJWT } from 'jose';
 import pino from 'pino';
 import { createAuthenticator } from '../src/auth/authenticate';
+import { signToken } from '../src/auth/sign-token';
 import type { Role } from '../src/auth/viewer';
 import { openDatabase, type Database } from '../src/db/database';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
@@ -94,12 +94,7 @@ export async function startBenchServer(bench: BenchDatabase, roles: Role[]): Pro
   // keep-alive connection just as the client reuses it.
   server.keepAliveTimeout = 120_000;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  const token = await new SignJWT({ roles })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench@datamap')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(secret));
+  const token = await signToken(secret, { roles, subject: 'bench@datamap', ttl: '2h' });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   return {
     url,
@@ -144,7 +139,7 @@ export interface LoadResult {
  * Sends the requests (cycled, each connection in turn) with autocannon at the given concurrency. Every request
  * was sent once before through `gql`, so a non-2xx answer here is a failure of the service under load.
  */
-export async function load(server: BenchServer, requests: GraphQLRequest[], options: LoadOptions): Promise<LoadResult> {
+export async function load(server: Pick<BenchServer, 'url' | 'headers'>, requests: GraphQLRequest[], options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: server.url,
     method: 'POST',
