@@ -35,7 +35,3 @@ export class ValidationFailed extends GraphQLError {
     });
   }
 }
-
-export function errorCode(error: unknown): string | undefined {
-  return error instanceof GraphQLError ? (error.extensions?.code as string | undefined) : undefined;
-}

@@ -1,19 +1,8 @@
-import { badInput } from './errors';
-
 /** CONTRACT.md: a lowercase slug of letters and digits, with `.` or `-` as separators. */
 export const KEY_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
 
 export function isValidKey(key: string): boolean {
   return KEY_PATTERN.test(key);
-}
-
-export function assertValidKey(key: string, field: string): void {
-  if (!isValidKey(key)) {
-    throw badInput(
-      `${field} "${key}" is not a valid key: use lowercase letters and digits, separated by "." or "-"`,
-      { field, value: key },
-    );
-  }
 }
 
 /** The parent of a hierarchical key: `contact.email` -> `contact`; a root key has none. */

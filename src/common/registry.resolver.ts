@@ -1,4 +1,4 @@
-import type { EntityClass } from '@mikro-orm/core';
+import { helper, type EntityClass } from '@mikro-orm/core';
 import { Arg, Args, ClassType, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { paginateByKey } from '../db/paginate';
 import type { RequestContext } from '../server/context';
@@ -42,6 +42,5 @@ export function loadReference<E extends object>(
   reference: object | null | undefined,
 ): Promise<E | null> {
   if (!reference) return Promise.resolve(null);
-  const key = (reference as { key?: string; code?: string }).key ?? (reference as { code?: string }).code;
-  return loaders.byKey(entity).load(key as string);
+  return loaders.byKey(entity).load(String(helper(reference).getPrimaryKey()));
 }
