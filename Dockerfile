@@ -9,7 +9,7 @@ COPY seeds ./seeds
 RUN npx tsc -p tsconfig.build.json
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=4000 DATA_DIR=/data
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

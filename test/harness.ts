@@ -6,6 +6,7 @@ import { seedDatabase } from '../src/db/seed';
 import { statementCounter } from '../src/db/statement-counter';
 import { createApp, type App } from '../src/server/app';
 import { createAuthenticator } from '../src/auth/authenticate';
+import { resolveAuth } from '../src/auth/jwt-secret';
 import { signToken } from '../src/auth/sign-token';
 import type { Role } from '../src/auth/viewer';
 import { loadConfig, type AppConfig } from '../src/server/config';
@@ -69,7 +70,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (options.seed ?? true) await seedDatabase(db.orm.em.fork());
   const config = { ...loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET }), ...options.config };
   const logger = options.logger ?? pino({ level: 'silent' });
-  const authenticate = createAuthenticator(config.auth);
+  // As the server does: JWT_SECRET or JWT_JWKS_URL when configured, else the secret kept in the settings row.
+  const authenticate = createAuthenticator((await resolveAuth(config, db)).auth);
   const service = await createApp({ config, db, schema: await buildDatamapSchema(), logger, authenticate, clock: options.clock });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = service.app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,4 +1,8 @@
+import { tmpdir } from 'node:os';
 import { parse } from 'csv-parse/sync';
+import { runCli } from '../src/cli/cli';
+import { ensureCountries } from '../src/country/country.reference';
+import { applyManifest, parseManifest } from '../src/manifest/manifest.service';
 import { authAs, startTestApp, type TestApp } from './harness';
 
 let app: TestApp;
@@ -78,5 +82,89 @@ describe('GET /ropa.csv and /ropa.md', () => {
       '- **Data protection officer:** Privacy Officer, privacy@pythonmaster.com',
     ]);
     expect(md.split('\n').filter((line) => line.startsWith('| '))).toHaveLength(11);
+  });
+});
+
+describe('hostile names in the exports', () => {
+  const HOSTILE = [
+    '=HYPERLINK("http://x/?"&A1,"y")',
+    '@SUM(1)',
+    '-2+3+cmd|\' /C calc\'!A0',
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    'one\rtwo | three\u2028four',
+  ];
+  const PROCESSOR = "+cmd|' /C calc'!A0";
+  let hostile: TestApp;
+
+  beforeAll(async () => {
+    hostile = await startTestApp({ seed: false });
+    const activities = HOSTILE.map((name, i) => ({
+      key: `hostile-${i}`,
+      name,
+      purpose: 'payments',
+      legalBasis: 'CONTRACT',
+      dataCategories: ['contact'],
+      subjectTypes: [],
+      collectionPoints: [],
+      securityMeasures: [],
+    }));
+    const manifest = {
+      apiVersion: 'datamap/v1',
+      purposes: [{ key: 'payments', name: 'Payments' }],
+      dataCategories: [{ key: 'contact', name: 'Contact data' }],
+      activities,
+      processors: [
+        { key: 'hostile', name: PROCESSOR, service: 'Hosting', headquarters: 'DE', status: 'ACTIVE', dataCategories: ['contact'],
+          activities: activities.map((a) => a.key), locations: [{ country: 'DE' }] },
+      ],
+    };
+    await ensureCountries(hostile.em());
+    await applyManifest(hostile.em(), parseManifest(JSON.stringify(manifest)));
+  });
+  afterAll(() => hostile.close());
+
+  async function cliRopa(format: 'csv' | 'md') {
+    const out: string[] = [];
+    const code = await runCli(['ropa', '--format', format], {
+      out: (text) => out.push(text),
+      err: () => undefined,
+      env: {},
+      cwd: tmpdir(),
+      connect: async () => ({ ...hostile.db, close: async () => undefined }),
+    });
+    expect(code).toBe(0);
+    return out.join('\n');
+  }
+
+  it('neutralises formula cells in /ropa.csv and in the CLI alike, and they read back as text', async () => {
+    const response = await fetch(`${hostile.url}/ropa.csv`, { headers: await authAs('PRIVACY_OFFICER') });
+    const served = await response.text();
+    for (const csv of [served, `${await cliRopa('csv')}\r\n`]) {
+      const rows: string[][] = parse(csv, { bom: true, relax_column_count: true });
+      const byName = new Map(rows.slice(5).map((row) => [row[0], row]));
+      for (const name of HOSTILE) {
+        const expected = /^[=+\-@\t\r]/.test(name) ? `'${name}` : name;
+        expect(byName.get(expected)).toBeDefined();
+        expect(byName.get(expected)![5]).toBe(`'${PROCESSOR} (Hosting)`);
+      }
+      // No cell of the whole file starts like a formula.
+      expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+    }
+    expect(served.replace(/^\uFEFF/, '')).toBe(`${await cliRopa('csv')}\r\n`.replace(/^\uFEFF/, ''));
+  });
+
+  it('escapes HTML and line breaks in /ropa.md, so every activity stays one table row', async () => {
+    const response = await fetch(`${hostile.url}/ropa.md`, { headers: await authAs('AUDITOR') });
+    const md = await response.text();
+    expect(md).toBe(`${await cliRopa('md')}\n`);
+    expect(md).not.toMatch(/<script|<img/);
+    expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const lines = md.split(/\r\n|[\n\r\u2028\u2029]/);
+    const rows = lines.filter((line) => line.startsWith('|'));
+    expect(rows).toHaveLength(2 + HOSTILE.length);
+    const cellsOf = (row: string) => row.replace(/\\./g, '').split('|').length;
+    expect(new Set(rows.map(cellsOf))).toEqual(new Set([11]));
+    expect(rows.find((row) => row.includes('one<br>two'))).toContain('one<br>two \\| three<br>four');
   });
 });

@@ -81,7 +81,9 @@ describe('configuration', () => {
     [{ SEED: 'yes' }, 'SEED="yes" is not valid: use one of true, false'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET is required in production (or JWT_JWKS_URL for RS256/ES256 tokens)'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET is too short: HS256 needs at least 32 characters'],
-    [{ JWT_JWKS_URL: 'ftp://keys' }, 'JWT_JWKS_URL="ftp://keys" must be an http(s) URL'],
+    [{ JWT_JWKS_URL: 'ftp://keys' }, 'JWT_JWKS_URL="ftp://keys" must be an https URL (plain http only on loopback, such as http://127.0.0.1)'],
+    [{ JWT_MAX_TTL_SECONDS: '0' }, 'JWT_MAX_TTL_SECONDS="0" is not a whole number from 1 to 315360000'],
+    [{ JWT_MAX_TTL_SECONDS: '1h' }, 'JWT_MAX_TTL_SECONDS="1h" is not a whole number from 1 to 315360000'],
     [{ INTROSPECTION: 'maybe' }, 'INTROSPECTION="maybe" is not valid: use one of true, false'],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { jurisdictionInput, unknownCountryMessage } from '../age-policy/jurisdiction';
+import { jurisdictionInput, unknownCountryMessage, type Jurisdiction } from '../age-policy/jurisdiction';
 import { badInput } from '../common/errors';
 import { AgeInputError, computeAge, decideAge, resolveDigitalConsentAge } from './age';
 import type { AgeGateCounters } from './age-gate.counters';
-import type { AgePolicySource } from './age-gate.policy';
+import type { AgePolicySource, PolicyForCheck } from './age-gate.policy';
 import { AgeGateOutcome } from './age-gate-outcome';
 import { AgeGateReason, type AgeGateInput, type AgeGateResult, type AgeGateStats } from './age-gate.types';
 
@@ -13,6 +13,15 @@ export const MAX_STATS_DAYS = 366;
 function outcomeOf(result: Pick<AgeGateResult, 'allowed' | 'parentalConsentRequired'>): AgeGateOutcome {
   if (!result.allowed) return AgeGateOutcome.BLOCKED;
   return result.parentalConsentRequired ? AgeGateOutcome.PARENTAL_CONSENT_REQUIRED : AgeGateOutcome.ALLOWED;
+}
+
+/**
+ * The jurisdiction a check counts under: a subdivision the policy has an age for ("CA-QC"), else its country.
+ * Counter series and stored rows stay within the policy's jurisdictions and the known countries, whatever
+ * codes callers invent ("US-A00" counts as "US").
+ */
+function countedJurisdiction(jurisdiction: Jurisdiction, ages: PolicyForCheck['ages']): string {
+  return jurisdiction.subdivision && ages && Object.hasOwn(ages, jurisdiction.subdivision) ? jurisdiction.subdivision : jurisdiction.country;
 }
 
 /** A birth date or time zone the caller got wrong becomes BAD_USER_INPUT naming the field; anything else is a bug. */
@@ -59,7 +68,7 @@ export class AgeGateService {
       ...decision,
       reason: decision.reason && AgeGateReason[decision.reason],
     };
-    this.counters.record(jurisdiction.code, outcomeOf(result), now);
+    this.counters.record(countedJurisdiction(jurisdiction, policy.ages), outcomeOf(result), now);
     return result;
   }
 

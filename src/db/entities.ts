@@ -16,6 +16,7 @@ import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
+import { Setting } from './setting.entity';
 
 /** Every entity the ORM maps. Listed explicitly: discovery by folder scanning differs between ts-jest and dist. */
 export const entities = [
@@ -38,4 +39,5 @@ export const entities = [
   Purpose,
   RetentionRule,
   SecurityMeasure,
+  Setting,
 ];

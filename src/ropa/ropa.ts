@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { markdownCell, toSafeCsv } from '../common/export-text';
 import type { Manifest } from '../manifest/manifest.schema';
 import { ProcessorStatus } from '../processor/processor.entity';
 import type { CountryStanding } from '../processor/transfer-rules';
@@ -112,7 +112,7 @@ function headerLines(ropa: Ropa): [string, string][] {
   ];
 }
 
-/** RFC 4180 (CRLF, quotes doubled), UTF-8 with a byte-order mark so that spreadsheets pick the encoding. */
+/** RFC 4180 with formula-like cells neutralised (see toSafeCsv): the API's /ropa.csv and the CLI's alike. */
 function toCsv(ropa: Ropa): string {
   const rows = [
     [ropa.title],
@@ -121,20 +121,18 @@ function toCsv(ropa: Ropa): string {
     COLUMNS.map(([title]) => title),
     ...ropa.activities.map((row) => COLUMNS.map(([, cell]) => cell(row))),
   ];
-  return stringify(rows, { bom: true, record_delimiter: 'windows' });
+  return toSafeCsv(rows);
 }
-
-const mdCell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 
 function toMarkdown(ropa: Ropa): string {
   return [
     `# ${ropa.title}`,
     '',
-    ...headerLines(ropa).map(([label, value]) => `- **${label}:** ${mdCell(value)}`),
+    ...headerLines(ropa).map(([label, value]) => `- **${label}:** ${markdownCell(value)}`),
     '',
     `| ${COLUMNS.map(([title]) => title).join(' | ')} |`,
     `|${COLUMNS.map(() => '---').join('|')}|`,
-    ...ropa.activities.map((row) => `| ${COLUMNS.map(([, cell]) => mdCell(cell(row))).join(' | ')} |`),
+    ...ropa.activities.map((row) => `| ${COLUMNS.map(([, cell]) => markdownCell(cell(row))).join(' | ')} |`),
     '',
   ].join('\n');
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -19,6 +20,7 @@ import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { explorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
+import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
 import { queryLimitProtection } from './query-limits';
 
@@ -41,6 +43,23 @@ export interface App {
   contextFor(viewer: Viewer | null, requestId: string): RequestContext;
   /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
   stop(): Promise<void>;
+}
+
+/**
+ * Cross-origin access for the listed browser origins only: a preflight from one of them may POST (or GET) with
+ * Authorization and Content-Type; any other origin gets no Access-Control-* header at all. Tokens travel in the
+ * Authorization header, never in cookies, so credentials mode stays off.
+ */
+function corsFor(origins: readonly string[]): express.RequestHandler {
+  const allowed = new Set(origins);
+  return cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type'],
+    exposedHeaders: ['x-request-id'],
+    credentials: false,
+    maxAge: 600,
+  });
 }
 
 /** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
@@ -81,6 +100,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
 
   const app = express();
   app.disable('x-powered-by');
+  if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -96,7 +116,8 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   app.use(ropaRouter({ db, authenticate }));
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    requireJsonBody,
+    express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.get('x-request-id') ?? randomUUID();
@@ -112,6 +133,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       },
     }),
   );
+  app.use(jsonErrors(logger));
   ageGateCounters.start();
   return {
     app,

@@ -1,7 +1,13 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { estimatedEntropyBits, MIN_SECRET_ENTROPY_BITS } from '../auth/secret-strength';
 
 export interface AppConfig {
   port: number;
+  /** The interface to listen on: loopback unless HOST opens it (the Docker image sets 0.0.0.0). */
+  host: string;
+  /** Browser origins allowed to call the API (CORS); empty answers no cross-origin request. */
+  corsOrigins: string[];
   /** A postgres:// URL; without one, the service runs on embedded PGlite in `dataDir`. */
   databaseUrl?: string;
   dataDir: string;
@@ -17,17 +23,21 @@ export interface AppConfig {
 }
 
 export interface AuthConfig {
-  /** HS256 secret. Required in production unless a JWKS URL is set; development falls back to a fixed one. */
+  /**
+   * HS256 secret from JWT_SECRET. Required in production unless a JWKS URL is set; elsewhere, when both are
+   * unset, the service generates one and keeps it with the data (see `src/auth/jwt-secret.ts`).
+   */
   jwtSecret?: string;
-  /** Where RS256/ES256 public keys are published. */
+  /** Where RS256/ES256 public keys are published: https, or http on loopback only. */
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest lifetime a token may claim (exp - iat), in seconds. */
+  maxTtlSeconds: number;
 }
 
-/** The secret development uses when JWT_SECRET is unset, so that `npm start` and `npm run token` agree. */
-export const DEVELOPMENT_JWT_SECRET = 'datamap-development-secret-do-not-use-in-production';
 const MIN_SECRET_LENGTH = 32;
+const THIRTY_DAYS = 30 * 24 * 3600;
 
 export class ConfigError extends Error {}
 
@@ -64,6 +74,50 @@ function secondsVar(env: Env, name: string, fallback: number, max: number): numb
   return seconds * 1000;
 }
 
+function integerVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) throw new ConfigError(`${name}="${value}" is not a whole number from ${min} to ${max}`);
+  return number;
+}
+
+/** Exact origins such as `https://dashboard.example.com`: scheme, host and port, nothing after. */
+function originsVar(env: Env, name: string): string[] {
+  const origins = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      throw new ConfigError(`${name}: "${origin}" is not an exact origin such as https://dashboard.example.com (scheme, host, optional port; no path or trailing slash)`);
+    }
+  }
+  return origins;
+}
+
+const isLoopback = (hostname: string) => {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+};
+
+/** Keys fetched over plain http could be swapped on the way, so only a key server on this machine may use it. */
+function jwksUrlVar(env: Env): string | undefined {
+  const value = env.JWT_JWKS_URL || undefined;
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`JWT_JWKS_URL="${value}" is not a URL: expected https://issuer.example/.well-known/jwks.json`);
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return value;
+  throw new ConfigError(`JWT_JWKS_URL="${value}" must be an https URL (plain http only on loopback, such as http://127.0.0.1)`);
+}
+
 function databaseUrlVar(env: Env): string | undefined {
   const value = env.DATABASE_URL;
   if (value === undefined || value === '') return undefined;
@@ -80,19 +134,30 @@ function databaseUrlVar(env: Env): string | undefined {
 }
 
 function authConfig(env: Env, nodeEnv: AppConfig['nodeEnv']): AuthConfig {
-  const jwksUrl = env.JWT_JWKS_URL || undefined;
-  if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) throw new ConfigError(`JWT_JWKS_URL="${jwksUrl}" must be an http(s) URL`);
-  let jwtSecret = env.JWT_SECRET || undefined;
+  const jwksUrl = jwksUrlVar(env);
+  const jwtSecret = env.JWT_SECRET || undefined;
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(`JWT_SECRET is too short: HS256 needs at least ${MIN_SECRET_LENGTH} characters`);
   }
-  if (!jwtSecret && !jwksUrl) {
-    if (nodeEnv === 'production') {
-      throw new ConfigError('JWT_SECRET is required in production (or JWT_JWKS_URL for RS256/ES256 tokens)');
+  if (jwtSecret) {
+    const bits = estimatedEntropyBits(jwtSecret);
+    if (bits < MIN_SECRET_ENTROPY_BITS) {
+      throw new ConfigError(
+        `JWT_SECRET is too predictable: about ${Math.floor(bits)} bits of estimated entropy, at least ${MIN_SECRET_ENTROPY_BITS} needed ` +
+          '(generate one with: openssl rand -base64 32)',
+      );
     }
-    jwtSecret = DEVELOPMENT_JWT_SECRET;
   }
-  return { jwtSecret, jwksUrl, issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined };
+  if (!jwtSecret && !jwksUrl && nodeEnv === 'production') {
+    throw new ConfigError('JWT_SECRET is required in production (or JWT_JWKS_URL for RS256/ES256 tokens)');
+  }
+  return {
+    jwtSecret,
+    jwksUrl,
+    issuer: env.JWT_ISSUER || undefined,
+    audience: env.JWT_AUDIENCE || undefined,
+    maxTtlSeconds: integerVar(env, 'JWT_MAX_TTL_SECONDS', THIRTY_DAYS, 1, 10 * 365 * 24 * 3600),
+  };
 }
 
 /** Reads and checks the configuration. A bad value stops the service with a message that names it. */
@@ -100,6 +165,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   return {
     port: portVar(env, 'PORT', 4000),
+    host: env.HOST || '127.0.0.1',
+    corsOrigins: originsVar(env, 'CORS_ORIGINS'),
     databaseUrl: databaseUrlVar(env),
     dataDir: resolve(env.DATA_DIR || './data'),
     nodeEnv,

@@ -5,12 +5,13 @@ import express from 'express';
  * GraphiQL served from this process's own node_modules: Apollo's landing page loads from a CDN that users
  * behind a firewall cannot reach, and a blank page helps no one.
  */
-const assets: Record<string, string> = {
-  'react.js': join(dirname(require.resolve('react/package.json')), 'umd', 'react.production.min.js'),
-  'react-dom.js': join(dirname(require.resolve('react-dom/package.json')), 'umd', 'react-dom.production.min.js'),
-  'graphiql.js': join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.js'),
-  'graphiql.css': join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.css'),
-};
+// A Map, not an object: a name from the URL such as `__proto__` or `constructor` must not find inherited members.
+const assets = new Map<string, string>([
+  ['react.js', join(dirname(require.resolve('react/package.json')), 'umd', 'react.production.min.js')],
+  ['react-dom.js', join(dirname(require.resolve('react-dom/package.json')), 'umd', 'react-dom.production.min.js')],
+  ['graphiql.js', join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.js')],
+  ['graphiql.css', join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.css')],
+]);
 
 const EXAMPLE = `# datamap: where PythonMaster's personal data goes.
 # Add your token under Headers: {"Authorization": "Bearer <token>"} (npm run token -- --role VIEWER)
@@ -46,7 +47,7 @@ const page = `<!doctype html>
 export function explorerRouter(): express.Router {
   const router = express.Router();
   router.get('/explorer/:asset', (req, res) => {
-    const file = assets[req.params.asset];
+    const file = assets.get(req.params.asset);
     if (!file) {
       res.status(404).end();
       return;

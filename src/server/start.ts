@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createAuthenticator } from '../auth/authenticate';
+import { describeSource, resolveAuth } from '../auth/jwt-secret';
 import { openDatabase, type Database } from '../db/database';
 import { seedDatabase } from '../db/seed';
 import { createApp } from './app';
@@ -15,6 +16,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+const bracketed = (host: string) => (host.includes(':') ? `[${host}]` : host);
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+/** A wildcard address is not one a client can call: it is reached through loopback. */
+const reachableHost = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : bracketed(host));
+
 /** Opens the database (migrating it, seeding it when empty) and serves the API. */
 export async function startServer(config: AppConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
   const startedAt = performance.now();
@@ -25,17 +31,24 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
       if (seeded) logger.info({ added: seeded.added.length }, 'seeded the PythonMaster data map');
     }
     const schema = await buildDatamapSchema();
-    const authenticate = createAuthenticator(config.auth);
+    const { auth, source } = await resolveAuth(config, db);
+    const authenticate = createAuthenticator(auth);
     const app = await createApp({ config, db, schema, logger, authenticate });
     const server: Server = await new Promise((resolve, reject) => {
-      const listening = app.app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
+      const listening = app.app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://localhost:${port}/graphql`;
+    const url = `http://${reachableHost(config.host)}:${port}/graphql`;
     logger.info(
-      { url, database: db.external ? 'postgresql' : `pglite (${config.dataDir})`, startupMs: Math.round(performance.now() - startedAt) },
-      'datamap is serving',
+      {
+        address: `${bracketed(config.host)}:${port}`,
+        url,
+        tokens: describeSource(source),
+        database: db.external ? 'postgresql' : `pglite (${config.dataDir})`,
+        startupMs: Math.round(performance.now() - startedAt),
+      },
+      `datamap is serving on ${bracketed(config.host)}:${port}${isLoopback(config.host) ? ' (this machine only; set HOST to open it)' : ''}`,
     );
     return {
       url,
