@@ -64,7 +64,10 @@ function remoteKeySet(url: string): JWTVerifyGetKey {
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
       if (error instanceof errors.JOSENotSupported || error instanceof errors.JWSInvalid) throw error;
-      throw new KeySetUnavailable(error instanceof errors.JWKSTimeout ? 'timed out' : (error as Error).message || 'no answer');
+      // The cause in general words only: a network error would show the client internal addresses.
+      if (error instanceof errors.JWKSTimeout) throw new KeySetUnavailable('it did not answer in time');
+      if (error instanceof errors.JOSEError) throw new KeySetUnavailable('it did not answer with a key set');
+      throw new KeySetUnavailable('it cannot be reached');
     }
   };
 }

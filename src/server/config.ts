@@ -99,7 +99,8 @@ function originsVar(env: Env, name: string): string[] {
   return origins;
 }
 
-const isLoopback = (hostname: string) => {
+/** Whether a host name or address (IPv6 with or without brackets) stays on this machine. */
+export const isLoopback = (hostname: string) => {
   const host = hostname.replace(/^\[|\]$/g, '');
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 };

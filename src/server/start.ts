@@ -5,7 +5,7 @@ import { describeSource, resolveAuth } from '../auth/jwt-secret';
 import { openDatabase, type Database } from '../db/database';
 import { seedDatabase } from '../db/seed';
 import { createApp } from './app';
-import type { AppConfig } from './config';
+import { isLoopback, type AppConfig } from './config';
 import { createLogger } from './logger';
 import { buildDatamapSchema } from './schema';
 
@@ -17,7 +17,6 @@ export interface RunningServer {
 }
 
 const bracketed = (host: string) => (host.includes(':') ? `[${host}]` : host);
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 /** A wildcard address is not one a client can call: it is reached through loopback. */
 const reachableHost = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : bracketed(host));
 
