@@ -87,7 +87,7 @@ describe('no shared secret by default', () => {
       } finally {
         await second.stop();
       }
-    });
+    }, 180_000); // two starts of embedded PostgreSQL from an empty directory
   });
 
   describe('on a PostgreSQL server', () => {

@@ -22,7 +22,7 @@ describe('toSafeCsv', () => {
 describe('markdownCell', () => {
   it('escapes HTML, Markdown link and table punctuation, and turns every line break into <br>', () => {
     expect(markdownCell('<img src=x onerror="alert(1)"> & [x](javascript:alert(1)) | a\\b')).toBe(
-      '&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; \\[x\\](javascript:alert(1)) \\| a\\\\b',
+      '&lt;img src=x onerror="alert(1)"&gt; &amp; \\[x\\](javascript:alert(1)) \\| a\\\\b',
     );
     expect(markdownCell('a\r\nb\nc\rd\u2028e\u2029f\u0085g\vh\fi')).toBe('a<br>b<br>c<br>d<br>e<br>f<br>g<br>h<br>i');
   });

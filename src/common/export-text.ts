@@ -22,16 +22,17 @@ export function toSafeCsv(rows: readonly (readonly string[])[]): string {
   );
 }
 
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
- * Text for a Markdown table cell: HTML is escaped (so `<script>` or `<img onerror>` is shown, not run), Markdown
- * punctuation that could build a link or end the cell is backslash-escaped, and every kind of line break
+ * Text for a Markdown table cell: HTML is escaped (so `<script>` or `<img onerror>` is shown, not run; with no `<`
+ * no tag or autolink can start), the brackets that build a link and the pipe that ends a cell are backslash-escaped
+ * (and the backslash itself), and every kind of line break
  * (CRLF, LF, a lone CR, U+0085, U+2028, U+2029, vertical tab, form feed) becomes `<br>`, so a row stays one row.
  */
 export function markdownCell(text: string): string {
   return text
-    .replace(/[&<>"]/g, (character) => HTML_ENTITIES[character])
-    .replace(/[\\`*_[\]|]/g, (character) => `\\${character}`)
+    .replace(/[&<>]/g, (character) => HTML_ENTITIES[character])
+    .replace(/[\\[\]|]/g, (character) => `\\${character}`)
     .replace(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/g, '<br>');
 }
