@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import cors from 'cors';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -18,6 +17,7 @@ import type { Database } from '../db/database';
 import { ropaRouter } from '../ropa/ropa.routes';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
+import { corsFor } from './cors';
 import { explorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
@@ -43,23 +43,6 @@ export interface App {
   contextFor(viewer: Viewer | null, requestId: string): RequestContext;
   /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
   stop(): Promise<void>;
-}
-
-/**
- * Cross-origin access for the listed browser origins only: a preflight from one of them may POST (or GET) with
- * Authorization and Content-Type; any other origin gets no Access-Control-* header at all. Tokens travel in the
- * Authorization header, never in cookies, so credentials mode stays off.
- */
-function corsFor(origins: readonly string[]): express.RequestHandler {
-  const allowed = new Set(origins);
-  return cors({
-    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
-    methods: ['GET', 'POST'],
-    allowedHeaders: ['authorization', 'content-type'],
-    exposedHeaders: ['x-request-id'],
-    credentials: false,
-    maxAge: 600,
-  });
 }
 
 /** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
