@@ -19,7 +19,7 @@ describe('the age gate on embedded PostgreSQL', () => {
   beforeAll(async () => {
     const config = { ...loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET }), databaseUrl: undefined };
     server = await startServer(config, pino({ level: 'silent' }));
-  });
+  }, 180_000); // a cold start of embedded PostgreSQL, with the seed, on a busy machine
   afterAll(async () => {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -54,7 +54,7 @@ describe('the service on embedded PostgreSQL', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 180_000); // two starts of embedded PostgreSQL, the first from an empty directory with the seed
 });
 
 describe('readiness', () => {
