@@ -54,7 +54,7 @@ export const USAGE = `usage: npm run datamap -- <command> [--url <service>]
                                     the record of processing activities (GDPR Art. 30(1))
 
 With --url or DATAMAP_URL (such as http://127.0.0.1:4000), apply, export, import, lint and ropa go to that
-running service over HTTP, as the token in DATAMAP_TOKEN (npm run token -- --role ENGINEER).
+running service over HTTP, as the token in DATAMAP_TOKEN (npm run token -- --role ENGINEER --sub <you>).
 Without it they open the database directly: DATABASE_URL, or embedded PGlite in DATA_DIR (default ./data),
 only while no service runs on it. Directly, the CLI acts as the local operator, with a PRIVACY_OFFICER's
 authority; audit entries name DATAMAP_ACTOR, or cli:<your user name>.`;
