@@ -133,6 +133,9 @@ const sectionsOf = <S extends z.ZodTypeAny>(entry: (schema: EntrySchemas[keyof E
 /** An entry as a manifest gives it: only the key is required. A field left out keeps its stored value. */
 const partialEntry = <T extends z.AnyZodObject>(schema: T) => schema.partial().required({ key: true } as never) as z.ZodObject<T['shape']>;
 
+// The sections are built from `entrySchemas` in one place, which zod's types cannot follow through
+// `Object.fromEntries`: the types `Manifest` and `ManifestInput` below state what the schemas produce.
+
 /** A complete map, as export writes it and lint and the RoPA read it. */
 export const manifestSchema = manifestOf(sectionsOf((schema) => schema), organizationSchema) as unknown as z.ZodType<Manifest, z.ZodTypeDef, unknown>;
 
