@@ -36,7 +36,7 @@ describe('findings on the seeded map', () => {
 });
 
 describe('findings as the map changes', () => {
-  it('reports a processor approved without a DPA as an ERROR, after the INFO that it awaited review', async () => {
+  it('refuses to approve a processor without a DPA, and reports the ERROR once an ACTIVE processor loses its DPA', async () => {
     const input = {
       key: 'no-dpa', name: 'No DPA Ltd', service: 'Hosting', headquarters: 'IN',
       locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
@@ -48,7 +48,15 @@ describe('findings as the map changes', () => {
       ['processor-awaiting-review', [{ type: 'Processor', key: 'no-dpa' }]],
     ]);
 
-    await app.gql(`mutation { approveProcessor(key: "no-dpa") { status } }`, {}, await authAs('PRIVACY_OFFICER'));
+    const asOfficer = await authAs('PRIVACY_OFFICER');
+    const refused = await app.gql(`mutation { approveProcessor(key: "no-dpa") { status } }`, {}, asOfficer);
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rules: ['active-processor-without-dpa'] });
+    expect((await app.gql(FINDINGS, { severity: 'ERROR' }, asViewer)).data!.findings.nodes).toEqual([]);
+
+    const update = `mutation ($dpa: String) { updateProcessor(key: "no-dpa", expectedVersion: VERSION, input: { dpaReference: $dpa }) { version } }`;
+    await app.gql(update.replace('VERSION', '1'), { dpa: 'DPA-2026' }, asOfficer);
+    expect((await app.gql(`mutation { approveProcessor(key: "no-dpa") { status } }`, {}, asOfficer)).data).toEqual({ approveProcessor: { status: 'ACTIVE' } });
+    await app.gql(update.replace('VERSION', '3'), { dpa: null }, asOfficer);
     const { data } = await app.gql(FINDINGS, { severity: 'ERROR' }, asViewer);
     expect(data!.findings.nodes.map((f: { rule: string; entities: unknown[] }) => [f.rule, f.entities])).toEqual([
       ['active-processor-without-dpa', [{ type: 'Processor', key: 'no-dpa' }]],

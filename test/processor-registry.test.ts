@@ -239,6 +239,30 @@ describe('the review workflow', () => {
     expect([(entry.before as Processor).status, (entry.after as Processor).status]).toEqual(['PROPOSED', 'ACTIVE']);
   });
 
+  it('refuses to approve a processor without a DPA, naming the rule, and writes nothing', async () => {
+    await app.gql(REGISTER, { input: { ...indiaInput('acme-no-dpa'), dpaReference: null } }, asEngineer);
+    const before = await traces('acme-no-dpa');
+    const response = await app.gql(APPROVE, { key: 'acme-no-dpa' }, asOfficer);
+    expect(codeOf(response)).toBe('BAD_USER_INPUT');
+    expect(response.errors![0].message).toBe(
+      'key: approveProcessor refuses "acme-no-dpa": ACTIVE, it would break the rule active-processor-without-dpa ' +
+        '(acme-no-dpa is ACTIVE without a data processing agreement (GDPR Art. 28(3)); fix: sign a DPA with Acme Analytics and record it as dpaReference)',
+    );
+    expect(response.errors![0].extensions).toMatchObject({ field: 'key', value: 'acme-no-dpa', rules: ['active-processor-without-dpa'] });
+    expect(await traces('acme-no-dpa')).toEqual(before);
+    expect((await app.em().findOneOrFail(Processor, 'acme-no-dpa')).status).toBe('PROPOSED');
+  });
+
+  it('refuses to approve a processor whose transfer lacks a valid mechanism', async () => {
+    await register('acme-unsafe');
+    // Stored before the rules knew better (or changed underneath): the same judgment the findings make.
+    await app.em().getConnection().execute(`update processing_location set mechanism = null, reference = null where processor_key = 'acme-unsafe'`);
+    const response = await app.gql(APPROVE, { key: 'acme-unsafe' }, asOfficer);
+    expect(codeOf(response)).toBe('BAD_USER_INPUT');
+    expect(response.errors![0].extensions!.rules).toEqual(['transfer-without-safeguard']);
+    expect(response.errors![0].message).toMatch(/^key: approveProcessor refuses "acme-unsafe": ACTIVE, it would break the rule transfer-without-safeguard \(acme-unsafe processes data in IN without a valid transfer mechanism: /);
+  });
+
   it('rejects a PROPOSED processor with a reason', async () => {
     await register('acme-reject');
     const response = await app.gql(REJECT, { key: 'acme-reject', reason: 'No DPA offered' }, asOfficer);

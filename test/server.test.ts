@@ -39,8 +39,8 @@ describe('the service on embedded PostgreSQL', () => {
       expect((await fetch(first.url.replace('/graphql', '/readyz'))).status).toBe(200);
       const financial = await gql(first, `{ processors(receives: "financial") { nodes { key } } }`);
       expect(financial.data.processors.nodes).toEqual([{ key: 'paypal' }, { key: 'stripe' }]);
-      const diff = await applyManifest(first.db.orm.em.fork(), parseManifest(ADDED_PROCESSOR));
-      expect(diff).toEqual({ added: ['processors/plausible'], changed: [], unchanged: [] });
+      const plan = await applyManifest(first.db.orm.em.fork(), parseManifest(ADDED_PROCESSOR));
+      expect(plan.entries).toEqual([{ entity: 'processors', key: 'plausible', outcome: 'ADDED' }]);
     } finally {
       await first.stop();
     }

@@ -43,6 +43,8 @@ export const ACCESS = {
     userDataFlow: READERS,
     dataMapGraph: READERS,
     findings: READERS,
+    // The map as a manifest; DPA references and contact details only for those who may read them.
+    manifest: READERS,
     // The signup service's one question; the privacy officer may try the policy out.
     ageGate: [SIGNUP_SERVICE, PRIVACY_OFFICER],
     // The policy is public in the privacy policy anyway: every reader may see the rules the gate applies.
@@ -57,6 +59,8 @@ export const ACCESS = {
     approveProcessor: [PRIVACY_OFFICER],
     rejectProcessor: [PRIVACY_OFFICER],
     retireProcessor: [PRIVACY_OFFICER],
+    // Engineers propose through manifests; only the privacy officer's manifests may decide a processor's review.
+    applyManifest: [ENGINEER, PRIVACY_OFFICER],
     updateAgePolicy: [PRIVACY_OFFICER],
     setDigitalConsentAge: [PRIVACY_OFFICER],
     removeDigitalConsentAge: [PRIVACY_OFFICER],
@@ -72,6 +76,7 @@ export const ACCESS = {
 export const HTTP_ACCESS = {
   '/ropa.csv': OVERSIGHT,
   '/ropa.md': OVERSIGHT,
+  '/ropa.json': OVERSIGHT,
 } satisfies Record<string, readonly Role[]>;
 
 export interface AccessTable {

@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { AdequacyScope } from '../country/country.entity';
-import type { Manifest } from '../manifest/manifest.schema';
+import { manifestSchema, type Manifest, type ManifestProcessor } from '../manifest/manifest.schema';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { ProcessorStatus } from '../processor/processor.entity';
 import { TransferMechanism } from '../processor/transfer-mechanism';
@@ -195,4 +195,14 @@ export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountrySta
       a.rule.localeCompare(b.rule) ||
       a.entities[0].key.localeCompare(b.entities[0].key),
   );
+}
+
+/**
+ * The findings one processor has by the rules that concern it alone (transfers, DPA, review), as `lintMap` finds
+ * them: what approving it checks first, so that review cannot let through what the lint reports as an ERROR.
+ */
+export function lintProcessor(processor: ManifestProcessor, countries: ReadonlyMap<string, CountryStanding>): Finding[] {
+  const map = manifestSchema.parse({ apiVersion: 'datamap/v1' });
+  map.processors.push(processor);
+  return lintMap(map, countries).filter((f) => f.entities.some((e) => e.type === 'Processor' && e.key === processor.key));
 }

@@ -6,6 +6,7 @@ import { Role } from '../auth/viewer';
 import { badInput, conflict, forbidden, notFound, ValidationFailed } from '../common/errors';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
+import { FindingSeverity, lintProcessor } from '../findings/findings.rules';
 import { processorSection } from '../manifest/manifest.sections';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingLocation } from './processing-location.entity';
@@ -61,6 +62,11 @@ export function syncLocations(em: EntityManager, processor: Processor, wanted: r
     else processor.locations.add(em.create(ProcessingLocation, { processor, country: location.country, ...data }));
   }
   for (const stale of byCountry.values()) processor.locations.remove(stale);
+}
+
+/** Whether the actor decides reviews: a PRIVACY_OFFICER, or a tool acting for the operator (no token: the seed). */
+export function mayDecideReview(actor: Actor | undefined): boolean {
+  return actor?.viewer?.roles.includes(Role.PRIVACY_OFFICER) ?? true;
 }
 
 const trimmedOrNull = (value: string | null | undefined) => value?.trim() || null;
@@ -142,8 +148,7 @@ export async function updateProcessor(
   try {
     return await em.transactional(async (tx) => {
       const processor = await loadForChange(tx, key);
-      const officer = actor.viewer?.roles.includes(Role.PRIVACY_OFFICER) ?? true;
-      if (!officer && processor.status !== ProcessorStatus.PROPOSED) {
+      if (!mayDecideReview(actor) && processor.status !== ProcessorStatus.PROPOSED) {
         throw forbidden(
           `processor "${key}" is ${processor.status}: an ENGINEER may update a processor only while it is PROPOSED; ` +
             `ask a PRIVACY_OFFICER to change it`,
@@ -178,6 +183,23 @@ export async function updateProcessor(
   }
 }
 
+/**
+ * Refuses to make a processor ACTIVE when it would then have an ERROR finding (no DPA, a transfer without a valid
+ * mechanism, ...): the findings rules judge it, so review and lint never disagree.
+ */
+async function refuseWithErrorFindings(tx: EntityManager, processor: Processor, transition: Transition): Promise<void> {
+  const entry = { ...processorSection.toEntry(processor), status: ProcessorStatus.ACTIVE };
+  const codes = entry.locations.map((l) => l.country);
+  const countries = new Map((codes.length ? await tx.find(Country, { code: { $in: codes } }) : []).map((c) => [c.code, c]));
+  const errors = lintProcessor(entry, countries).filter((f) => f.severity === FindingSeverity.ERROR);
+  if (errors.length === 0) return;
+  throw badInput(
+    `key: ${transition} refuses "${processor.key}": ACTIVE, it would break ` +
+      errors.map((f) => `the rule ${f.rule} (${f.message}; fix: ${f.fix})`).join(', and '),
+    { field: 'key', value: processor.key, rules: errors.map((f) => f.rule) },
+  );
+}
+
 /** A review decision: approve (with an optional note), reject or retire (with a reason). Audited with both states. */
 export async function transitionProcessor(
   em: EntityManager,
@@ -198,6 +220,7 @@ export async function transitionProcessor(
       if ('refusal' in next) {
         throw badInput(`key: ${next.refusal}`, { field: 'key', value: key, status: processor.status });
       }
+      if (next.to === ProcessorStatus.ACTIVE) await refuseWithErrorFindings(tx, processor, transition);
       const before = processorSnapshot(processor);
       tx.assign(processor, { status: next.to, statusReason: trimmedOrNull(reason) });
       recordAudit(tx, actor, {

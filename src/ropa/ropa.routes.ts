@@ -8,6 +8,7 @@ import { ropaOf } from './ropa.service';
 const DOWNLOADS: { path: keyof typeof HTTP_ACCESS; format: RopaFormat; type: string }[] = [
   { path: '/ropa.csv', format: 'csv', type: 'text/csv; charset=utf-8' },
   { path: '/ropa.md', format: 'md', type: 'text/markdown; charset=utf-8' },
+  { path: '/ropa.json', format: 'json', type: 'application/json; charset=utf-8' },
 ];
 
 function refuse(res: express.Response, status: 401 | 403, code: string, message: string) {
@@ -15,7 +16,7 @@ function refuse(res: express.Response, status: 401 | 403, code: string, message:
   res.status(status).json({ error: { code, message } });
 }
 
-/** The record of processing as files, for the privacy officer and auditors: `GET /ropa.csv` and `GET /ropa.md`. */
+/** The record of processing as files, for the privacy officer and auditors: `GET /ropa.csv`, `/ropa.md` and `/ropa.json`. */
 export function ropaRouter({ db, authenticate }: Pick<AppDependencies, 'db' | 'authenticate'>): express.Router {
   const router = express.Router();
   for (const { path, format, type } of DOWNLOADS) {

@@ -15,6 +15,7 @@ import { DataCategoryResolver } from '../data-category/data-category.resolver';
 import { DataFlowConnectionResolver, DataFlowResolver, UserDataFlowResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { FindingResolver } from '../findings/findings.resolver';
+import { ManifestResolver } from '../manifest/manifest.resolver';
 import { OrganizationResolver } from '../organization/organization.resolver';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingActivityResolver } from '../processing-activity/processing-activity.resolver';
@@ -38,6 +39,7 @@ export const resolvers: NonEmptyArray<Function> = [
   DataFlowResolver,
   UserDataFlowResolver,
   FindingResolver,
+  ManifestResolver,
   OrganizationResolver,
   ProcessingActivityResolver,
   ProcessingLocationResolver,

@@ -27,7 +27,7 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   try {
     if (config.seed) {
       const seeded = await seedDatabase(db.orm.em.fork());
-      if (seeded) logger.info({ added: seeded.added.length }, 'seeded the PythonMaster data map');
+      if (seeded) logger.info({ added: seeded.entries.length }, 'seeded the PythonMaster data map');
     }
     const schema = await buildDatamapSchema();
     const { auth, source } = await resolveAuth(config, db);
