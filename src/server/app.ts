@@ -15,6 +15,7 @@ import type { Viewer } from '../auth/viewer';
 import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
 import { ropaRouter } from '../ropa/ropa.routes';
+import { subprocessorRouter } from '../subprocessor/subprocessor.routes';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { explorerRouter } from './explorer';
@@ -52,6 +53,9 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   // instances sharing a PostgreSQL server read it for every check (one primary-key statement).
   const agePolicy = db.external ? new PolicyReadPerCheck() : new PolicyCachedInProcess(db.orm.em);
   const ageGate = new AgeGateService(ageGateCounters, agePolicy, clock);
+  const settings = { subprocessorNoticeDays: config.subprocessorNoticeDays, rightsRequestRetentionDays: config.rightsRequestRetentionDays };
+  const contextFor = (viewer: Viewer | null, requestId: string) =>
+    createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings);
 
   const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
@@ -94,6 +98,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   });
   app.use(explorerRouter());
   app.use(ropaRouter({ db, authenticate }));
+  app.use(subprocessorRouter({ db, clock, noticeDays: config.subprocessorNoticeDays }));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -101,7 +106,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       context: async ({ req }) => {
         const requestId = req.get('x-request-id') ?? randomUUID();
         try {
-          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')), ageGate);
+          return contextFor(await authenticate(req.get('authorization')), requestId);
         } catch (error) {
           // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
           if (error instanceof GraphQLError) {
@@ -117,7 +122,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     app,
     apollo,
     ageGateCounters,
-    contextFor: (viewer, requestId) => createRequestContext(db.orm.em, requestId, viewer, ageGate),
+    contextFor,
     async stop() {
       await apollo.stop();
       await ageGateCounters.stop();
