@@ -54,7 +54,7 @@ export function calendarMonthsAfter(date: Date, months: number): Date {
 
 /** The end of the day `days` calendar days after `date` (UTC). */
 export function daysAfter(date: Date, days: number): Date {
-  return endOfDay(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + days);
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + days) + DAY_MS - 1);
 }
 
 export interface DeadlineRule {

@@ -14,6 +14,7 @@ import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
+import { purgeRightsRequests as purgeExpiredRightsRequests } from '../rights-request/rights-request.service';
 import { ropaRouter } from '../ropa/ropa.routes';
 import { subprocessorRouter } from '../subprocessor/subprocessor.routes';
 import type { AppConfig } from './config';
@@ -22,6 +23,10 @@ import { explorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
 import { introspectionNeedsAToken } from './introspection';
 import { queryLimitProtection } from './query-limits';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The purge acts on its own: its audit entries name it. */
+const PURGE_ACTOR = { viewer: { subject: 'system:rights-request-purge', roles: [] } };
 
 export interface AppDependencies {
   config: AppConfig;
@@ -38,6 +43,8 @@ export interface App {
   app: express.Express;
   apollo: ApolloServer<RequestContext>;
   ageGateCounters: AgeGateCounters;
+  /** Clears the subject reference of rights requests closed longer than the retention period; at start, then daily. */
+  purgeRightsRequests(): Promise<number>;
   /** Builds the context a request gets, for callers that execute operations without HTTP (benchmarks). */
   contextFor(viewer: Viewer | null, requestId: string): RequestContext;
   /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
@@ -118,12 +125,22 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     }),
   );
   ageGateCounters.start();
+  const purgeRightsRequests = () =>
+    purgeExpiredRightsRequests(db.orm.em.fork(), PURGE_ACTOR, clock(), config.rightsRequestRetentionDays);
+  const purgeDaily = () =>
+    purgeRightsRequests()
+      .then((purged) => purged > 0 && logger.info({ purged }, 'cleared the subject reference of expired rights requests'))
+      .catch((error) => logger.error({ err: error }, 'the rights-request purge failed; it runs again in a day'));
+  await purgeDaily();
+  const purgeTimer = setInterval(purgeDaily, DAY_MS).unref();
   return {
+    purgeRightsRequests,
     app,
     apollo,
     ageGateCounters,
     contextFor,
     async stop() {
+      clearInterval(purgeTimer);
       await apollo.stop();
       await ageGateCounters.stop();
     },
