@@ -181,7 +181,4 @@ describe('the purge', () => {
     expect((await app.em().findOneOrFail(RightsRequest, { id: ids.soon })).subjectReference).toBeNull();
     expect((await app.em().findOneOrFail(RightsRequest, { id: ids.overdue })).subjectReference).toBe('user-overdue');
   });
-    await short.close();
-    expect((await app.em().findOneOrFail(RightsRequest, { id: ids.overdue })).subjectReference).toBe('user-overdue');
-  });
 });
