@@ -72,7 +72,7 @@ interface ProcessorSnapshot {
  * A tag URI (RFC 4151) owned by the controller: its email domain and the date of its privacy policy. Ids built
  * on it stay the same whatever host serves the feed.
  */
-function feedIdOf(organization: Organization | null): string {
+function feedIdOf(organization: Organization | undefined): string {
   const domain = organization?.email.split('@')[1]?.toLowerCase();
   const date = organization?.policyUpdatedOn;
   const authority = domain && /^[a-z0-9.-]+$/.test(domain) ? domain : 'datamap.invalid';
@@ -89,8 +89,8 @@ function describeChange(kind: ChangeKind, snapshot: ProcessorSnapshot, key: stri
 
 /** The public list of sub-processors (Art. 28(2) and (4)): every ACTIVE processor, and approvals and retirements. */
 export async function subprocessorList(em: EntityManager, now: Date, noticeDays: number): Promise<SubprocessorList> {
-  const [organization, processors, entries] = await Promise.all([
-    em.findOne(Organization, {}, { orderBy: { key: 'asc' } }),
+  const [[organization], processors, entries] = await Promise.all([
+    em.find(Organization, {}, { orderBy: { key: 'asc' }, limit: 1 }),
     em.find(Processor, { status: ProcessorStatus.ACTIVE }, { populate: ['locations'], orderBy: { key: 'asc' } }),
     em.find(
       AuditEntry,
