@@ -6,7 +6,8 @@ import { DataCategory } from '../data-category/data-category.entity';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { Processor } from '../processor/processor.entity';
-import type { RequestContext } from '../server/context';
+import { isUuid } from '../common/keys';
+import { clocked, type RequestContext } from '../server/context';
 import { authorityNoticeRequired, Breach, subjectsNoticeRequired } from './breach.entity';
 import { BreachInput } from './breach.inputs';
 import { impactsOf, listBreaches, recordAuthorityNotice, recordSubjectNotice, reportBreach } from './breach.service';
@@ -14,9 +15,6 @@ import { BreachImpact } from './breach.types';
 
 const BreachConnection = Connection(Breach);
 
-const clocked = (ctx: RequestContext) => ({ actor: { viewer: ctx.viewer, requestId: ctx.requestId }, now: ctx.clock() });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Resolver(() => Breach)
 export class BreachResolver {
@@ -27,7 +25,7 @@ export class BreachResolver {
 
   @Query(() => Breach, { nullable: true, description: 'One breach by id; null when absent.' })
   breach(@Arg('id', () => ID) id: string, @Ctx() { loaders }: RequestContext) {
-    return UUID.test(id) ? loaders.byKey(Breach).load(id) : null;
+    return isUuid(id) ? loaders.byKey(Breach).load(id) : null;
   }
 
   @Mutation(() => Breach, { description: 'Records a breach and starts its 72-hour clock (Art. 33).' })

@@ -4,7 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AgePolicy } from '../age-policy/age-policy.entity';
 import { recordAudit, type Actor } from '../audit/audit.service';
 import { badInput, conflict, notFound, ValidationFailed, type ValidationProblem } from '../common/errors';
-import { MAX_PAGE_SIZE, toPage, type Page, type PageArgs, decodeCursor, pageSize } from '../common/connection';
+import { decodeTimePosition, MAX_PAGE_SIZE, pageSize, timePositionOf, toPage, type Page, type PageArgs } from '../common/connection';
+import { isUuid } from '../common/keys';
 import { DataCategory } from '../data-category/data-category.entity';
 import { pageOfFlows } from '../data-flow/data-flow.service';
 import type { DataFlow } from '../data-flow/data-flow.types';
@@ -92,8 +93,6 @@ export async function reportBreach(em: EntityManager, { actor, now }: Clocked, i
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A notice's date: by default now; never in the future, never before the company knew. */
 function noticeDate(breach: Breach, notifiedAt: Date | null | undefined, now: Date): Date {
   const at = notifiedAt ?? now;
@@ -110,7 +109,7 @@ function noticeDate(breach: Breach, notifiedAt: Date | null | undefined, now: Da
 async function changeBreach(em: EntityManager, actor: Actor, operation: string, id: string, change: (breach: Breach) => void): Promise<Breach> {
   try {
     return await em.transactional(async (tx) => {
-      const breach = UUID.test(id) ? await tx.findOne(Breach, { id }, { populate: ['processors', 'activities'] }) : null;
+      const breach = isUuid(id) ? await tx.findOne(Breach, { id }, { populate: ['processors', 'activities'] }) : null;
       if (!breach) throw notFound(`id: no breach has id "${id}"`, { field: 'id', value: id });
       const before = snapshot(breach);
       change(breach);
@@ -161,19 +160,13 @@ export async function recordSubjectNotice(em: EntityManager, { actor, now }: Clo
 /** The register, newest awareness first. The cursor is the position in that order: awareAt, then id. */
 export async function listBreaches(em: EntityManager, { first, after }: PageArgs): Promise<Page<Breach>> {
   const size = pageSize(first);
-  const cursor = decodeCursor<string>(after, 'string');
-  let where = {};
-  if (cursor !== null) {
-    const [awareAt, id] = cursor.split('|');
-    const date = new Date(awareAt);
-    if (!id || Number.isNaN(date.getTime())) throw badInput(`after "${after}" is not a cursor this list issued`, { field: 'after', value: after });
-    where = { $or: [{ awareAt: { $lt: date } }, { awareAt: date, id: { $lt: id } }] };
-  }
+  const position = decodeTimePosition(after);
+  const where = position ? { $or: [{ awareAt: { $lt: position.at } }, { awareAt: position.at, id: { $lt: position.id } }] } : {};
   const [rows, total] = await Promise.all([
     em.find(Breach, where, { orderBy: { awareAt: 'desc', id: 'desc' }, limit: size + 1 }),
     em.count(Breach, {}),
   ]);
-  return toPage(rows, size, total, (breach) => `${breach.awareAt.toISOString()}|${breach.id}`);
+  return toPage(rows, size, total, (breach) => timePositionOf(breach.awareAt, breach.id));
 }
 
 /** Every flow through the given processors: pages of the data-flow service, read to the end. */

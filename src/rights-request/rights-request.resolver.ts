@@ -8,7 +8,7 @@ import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
-import type { RequestContext } from '../server/context';
+import { clocked, type RequestContext } from '../server/context';
 import { RightsRequest, RightsRequestStatus } from './rights-request.entity';
 import { RightsRequestInput, RightsRequestListArgs } from './rights-request.inputs';
 import { timelinessOf } from './rights-request.rules';
@@ -24,7 +24,6 @@ import { RightsRequestScope, RightsRequestStats, ScopeActivity, ScopeCopy, Scope
 
 const RightsRequestConnection = Connection(RightsRequest);
 
-const clocked = (ctx: RequestContext) => ({ actor: { viewer: ctx.viewer, requestId: ctx.requestId }, now: ctx.clock() });
 
 @Resolver(() => RightsRequest)
 export class RightsRequestResolver {

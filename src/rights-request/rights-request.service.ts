@@ -4,7 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type Actor } from '../audit/audit.service';
 import { jurisdictionInput, unknownCountryMessage } from '../age-policy/jurisdiction';
 import { badInput, conflict, notFound, ValidationFailed, type ValidationProblem } from '../common/errors';
-import { decodeCursor, pageSize, toPage, type Page } from '../common/connection';
+import { decodeTimePosition, pageSize, timePositionOf, toPage, type Page } from '../common/connection';
+import { isUuid } from '../common/keys';
 import { Country } from '../country/country.entity';
 import { flowsForProfile } from '../data-flow/data-flow.service';
 import { FindingSeverity, type Finding } from '../findings/findings.rules';
@@ -99,10 +100,8 @@ export async function createRightsRequest(em: EntityManager, { actor, now }: Clo
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function loadForChange(tx: EntityManager, id: string): Promise<RightsRequest> {
-  const request = UUID.test(id) ? await tx.findOne(RightsRequest, { id }, { populate: ['right'] }) : null;
+  const request = isUuid(id) ? await tx.findOne(RightsRequest, { id }, { populate: ['right'] }) : null;
   if (!request) throw notFound(`id: no rights request has id "${id}"`, { field: 'id', value: id });
   return request;
 }
@@ -183,31 +182,19 @@ export async function updateRightsRequest(
   });
 }
 
-/** A cursor is the position of a request in due order: its deadline, then its id. */
-const positionOf = (request: RightsRequest) => `${request.dueAt.toISOString()}|${request.id}`;
-
-function decodePosition(after: string | null | undefined): { dueAt: Date; id: string } | null {
-  const text = decodeCursor<string>(after, 'string');
-  if (text === null) return null;
-  const [dueAt, id] = text.split('|');
-  const date = new Date(dueAt);
-  if (!id || Number.isNaN(date.getTime())) throw badInput(`after "${after}" is not a cursor this list issued`, { field: 'after', value: after });
-  return { dueAt: date, id };
-}
-
 /** A page of the register in due order, the most urgent first. */
 export async function listRightsRequests(em: EntityManager, { status, dueBefore, first, after }: RightsRequestListArgs): Promise<Page<RightsRequest>> {
   const size = pageSize(first);
-  const position = decodePosition(after);
+  const position = decodeTimePosition(after);
   const where: FilterQuery<RightsRequest> = { ...(status ? { status } : {}), ...(dueBefore ? { dueAt: { $lt: dueBefore } } : {}) };
   const pageWhere: FilterQuery<RightsRequest> = position
-    ? { $and: [where, { $or: [{ dueAt: { $gt: position.dueAt } }, { dueAt: position.dueAt, id: { $gt: position.id } }] }] }
+    ? { $and: [where, { $or: [{ dueAt: { $gt: position.at } }, { dueAt: position.at, id: { $gt: position.id } }] }] }
     : where;
   const [rows, total] = await Promise.all([
     em.find(RightsRequest, pageWhere, { orderBy: { dueAt: 'asc', id: 'asc' }, limit: size + 1 }),
     em.count(RightsRequest, where),
   ]);
-  return toPage(rows, size, total, positionOf);
+  return toPage(rows, size, total, (request) => timePositionOf(request.dueAt, request.id));
 }
 
 interface StatsRow {

@@ -24,6 +24,9 @@ export interface DomainSettings {
   rightsRequestRetentionDays: number;
 }
 
+/** Who acts and when: what a register's mutation needs of the request. */
+export const clocked = (ctx: RequestContext) => ({ actor: { viewer: ctx.viewer, requestId: ctx.requestId }, now: ctx.clock() });
+
 export function createRequestContext(
   rootEm: EntityManager,
   requestId: string,
