@@ -131,7 +131,7 @@ processors:
       'INFO    processor-awaiting-review  [Processor learnlytics]',
       '        learnlytics is PROPOSED and receives no data until a privacy officer approves it',
       '        fix: a PRIVACY_OFFICER approves it (approveProcessor) or rejects it (rejectProcessor)',
-      '0 errors, 1 warnings, 1 info (8 rules)',
+      '0 errors, 1 warnings, 1 info (11 rules)',
     ]);
   });
 

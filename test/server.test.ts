@@ -85,6 +85,9 @@ describe('configuration', () => {
     [{ JWT_MAX_TTL_SECONDS: '0' }, 'JWT_MAX_TTL_SECONDS="0" is not a whole number from 1 to 315360000'],
     [{ JWT_MAX_TTL_SECONDS: '1h' }, 'JWT_MAX_TTL_SECONDS="1h" is not a whole number from 1 to 315360000'],
     [{ INTROSPECTION: 'maybe' }, 'INTROSPECTION="maybe" is not valid: use one of true, false'],
+    [{ SUBPROCESSOR_NOTICE_DAYS: '-1' }, 'SUBPROCESSOR_NOTICE_DAYS="-1" is not a whole number of days from 0 to 365'],
+    [{ SUBPROCESSOR_NOTICE_DAYS: '2.5' }, 'SUBPROCESSOR_NOTICE_DAYS="2.5" is not a whole number of days from 0 to 365'],
+    [{ RIGHTS_REQUEST_RETENTION_DAYS: '0' }, 'RIGHTS_REQUEST_RETENTION_DAYS="0" is not a whole number of days from 1 to 36500'],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
@@ -94,6 +97,7 @@ describe('configuration', () => {
     expect(config.port).toBe(4000);
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toBe(join(process.cwd(), 'data'));
+    expect([config.subprocessorNoticeDays, config.rightsRequestRetentionDays]).toEqual([0, 1095]);
   });
 });
 

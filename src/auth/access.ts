@@ -52,6 +52,12 @@ export const ACCESS = {
     // Aggregate counts for dashboards: no engineer needs them to build the map, and they show nothing of a person.
     ageGateStats: [PRIVACY_OFFICER, AUDITOR, VIEWER],
     auditLog: OVERSIGHT,
+    // The registers name people (by reference) and incidents: for those who answer for them and those who check.
+    rightsRequests: OVERSIGHT,
+    breaches: OVERSIGHT,
+    breach: OVERSIGHT,
+    // Counts only, for dashboards: a viewer sees how the company keeps its clocks, never a request.
+    rightsRequestStats: [PRIVACY_OFFICER, AUDITOR, VIEWER],
   },
   Mutation: {
     registerProcessor: [ENGINEER, PRIVACY_OFFICER],
@@ -64,6 +70,12 @@ export const ACCESS = {
     updateAgePolicy: [PRIVACY_OFFICER],
     setDigitalConsentAge: [PRIVACY_OFFICER],
     removeDigitalConsentAge: [PRIVACY_OFFICER],
+    createRightsRequest: [PRIVACY_OFFICER],
+    extendRightsRequest: [PRIVACY_OFFICER],
+    updateRightsRequest: [PRIVACY_OFFICER],
+    reportBreach: [PRIVACY_OFFICER],
+    recordAuthorityNotice: [PRIVACY_OFFICER],
+    recordSubjectNotice: [PRIVACY_OFFICER],
   },
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {
@@ -72,7 +84,10 @@ export const ACCESS = {
   },
 } satisfies AccessTable;
 
-/** HTTP endpoints outside GraphQL, and the roles that may fetch them. */
+/**
+ * HTTP endpoints outside GraphQL, and the roles that may fetch them. Public without a token: /healthz, /readyz,
+ * /metrics, the explorer, and the sub-processor list (/subprocessors, .json, .atom), which Art. 28 has published.
+ */
 export const HTTP_ACCESS = {
   '/ropa.csv': OVERSIGHT,
   '/ropa.md': OVERSIGHT,

@@ -69,6 +69,18 @@ export function decodeCursor<T extends string | number>(cursor: string | null | 
   throw badInput(`after "${cursor}" is not a cursor this list issued`, { field: 'after', value: cursor });
 }
 
+/** The position of a row in a list ordered by a time, then an id (the registers): "<ISO time>|<id>". */
+export const timePositionOf = (at: Date, id: string) => `${at.toISOString()}|${id}`;
+
+export function decodeTimePosition(cursor: string | null | undefined): { at: Date; id: string } | null {
+  const text = decodeCursor<string>(cursor, 'string');
+  if (text === null) return null;
+  const [time, id] = text.split('|');
+  const at = new Date(time);
+  if (!id || Number.isNaN(at.getTime())) throw badInput(`after "${cursor}" is not a cursor this list issued`, { field: 'after', value: cursor });
+  return { at, id };
+}
+
 /** Builds a page from `size + 1` rows fetched past the cursor: the extra row only tells whether more follow. */
 export function toPage<T>(rows: T[], size: number, totalCount: number, positionOf: (row: T) => string | number): Page<T> {
   const nodes = rows.slice(0, size);

@@ -30,6 +30,7 @@ const usRow: FlowRow = {
   inEEA: false,
   adequacy: AdequacyScope.PARTIAL,
   adequacyNote: 'DPF-certified organisations',
+  pending: false,
 };
 
 describe('toDataFlow', () => {
@@ -47,6 +48,7 @@ describe('toDataFlow', () => {
       reference: 'EU-US Data Privacy Framework',
       safeguarded: true,
       transferProblem: null,
+      pending: false,
     });
   });
 
@@ -153,6 +155,13 @@ describe('exclusionFor', () => {
       ExclusionReason.NOT_COLLECTED,
     );
     expect(exclusionFor(newsletterFlow, { collectionPoints: [], consents: [] })).toBe(ExclusionReason.NOT_COLLECTED);
+  });
+
+  it('excludes a flow that would apply while its processor is in its notice period, after the other reasons', () => {
+    expect(exclusionFor({ ...contractFlow, pending: true }, { collectionPoints: ['support'], consents: [] })).toBe(
+      ExclusionReason.SUBPROCESSOR_NOTICE_PERIOD,
+    );
+    expect(exclusionFor({ ...contractFlow, pending: true }, { collectionPoints: [], consents: [] })).toBe(ExclusionReason.NOT_COLLECTED);
   });
 
   it('never applies a CONSENT flow whose activity records no consent to ask for', () => {

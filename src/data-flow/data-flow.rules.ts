@@ -23,6 +23,7 @@ export function toDataFlow(row: FlowRow): DataFlow {
     reference: status.thirdCountry ? reference : null,
     safeguarded: status.safeguarded,
     transferProblem: status.problem,
+    pending: row.pending,
   };
 }
 
@@ -89,12 +90,15 @@ export interface FlowCollection {
   collectedAt: readonly string[];
   /** True when an automatic collection point (such as `site-visit`) feeds it, for everyone. */
   collectedAutomatically: boolean;
+  /** True while the flow's processor is in its sub-processor notice period. */
+  pending?: boolean;
 }
 
 /**
  * Null when the flow carries the person's data; otherwise why not. Data that is never collected from the person
  * cannot flow whatever they consented to, so NOT_COLLECTED comes first. An activity on CONSENT without a
- * recorded consent to ask for can never apply, so it also reads as CONSENT_NOT_GIVEN.
+ * recorded consent to ask for can never apply, so it also reads as CONSENT_NOT_GIVEN. A flow that would apply
+ * but whose processor is still in its notice period does not carry the data yet.
  */
 export function exclusionFor(flow: FlowCollection, profile: SubjectProfile): ExclusionReason | null {
   const collected = flow.collectedAutomatically || flow.collectedAt.some((point) => profile.collectionPoints.includes(point));
@@ -103,6 +107,7 @@ export function exclusionFor(flow: FlowCollection, profile: SubjectProfile): Exc
     const granted = flow.requiredConsentKey !== null && profile.consents.includes(flow.requiredConsentKey);
     if (!granted) return ExclusionReason.CONSENT_NOT_GIVEN;
   }
+  if (flow.pending) return ExclusionReason.SUBPROCESSOR_NOTICE_PERIOD;
   return null;
 }
 

@@ -165,6 +165,7 @@ export async function flowsForProfile(
       collection: {
         legalBasis: row.legalBasis,
         requiredConsentKey: row.requiredConsentKey,
+        pending: row.pending,
         ...collectionOf(row.categoryKey, row.collectionPointKeys ?? [], pointsByKey),
       },
     })),

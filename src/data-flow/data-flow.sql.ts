@@ -54,6 +54,8 @@ export interface FlowRow {
   inEEA: boolean;
   adequacy: AdequacyScope;
   adequacyNote: string | null;
+  /** The processor is in its sub-processor notice period (announced, not yet in effect), by the database's clock. */
+  pending: boolean;
   /** Only with `withCollection`: the collection points that feed the activity, in key order. */
   collectionPointKeys?: string[];
 }
@@ -80,7 +82,8 @@ function flowColumns(withCollection: boolean): string {
   return `a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
     a.required_consent_key as "requiredConsentKey", a.retention_key as "retentionKey",
     p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
-    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote"${withCollection ? COLLECTION_COLUMNS : ''}`;
+    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote",
+    coalesce(p.effective_from > now(), false) as "pending"${withCollection ? COLLECTION_COLUMNS : ''}`;
 }
 
 /** From an (activity, category) row `ac` to its ACTIVE processors declared for the category, at each destination. */

@@ -1,6 +1,7 @@
 import { AgeGateCount } from '../age-gate/age-gate-count.entity';
 import { AgePolicy, DigitalConsentAge } from '../age-policy/age-policy.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
+import { Breach } from '../breach/breach.entity';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { RegistryEntity } from '../common/registry.entity';
 import { Consent } from '../consent/consent.entity';
@@ -14,6 +15,7 @@ import { ProcessingLocation } from '../processor/processing-location.entity';
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
+import { RightsRequest } from '../rights-request/rights-request.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
 import { Setting } from './setting.entity';
@@ -24,6 +26,7 @@ export const entities = [
   AgeGateCount,
   AgePolicy,
   AuditEntry,
+  Breach,
   DigitalConsentAge,
   CollectionPoint,
   Consent,
@@ -38,6 +41,7 @@ export const entities = [
   Processor,
   Purpose,
   RetentionRule,
+  RightsRequest,
   SecurityMeasure,
   Setting,
 ];

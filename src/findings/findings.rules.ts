@@ -22,7 +22,7 @@ registerEnumType(FindingSeverity, {
   },
 });
 
-export type FindingEntityType = 'Processor' | 'ProcessingActivity' | 'DataCategory' | 'CollectionPoint' | 'Country';
+export type FindingEntityType = 'Processor' | 'ProcessingActivity' | 'DataCategory' | 'CollectionPoint' | 'Country' | 'RightsRequest' | 'Breach';
 
 export interface FindingEntityRef {
   type: FindingEntityType;
@@ -52,6 +52,12 @@ export const RULES = {
   },
   'us-adequacy-without-dpf': { severity: FindingSeverity.ERROR, about: 'a US location relying on ADEQUACY_DECISION without a DPF reference' },
   'processor-awaiting-review': { severity: FindingSeverity.INFO, about: 'a PROPOSED processor awaiting the privacy officer' },
+  'rights-request-overdue': { severity: FindingSeverity.ERROR, about: 'an open rights request past its deadline' },
+  'rights-request-due-soon': { severity: FindingSeverity.WARNING, about: 'an open rights request due within 5 days' },
+  'breach-authority-notice-overdue': {
+    severity: FindingSeverity.ERROR,
+    about: 'a notifiable breach not reported to the supervisory authority within 72 hours',
+  },
 } as const;
 
 export type RuleId = keyof typeof RULES;
@@ -189,6 +195,11 @@ export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountrySta
     );
   }
 
+  return sortFindings(findings);
+}
+
+/** Errors first, then warnings, then information; within a severity by rule, then by the first entity. */
+export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
       SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||

@@ -200,6 +200,16 @@ async function refuseWithErrorFindings(tx: EntityManager, processor: Processor, 
   );
 }
 
+/** When an approval is decided, and how long customers have to object before data flows (Art. 28(2)). */
+export interface SubprocessorNotice {
+  now: Date;
+  noticeDays: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const effectiveFromOf = ({ now, noticeDays }: SubprocessorNotice) => new Date(now.getTime() + noticeDays * DAY_MS);
+
 /** A review decision: approve (with an optional note), reject or retire (with a reason). Audited with both states. */
 export async function transitionProcessor(
   em: EntityManager,
@@ -207,6 +217,7 @@ export async function transitionProcessor(
   transition: Transition,
   key: string,
   reason: string | null | undefined,
+  notice: SubprocessorNotice = { now: new Date(), noticeDays: 0 },
 ): Promise<Processor> {
   const reasonRequired = transition !== 'approveProcessor';
   const field = reasonRequired ? 'reason' : 'note';
@@ -223,12 +234,15 @@ export async function transitionProcessor(
       if (next.to === ProcessorStatus.ACTIVE) await refuseWithErrorFindings(tx, processor, transition);
       const before = processorSnapshot(processor);
       tx.assign(processor, { status: next.to, statusReason: trimmedOrNull(reason) });
+      // An approval is announced at once; data flows to the processor only once the notice period has run.
+      const effectiveFrom = transition === 'approveProcessor' && notice.noticeDays > 0 ? effectiveFromOf(notice) : undefined;
+      if (effectiveFrom) processor.effectiveFrom = effectiveFrom;
       recordAudit(tx, actor, {
         operation: transition,
         entityType: 'Processor',
         entityKey: key,
         before,
-        after: processorSnapshot(processor),
+        after: { ...processorSnapshot(processor), ...(effectiveFrom ? { effectiveFrom: effectiveFrom.toISOString() } : {}) },
       });
       return processor;
     });

@@ -14,7 +14,9 @@ import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
+import { purgeRightsRequests as purgeExpiredRightsRequests } from '../rights-request/rights-request.service';
 import { ropaRouter } from '../ropa/ropa.routes';
+import { subprocessorRouter } from '../subprocessor/subprocessor.routes';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { corsFor } from './cors';
@@ -23,6 +25,10 @@ import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
 import { queryLimitProtection } from './query-limits';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The purge acts on its own: its audit entries name it. */
+const PURGE_ACTOR = { viewer: { subject: 'system:rights-request-purge', roles: [] } };
 
 export interface AppDependencies {
   config: AppConfig;
@@ -39,6 +45,8 @@ export interface App {
   app: express.Express;
   apollo: ApolloServer<RequestContext>;
   ageGateCounters: AgeGateCounters;
+  /** Clears the subject reference of rights requests closed longer than the retention period; at start, then daily. */
+  purgeRightsRequests(): Promise<number>;
   /** Builds the context a request gets, for callers that execute operations without HTTP (benchmarks). */
   contextFor(viewer: Viewer | null, requestId: string): RequestContext;
   /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
@@ -54,6 +62,9 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   // instances sharing a PostgreSQL server read it for every check (one primary-key statement).
   const agePolicy = db.external ? new PolicyReadPerCheck() : new PolicyCachedInProcess(db.orm.em);
   const ageGate = new AgeGateService(ageGateCounters, agePolicy, clock);
+  const settings = { subprocessorNoticeDays: config.subprocessorNoticeDays, rightsRequestRetentionDays: config.rightsRequestRetentionDays };
+  const contextFor = (viewer: Viewer | null, requestId: string) =>
+    createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings);
 
   const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
@@ -97,6 +108,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   });
   app.use(explorerRouter());
   app.use(ropaRouter({ db, authenticate }));
+  app.use(subprocessorRouter({ db, clock, noticeDays: config.subprocessorNoticeDays }));
   app.use(
     '/graphql',
     requireJsonBody,
@@ -105,7 +117,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       context: async ({ req }) => {
         const requestId = req.get('x-request-id') ?? randomUUID();
         try {
-          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')), ageGate);
+          return contextFor(await authenticate(req.get('authorization')), requestId);
         } catch (error) {
           // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
           if (error instanceof GraphQLError) {
@@ -118,12 +130,22 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   );
   app.use(jsonErrors(logger));
   ageGateCounters.start();
+  const purgeRightsRequests = () =>
+    purgeExpiredRightsRequests(db.orm.em.fork(), PURGE_ACTOR, clock(), config.rightsRequestRetentionDays);
+  const purgeDaily = () =>
+    purgeRightsRequests()
+      .then((purged) => purged > 0 && logger.info({ purged }, 'cleared the subject reference of expired rights requests'))
+      .catch((error) => logger.error({ err: error }, 'the rights-request purge failed; it runs again in a day'));
+  await purgeDaily();
+  const purgeTimer = setInterval(purgeDaily, DAY_MS).unref();
   return {
+    purgeRightsRequests,
     app,
     apollo,
     ageGateCounters,
-    contextFor: (viewer, requestId) => createRequestContext(db.orm.em, requestId, viewer, ageGate),
+    contextFor,
     async stop() {
+      clearInterval(purgeTimer);
       await apollo.stop();
       await ageGateCounters.stop();
     },

@@ -20,6 +20,10 @@ export interface AppConfig {
   introspection: boolean;
   /** How often the age-gate counters are added to the database (and at shutdown). */
   ageGateFlushMs: number;
+  /** Days between a processor's approval and its first data flow, so that the published list announces it first (Art. 28(2)). */
+  subprocessorNoticeDays: number;
+  /** Days a closed rights request keeps its subject reference before the purge clears it. */
+  rightsRequestRetentionDays: number;
 }
 
 export interface AuthConfig {
@@ -161,6 +165,16 @@ function authConfig(env: Env, nodeEnv: AppConfig['nodeEnv']): AuthConfig {
   };
 }
 
+function daysVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const days = Number(value);
+  if (!/^\d+$/.test(value) || days < min || days > max) {
+    throw new ConfigError(`${name}="${value}" is not a whole number of days from ${min} to ${max}`);
+  }
+  return days;
+}
+
 /** Reads and checks the configuration. A bad value stops the service with a message that names it. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -176,5 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: authConfig(env, nodeEnv),
     introspection: booleanVar(env, 'INTROSPECTION', nodeEnv !== 'production'),
     ageGateFlushMs: secondsVar(env, 'AGE_GATE_FLUSH_SECONDS', 10, 3600),
+    subprocessorNoticeDays: daysVar(env, 'SUBPROCESSOR_NOTICE_DAYS', 0, 0, 365),
+    rightsRequestRetentionDays: daysVar(env, 'RIGHTS_REQUEST_RETENTION_DAYS', 1095, 1, 36500),
   };
 }

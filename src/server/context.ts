@@ -12,14 +12,29 @@ export interface RequestContext {
   viewer: Viewer | null;
   /** The application's age gate, which holds its counters. */
   ageGate: AgeGateService;
+  /** What time it is: deadlines and findings read it, and tests fix it. */
+  clock: () => Date;
+  /** Settings the domain rules read. */
+  settings: DomainSettings;
 }
+
+/** The configuration the domain services need, handed down without the rest of the server's configuration. */
+export interface DomainSettings {
+  subprocessorNoticeDays: number;
+  rightsRequestRetentionDays: number;
+}
+
+/** Who acts and when: what a register's mutation needs of the request. */
+export const clocked = (ctx: RequestContext) => ({ actor: { viewer: ctx.viewer, requestId: ctx.requestId }, now: ctx.clock() });
 
 export function createRequestContext(
   rootEm: EntityManager,
   requestId: string,
   viewer: Viewer | null,
   ageGate: AgeGateService,
+  clock: () => Date = () => new Date(),
+  settings: DomainSettings = { subprocessorNoticeDays: 0, rightsRequestRetentionDays: 1095 },
 ): RequestContext {
   const em = rootEm.fork();
-  return { em, loaders: new Loaders(em), requestId, viewer, ageGate };
+  return { em, loaders: new Loaders(em), requestId, viewer, ageGate, clock, settings };
 }

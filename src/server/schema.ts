@@ -3,6 +3,7 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AgeGateResolver } from '../age-gate/age-gate.resolver';
 import { AgePolicyResolver } from '../age-policy/age-policy.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
+import { BreachImpactResolver, BreachResolver } from '../breach/breach.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
 import { registryQueries } from '../common/registry.resolver';
@@ -25,12 +26,21 @@ import { Purpose } from '../purpose/purpose.entity';
 import { PurposeResolver } from '../purpose/purpose.resolver';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
+import {
+  RightsRequestResolver,
+  RightsRequestScopeResolver,
+  ScopeActivityResolver,
+  ScopeCopyResolver,
+  ScopeProcessorResolver,
+} from '../rights-request/rights-request.resolver';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
 
 export const resolvers: NonEmptyArray<Function> = [
   AgeGateResolver,
   AgePolicyResolver,
   AuditResolver,
+  BreachImpactResolver,
+  BreachResolver,
   CollectionPointResolver,
   CookieCategoryResolver,
   CountryResolver,
@@ -45,6 +55,11 @@ export const resolvers: NonEmptyArray<Function> = [
   ProcessingLocationResolver,
   ProcessorResolver,
   PurposeResolver,
+  RightsRequestResolver,
+  RightsRequestScopeResolver,
+  ScopeActivityResolver,
+  ScopeCopyResolver,
+  ScopeProcessorResolver,
   ...registryQueries(Processor, { one: 'processor', label: 'processor' }),
   ...registryQueries(DataCategory, { one: 'dataCategory', label: 'data category' }),
   ...registryQueries(ProcessingActivity, { one: 'processingActivity', label: 'processing activity' }),
