@@ -20,6 +20,7 @@ import { createRequestContext, type RequestContext } from './context';
 import { explorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
 import { introspectionNeedsAToken } from './introspection';
+import { rejectNulCharacters } from './nul-characters';
 import { queryLimitProtection } from './query-limits';
 
 export interface AppDependencies {
@@ -39,6 +40,8 @@ export interface App {
   ageGateCounters: AgeGateCounters;
   /** Builds the context a request gets, for callers that execute operations without HTTP (benchmarks). */
   contextFor(viewer: Viewer | null, requestId: string): RequestContext;
+  /** The first step of a shutdown: /readyz answers 503, and responses ask clients to close their connections. */
+  drain(): void;
   /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
   stop(): Promise<void>;
 }
@@ -56,6 +59,8 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
     schema: protectSchema(schema),
+    // Apollo's own handler would stop the server and re-raise the signal before ours flushes and closes anything.
+    stopOnTerminationSignals: false,
     // Apollo's own messages go through the service logger, and its redaction.
     logger,
     allowBatchedHttpRequests: false,
@@ -64,6 +69,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     formatError: createErrorFormatter({
       exposeDetails: config.nodeEnv === 'development',
       log: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
+      warn: (error) => logger.warn({ reason: (error as Error).message }, 'the database did not answer a GraphQL request in time'),
     }),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
@@ -74,19 +80,25 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       introspectionNeedsAToken(),
+      rejectNulCharacters(),
       ...limits.plugins,
     ],
   });
   await apollo.start();
 
+  let draining = false;
   const app = express();
   app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    if (draining) res.set('connection', 'close');
+    next();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = await db.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
+    const ready = !draining && (await db.isReady());
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : draining ? 'shutting down' : 'database unavailable' });
   });
   // Aggregate counts and process figures only, like /healthz: open to the scraper on the private network.
   app.get('/metrics', async (_req, res) => {
@@ -118,6 +130,9 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     apollo,
     ageGateCounters,
     contextFor: (viewer, requestId) => createRequestContext(db.orm.em, requestId, viewer, ageGate),
+    drain() {
+      draining = true;
+    },
     async stop() {
       await apollo.stop();
       await ageGateCounters.stop();

@@ -14,6 +14,12 @@ export interface AppConfig {
   introspection: boolean;
   /** How often the age-gate counters are added to the database (and at shutdown). */
   ageGateFlushMs: number;
+  /** How long in-flight requests may run on after SIGTERM or SIGINT before the process stops anyway. */
+  shutdownGraceMs: number;
+  /** The longest one SQL statement may take; past it the request fails with SERVICE_UNAVAILABLE. */
+  dbStatementTimeoutMs: number;
+  /** How long start-up keeps trying to reach the database before it gives up. */
+  dbConnectTimeoutMs: number;
 }
 
 export interface AuthConfig {
@@ -64,6 +70,14 @@ function secondsVar(env: Env, name: string, fallback: number, max: number): numb
   return seconds * 1000;
 }
 
+function millisecondsVar(env: Env, name: string, fallback: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 1 || ms > max) throw new ConfigError(`${name}="${value}" is not a number of milliseconds from 1 to ${max}`);
+  return ms;
+}
+
 function databaseUrlVar(env: Env): string | undefined {
   const value = env.DATABASE_URL;
   if (value === undefined || value === '') return undefined;
@@ -108,5 +122,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: authConfig(env, nodeEnv),
     introspection: booleanVar(env, 'INTROSPECTION', nodeEnv !== 'production'),
     ageGateFlushMs: secondsVar(env, 'AGE_GATE_FLUSH_SECONDS', 10, 3600),
+    shutdownGraceMs: secondsVar(env, 'SHUTDOWN_GRACE_SECONDS', 10, 3600),
+    dbStatementTimeoutMs: millisecondsVar(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 3_600_000),
+    dbConnectTimeoutMs: secondsVar(env, 'DB_CONNECT_TIMEOUT_SECONDS', 30, 3600),
   };
 }
