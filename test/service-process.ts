@@ -30,8 +30,12 @@ export function embeddedEnv(dataDir: string, extra: Record<string, string> = {})
 }
 
 /** Runs a built entry point (`dist/src/…`) as a child process. */
-export function runNode(script: string, env: Record<string, string>, command: string[] = [process.execPath]): { child: ChildProcess; exited: Promise<number | string>; out: string[]; err: string[] } {
-  const child = spawn(command[0], [...command.slice(1), projectPath('dist', 'src', script)], { cwd: projectPath(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runNode(
+  script: string,
+  env: Record<string, string>,
+  { args = [], command = [process.execPath] }: { args?: string[]; command?: string[] } = {},
+): { child: ChildProcess; exited: Promise<number | string>; out: string[]; err: string[] } {
+  const child = spawn(command[0], [...command.slice(1), projectPath('dist', 'src', script), ...args], { cwd: projectPath(), env, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: string[] = [];
   const err: string[] = [];
   child.stdout!.on('data', (chunk) => out.push(String(chunk)));
@@ -42,7 +46,7 @@ export function runNode(script: string, env: Record<string, string>, command: st
 
 /** Starts the service and waits until it logs that it is serving. */
 export async function startService(env: Record<string, string>, command?: string[], timeoutMs = 60_000): Promise<ServiceProcess> {
-  const { child, exited, out, err } = runNode('main.js', env, command);
+  const { child, exited, out, err } = runNode('main.js', env, { command });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the service did not start within ${timeoutMs} ms:\n${out.join('')}${err.join('')}`)), timeoutMs);
     const look = () => {
