@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DataDirLocked } from './db/data-dir-lock';
 import { DatabaseUnavailable } from './db/database';
 import { ConfigError, loadConfig } from './server/config';
-import { startServer } from './server/start';
+import { startServer, type RunningServer } from './server/start';
 
 async function main() {
   let config;
@@ -15,13 +15,18 @@ async function main() {
     }
     throw error;
   }
-  const server = await startServer(config);
-  // Handlers of our own, installed once: as PID 1 (in a container) the kernel gives node no default ones, and a
-  // repeated signal must not start a second shutdown.
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  // Handlers of our own, installed before anything starts: as PID 1 (in a container) node gets no default ones, so
+  // a signal would otherwise be ignored. During start-up (which may be waiting for the database) it ends the process
+  // as the default handler would; afterwards it shuts down gracefully, once.
+  let server: RunningServer | undefined;
+  let shuttingDown = false;
+  const shutdown = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (!server) {
+      console.error(`datamap: ${signal} received during start-up, stopping`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    if (shuttingDown) return;
+    shuttingDown = true;
     console.log(`datamap: ${signal} received, shutting down (in-flight requests get ${config.shutdownGraceMs / 1000} s)`);
     server.stop().then(
       () => process.exit(0),
@@ -33,6 +38,7 @@ async function main() {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  server = await startServer(config);
 }
 
 main().catch((error) => {
