@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { projectPath } from '../src/common/project-path';
 import { onPostgres, tokenFor } from './harness';
-import { accepts, buildService, embeddedEnv, listeningTcpPorts, runNode, startService, type ServiceProcess } from './service-process';
+import { accepts, buildService, embeddedEnv, killLeftovers, listeningTcpPorts, runNode, startService, type ServiceProcess } from './service-process';
 
 /**
  * Issue 9, as an operator meets it: the real service (`node dist/src/main.js`) in its own process, stopped by
@@ -15,6 +15,7 @@ import { accepts, buildService, embeddedEnv, listeningTcpPorts, runNode, startSe
 jest.setTimeout(600_000);
 
 beforeAll(() => buildService(), 600_000);
+afterAll(() => killLeftovers());
 
 const newDataDir = () => join(mkdtempSync(join(tmpdir(), 'datamap-process-')), 'data');
 

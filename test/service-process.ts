@@ -29,6 +29,13 @@ export function embeddedEnv(dataDir: string, extra: Record<string, string> = {})
   return { ...env, NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, PORT: '0', LOG_LEVEL: 'info', DATA_DIR: dataDir, ...extra };
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills what a failed test left running: call it in afterAll. */
+export function killLeftovers(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** Runs a built entry point (`dist/src/…`) as a child process. */
 export function runNode(
   script: string,
@@ -40,15 +47,24 @@ export function runNode(
   const err: string[] = [];
   child.stdout!.on('data', (chunk) => out.push(String(chunk)));
   child.stderr!.on('data', (chunk) => err.push(String(chunk)));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  running.add(child);
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve(code ?? signal ?? -1);
+    }),
+  );
   return { child, exited, out, err };
 }
 
 /** Starts the service and waits until it logs that it is serving. */
-export async function startService(env: Record<string, string>, command?: string[], timeoutMs = 60_000): Promise<ServiceProcess> {
+export async function startService(env: Record<string, string>, command?: string[], timeoutMs = 240_000): Promise<ServiceProcess> {
   const { child, exited, out, err } = runNode('main.js', env, { command });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start within ${timeoutMs} ms:\n${out.join('')}${err.join('')}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the service did not start within ${timeoutMs} ms:\n${out.join('')}${err.join('')}`));
+    }, timeoutMs);
     const look = () => {
       const match = /"url":"http:\/\/[^:]+:(\d+)\/graphql"/.exec(out.join(''));
       if (match) {
