@@ -147,7 +147,7 @@ describe('registerProcessor', () => {
 
   describe('bad input', () => {
     it.each([
-      ['a malformed key', { key: 'Acme_India' }, 'input.key', 'Acme_India', 'input.key: "Acme_India" is not a valid key: use lowercase letters and digits, separated by "." or "-"'],
+      ['a malformed key', { key: 'Acme_India' }, 'input.key', 'Acme_India', 'input.key: "Acme_India" is not a valid key: use at most 64 lowercase letters and digits, separated by "." or "-"'],
       ['an empty name', { name: '   ' }, 'input.name', '   ', 'input.name: must not be empty'],
       ['an unknown country', { headquarters: 'XX' }, 'input.headquarters', 'XX', 'input.headquarters: unknown country "XX": use an ISO 3166-1 alpha-2 code such as "DE"'],
       ['an unknown category', { dataCategories: ['usage', 'health'] }, 'input.dataCategories[1]', 'health', 'input.dataCategories[1]: unknown data category "health"'],

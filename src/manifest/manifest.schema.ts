@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KEY_PATTERN } from '../common/keys';
+import { KEY_PATTERN, MAX_KEY_LENGTH } from '../common/keys';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { ProcessorStatus } from '../processor/processor.entity';
 import { TransferMechanism } from '../processor/transfer-mechanism';
@@ -9,7 +9,7 @@ import { RetentionEvent } from '../retention/retention-rule.entity';
  * The declarative manifest format: the seeded map and engineers' pull requests both use it.
  * Every section is optional, so a manifest may hold just the processors it adds.
  */
-const key = z.string().regex(KEY_PATTERN, 'must be a lowercase slug of letters and digits, separated by "." or "-"');
+const key = z.string().max(MAX_KEY_LENGTH).regex(KEY_PATTERN, 'must be a lowercase slug of letters and digits, separated by "." or "-"');
 /** A list field: absent means [] in a new entry (and "keep" in a stored one), null clears it like []. */
 const listOf = <T extends z.ZodTypeAny>(item: T) =>
   z

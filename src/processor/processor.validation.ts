@@ -1,5 +1,5 @@
 import type { ValidationProblem } from '../common/errors';
-import { isValidKey } from '../common/keys';
+import { invalidKeyMessage, isValidKey } from '../common/keys';
 import { TransferMechanism } from './transfer-mechanism';
 import { validateLocation, type CountryStanding } from './transfer-rules';
 
@@ -12,7 +12,22 @@ export interface ProcessorFields {
   locations?: readonly { country: string; mechanism?: TransferMechanism | null; reference?: string | null }[] | null;
   dataCategories?: readonly string[] | null;
   activities?: readonly string[] | null;
+  legalName?: string | null;
+  description?: string | null;
+  dpaReference?: string | null;
+  website?: string | null;
 }
+
+/** The longest text each field of a processor takes: a name is a line, a description a few pages. */
+export const TEXT_LIMITS = {
+  name: 200,
+  legalName: 200,
+  service: 200,
+  dpaReference: 2000,
+  website: 2000,
+  description: 10_000,
+} as const;
+const MAX_LOCATION_REFERENCE = 2000;
 
 /** What a processor may refer to: from the database for the API, from a manifest (and the database) for the CLI. */
 export interface ProcessorReferences {
@@ -55,8 +70,13 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
     problems.push({ field: `${path}.${field}`, value, message: `${path}.${field}: ${rule}` });
 
   if (input.key !== undefined && !isValidKey(input.key)) {
-    report('key', input.key, `"${input.key}" is not a valid key: use lowercase letters and digits, separated by "." or "-"`);
+    report('key', input.key, invalidKeyMessage(input.key));
   }
+  const tooLong = (field: string, value: string | null | undefined, max: number) => {
+    if (typeof value === 'string' && value.length > max) report(field, `${value.slice(0, 20)}…`, `is ${value.length} characters long; at most ${max} are allowed`);
+  };
+  for (const [field, max] of Object.entries(TEXT_LIMITS)) tooLong(field, input[field as keyof typeof TEXT_LIMITS], max);
+  (input.locations ?? []).forEach((location, i) => tooLong(`locations[${i}].reference`, location.reference, MAX_LOCATION_REFERENCE));
   for (const field of ['name', 'service'] as const) {
     const value = input[field];
     if (value !== undefined && !value?.trim()) report(field, value, 'must not be empty');
@@ -69,7 +89,7 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
     ['activities', input.activities, refs.hasActivity, 'processing activity'],
   ] as const) {
     (keys ?? []).forEach((key, i) => {
-      if (!isValidKey(key)) report(`${field}[${i}]`, key, `"${key}" is not a valid key: use lowercase letters and digits, separated by "." or "-"`);
+      if (!isValidKey(key)) report(`${field}[${i}]`, key, invalidKeyMessage(key));
       else if (!known(key)) report(`${field}[${i}]`, key, `unknown ${what} "${key}"`);
     });
   }

@@ -24,6 +24,7 @@ import { explorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
+import { rejectNulCharacters } from './nul-characters';
 import { queryLimitProtection } from './query-limits';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -49,6 +50,8 @@ export interface App {
   purgeRightsRequests(): Promise<number>;
   /** Builds the context a request gets, for callers that execute operations without HTTP (benchmarks). */
   contextFor(viewer: Viewer | null, requestId: string): RequestContext;
+  /** The first step of a shutdown: /readyz answers 503, and responses ask clients to close their connections. */
+  drain(): void;
   /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
   stop(): Promise<void>;
 }
@@ -69,6 +72,8 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
     schema: protectSchema(schema),
+    // Apollo's own handler would stop the server and re-raise the signal before ours flushes and closes anything.
+    stopOnTerminationSignals: false,
     // Apollo's own messages go through the service logger, and its redaction.
     logger,
     allowBatchedHttpRequests: false,
@@ -77,6 +82,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     formatError: createErrorFormatter({
       exposeDetails: config.nodeEnv === 'development',
       log: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
+      warn: (error) => logger.warn({ reason: (error as Error).message }, 'the database did not answer a GraphQL request in time'),
     }),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
@@ -87,20 +93,26 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       introspectionNeedsAToken(),
+      rejectNulCharacters(),
       ...limits.plugins,
     ],
   });
   await apollo.start();
 
+  let draining = false;
   const app = express();
   app.disable('x-powered-by');
   if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
+  app.use((_req, res, next) => {
+    if (draining) res.set('connection', 'close');
+    next();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = await db.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
+    const ready = !draining && (await db.isReady());
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : draining ? 'shutting down' : 'database unavailable' });
   });
   // Aggregate counts and process figures only, like /healthz: open to the scraper on the private network.
   app.get('/metrics', async (_req, res) => {
@@ -144,6 +156,9 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     apollo,
     ageGateCounters,
     contextFor,
+    drain() {
+      draining = true;
+    },
     async stop() {
       clearInterval(purgeTimer);
       await apollo.stop();

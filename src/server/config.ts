@@ -24,6 +24,12 @@ export interface AppConfig {
   subprocessorNoticeDays: number;
   /** Days a closed rights request keeps its subject reference before the purge clears it. */
   rightsRequestRetentionDays: number;
+  /** How long in-flight requests may run on after SIGTERM or SIGINT before the process stops anyway. */
+  shutdownGraceMs: number;
+  /** The longest one SQL statement may take; past it the request fails with SERVICE_UNAVAILABLE. */
+  dbStatementTimeoutMs: number;
+  /** How long start-up keeps trying to reach the database before it gives up. */
+  dbConnectTimeoutMs: number;
 }
 
 export interface AuthConfig {
@@ -123,6 +129,14 @@ function jwksUrlVar(env: Env): string | undefined {
   throw new ConfigError(`JWT_JWKS_URL="${value}" must be an https URL (plain http only on loopback, such as http://127.0.0.1)`);
 }
 
+function millisecondsVar(env: Env, name: string, fallback: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 1 || ms > max) throw new ConfigError(`${name}="${value}" is not a number of milliseconds from 1 to ${max}`);
+  return ms;
+}
+
 function databaseUrlVar(env: Env): string | undefined {
   const value = env.DATABASE_URL;
   if (value === undefined || value === '') return undefined;
@@ -192,5 +206,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ageGateFlushMs: secondsVar(env, 'AGE_GATE_FLUSH_SECONDS', 10, 3600),
     subprocessorNoticeDays: daysVar(env, 'SUBPROCESSOR_NOTICE_DAYS', 0, 0, 365),
     rightsRequestRetentionDays: daysVar(env, 'RIGHTS_REQUEST_RETENTION_DAYS', 1095, 1, 36500),
+    shutdownGraceMs: secondsVar(env, 'SHUTDOWN_GRACE_SECONDS', 10, 3600),
+    dbStatementTimeoutMs: millisecondsVar(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 3_600_000),
+    dbConnectTimeoutMs: secondsVar(env, 'DB_CONNECT_TIMEOUT_SECONDS', 30, 3600),
   };
 }

@@ -23,7 +23,11 @@ const reachableHost = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host
 /** Opens the database (migrating it, seeding it when empty) and serves the API. */
 export async function startServer(config: AppConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
   const startedAt = performance.now();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    timeouts: { statementMs: config.dbStatementTimeoutMs, connectMs: config.dbConnectTimeoutMs },
+  });
   try {
     if (config.seed) {
       const seeded = await seedDatabase(db.orm.em.fork());
@@ -54,7 +58,18 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
       port,
       db,
       async stop() {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        app.drain();
+        // Closing the listener refuses new connections at once and closes idle keep-alive ones; requests in flight
+        // finish within the grace period, and whatever still runs then is cut off.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<'grace over'>((resolve) => (timer = setTimeout(() => resolve('grace over'), config.shutdownGraceMs)));
+        if ((await Promise.race([closed, graceOver])) === 'grace over') {
+          logger.warn({ graceMs: config.shutdownGraceMs }, 'requests still running at the end of the shutdown grace period were cut off');
+          server.closeAllConnections();
+          await closed;
+        }
+        clearTimeout(timer);
         await app.stop();
         await db.close();
       },
