@@ -326,7 +326,7 @@ describe('the CLI against a running service over HTTP', () => {
 
   it('lints through the findings query, and writes the record of processing through /ropa.*', async () => {
     const lint = await overHttp(['lint']);
-    expect([lint.code, lint.out.split('\n').at(-1)]).toEqual([0, '0 errors, 1 warnings, 1 info (8 rules)']);
+    expect([lint.code, lint.out.split('\n').at(-1)]).toEqual([0, '0 errors, 1 warnings, 1 info (11 rules)']);
     expect(JSON.parse((await overHttp(['lint', '--format', 'json'])).out).map((f: { rule: string }) => f.rule)).toEqual([
       'activity-without-retention',
       'processor-awaiting-review',
@@ -334,7 +334,7 @@ describe('the CLI against a running service over HTTP', () => {
     expect(JSON.parse((await overHttp(['ropa', '--format', 'json'])).out).activities).toHaveLength(10);
     expect((await overHttp(['ropa', '--format', 'md'])).out.split('\n')[0]).toBe('# Record of processing activities (GDPR Art. 30(1))');
     const csv = await overHttp(['ropa', '--format', 'csv']);
-    expect(parseCsv(csv.out, { bom: true, relax_column_count: true }).slice(5).map((row: string[]) => row[0])).toContain('Process payments');
+    expect(parseCsv(`${csv.out}\n`, { bom: true, relax_column_count: true }).slice(5).map((row: string[]) => row[0])).toContain('Process payments');
   });
 
   it('says what the service refused: a missing or weak token, and an unreachable service', async () => {
