@@ -22,7 +22,7 @@ import {
   readManifest,
   type ManifestDiff,
 } from '../manifest/manifest.service';
-import { renderRopa, ROPA_FORMATS, type RopaFormat } from '../ropa/ropa';
+import { EmptyMap, renderRopa, ROPA_FORMATS, type RopaFormat } from '../ropa/ropa';
 import { ropaOf } from '../ropa/ropa.service';
 import { loadConfig } from '../server/config';
 
@@ -202,6 +202,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     if (error instanceof ManifestInvalid) {
       printProblems(io, error);
+      return 1;
+    }
+    if (error instanceof EmptyMap) {
+      io.err(`datamap ${name}: ${error.message}`);
       return 1;
     }
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {

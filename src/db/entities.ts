@@ -13,6 +13,7 @@ import { ProcessingActivity } from '../processing-activity/processing-activity.e
 import { ProcessingLocation } from '../processor/processing-location.entity';
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
+import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
@@ -36,6 +37,7 @@ export const entities = [
   ProcessingLocation,
   Processor,
   Purpose,
+  RecipientCategory,
   RetentionRule,
   SecurityMeasure,
 ];

@@ -101,7 +101,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       context: async ({ req }) => {
         const requestId = req.get('x-request-id') ?? randomUUID();
         try {
-          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')), ageGate);
+          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')), ageGate, clock);
         } catch (error) {
           // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
           if (error instanceof GraphQLError) {
@@ -117,7 +117,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     app,
     apollo,
     ageGateCounters,
-    contextFor: (viewer, requestId) => createRequestContext(db.orm.em, requestId, viewer, ageGate),
+    contextFor: (viewer, requestId) => createRequestContext(db.orm.em, requestId, viewer, ageGate, clock),
     async stop() {
       await apollo.stop();
       await ageGateCounters.stop();

@@ -12,6 +12,8 @@ export interface RequestContext {
   viewer: Viewer | null;
   /** The application's age gate, which holds its counters. */
   ageGate: AgeGateService;
+  /** The application's clock: what "today" is for review dates and deadlines. */
+  clock: () => Date;
 }
 
 export function createRequestContext(
@@ -19,7 +21,8 @@ export function createRequestContext(
   requestId: string,
   viewer: Viewer | null,
   ageGate: AgeGateService,
+  clock: () => Date = () => new Date(),
 ): RequestContext {
   const em = rootEm.fork();
-  return { em, loaders: new Loaders(em), requestId, viewer, ageGate };
+  return { em, loaders: new Loaders(em), requestId, viewer, ageGate, clock };
 }
