@@ -47,7 +47,7 @@ export class ProcessingLocation {
 
 @ObjectType({ description: "A recipient's certification under the EU-US Data Privacy Framework (Decision (EU) 2023/1795)." })
 export class DpfCertification {
-  @Field(() => String, { nullable: true, description: 'Its entry on the DPF List: a https://www.dataprivacyframework.gov/ URL or its organisation id.' })
+  @Field(() => String, { nullable: true, description: "Where the certification can be checked: its DPF List entry or the recipient's statement (https URL), or its DPF organisation id." })
   certification!: string | null;
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: when the certification must next be checked (it lapses unless renewed yearly).' })

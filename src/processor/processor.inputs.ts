@@ -3,7 +3,7 @@ import { TransferMechanism } from './transfer-mechanism';
 
 @InputType({ description: "A recipient's EU-US Data Privacy Framework certification." })
 export class DpfCertificationInput {
-  @Field(() => String, { nullable: true, description: 'Its entry on the DPF List: a https://www.dataprivacyframework.gov/ URL or its organisation id.' })
+  @Field(() => String, { nullable: true, description: "Where the certification can be checked: its DPF List entry or the recipient's statement (https URL), or its DPF organisation id." })
   certification?: string | null;
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: when the certification must next be checked.' })

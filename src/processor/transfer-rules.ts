@@ -30,7 +30,7 @@ export enum PartyRole {
  * decision (EU) 2023/1795 covers only certified organisations, and a certification lapses unless renewed yearly.
  */
 export interface DpfCertification {
-  /** The organisation's entry on the DPF List: its https://www.dataprivacyframework.gov/ URL, or its organisation id. */
+  /** Where the certification can be checked: its DPF List entry or the recipient's statement (https URL), or its DPF organisation id. */
   certification?: string | null;
   /** YYYY-MM-DD: when the certification must next be checked on the DPF List (its annual re-certification date). */
   reviewDue?: string | null;
@@ -116,14 +116,18 @@ export const SCC_MODULES: Readonly<Record<PartyRole, Readonly<Record<PartyRole, 
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A DPF List entry: a URL on dataprivacyframework.gov, or an organisation id (letters, digits, "-"; no words). */
+/**
+ * Where the recipient's DPF certification can be checked: an https URL (its DPF List entry, or the recipient's
+ * own statement of its certification), or its DPF organisation id (no spaces, at least one digit). Free text such
+ * as "EU-US Data Privacy Framework" or "Not DPF certified" is neither.
+ */
 export function isDpfCertification(value: string | null | undefined): boolean {
   const text = value?.trim();
   if (!text) return false;
   if (/^[A-Za-z0-9-]{1,40}$/.test(text) && /\d/.test(text)) return true;
   try {
     const url = new URL(text);
-    return url.protocol === 'https:' && /(^|\.)dataprivacyframework\.gov$/.test(url.hostname) && url.pathname.length > 1;
+    return url.protocol === 'https:' && url.hostname.includes('.') && !/\s/.test(text);
   } catch {
     return false;
   }
@@ -205,8 +209,8 @@ function partialAdequacyFlaw(facts: TransferFacts, mechanism: TransferMechanism 
         value: certification,
         message:
           `${fault}: ADEQUACY_DECISION for ${countryLabel(country)} covers only organisations certified under the ` +
-          `EU-US Data Privacy Framework (Decision (EU) 2023/1795), so record the recipient's entry on the DPF List: ` +
-          `its https://www.dataprivacyframework.gov/ URL or its organisation id`,
+          `EU-US Data Privacy Framework (Decision (EU) 2023/1795), so record where its certification can be checked: ` +
+          `its DPF List entry (https URL) or its DPF organisation id`,
       };
     }
     const reviewDue = normalise(facts.dpf?.reviewDue);
