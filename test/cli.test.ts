@@ -121,17 +121,30 @@ processors:
     expect(result.err).toContain('shape.yaml:3: processors[0].key: must be a lowercase slug of letters and digits, separated by "." or "-"');
   });
 
-  it('lints the map: the seeded warning and the INFO for the processor awaiting review, exit 0 without errors', async () => {
+  it('lints the map: the seeded warnings, each with its reason, and the INFO for the processor awaiting review, exit 0 without errors', async () => {
     const result = await datamap(app, ['lint']);
     expect(result.code).toBe(0);
+    const dpia = (key: string, criteria: string) => [
+      `WARNING dpia-indicated  [ProcessingActivity ${key}]`,
+      `        ${key} meets ${criteria.split(', ').length} WP248 criteria (${criteria}; it processes children's data): processing likely to result in a high risk, for which Art. 35(1) requires a data protection impact assessment`,
+      `        fix: carry out a DPIA for ${key} and record its reference (dpia), or correct the criteria recorded`,
+    ];
     expect(result.out.split('\n')).toEqual([
       'WARNING activity-without-retention  [ProcessingActivity learning-research]',
       '        learning-research has no retention rule: the record of processing cannot say how long its data is kept',
       '        fix: give learning-research a retention rule (retention: <key of a retention rule>)',
+      ...dpia('advertising', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING, PROFILING'),
+      ...dpia('certificates', 'VULNERABLE_SUBJECTS, PROFILING'),
+      ...dpia('fraud-prevention', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
+      ...dpia('recommendations', 'VULNERABLE_SUBJECTS, PROFILING'),
+      ...dpia('usage-analytics', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
+      'WARNING representative-not-recorded  [Organization pythonmaster]',
+      '        pythonmaster is established in US (United States), outside the Union, and offers its services to people in the Union (Art. 3(2)(a)), but no representative in the Union is recorded (Art. 27(1)); the record of processing must name it (Art. 30(1)(a))',
+      '        fix: designate a representative in a member state where the people whose data is processed are, and record it (organization.representative); or record why Art. 27(2) exempts the processing',
       'INFO    processor-awaiting-review  [Processor learnlytics]',
       '        learnlytics is PROPOSED and receives no data until a privacy officer approves it',
       '        fix: a PRIVACY_OFFICER approves it (approveProcessor) or rejects it (rejectProcessor)',
-      '0 errors, 1 warnings, 1 info (11 rules)',
+      '0 errors, 7 warnings, 1 info (15 rules)',
     ]);
   });
 
@@ -149,8 +162,13 @@ processors:
   it('writes the record of processing as JSON, CSV and Markdown', async () => {
     const json = JSON.parse((await datamap(app, ['ropa', '--format', 'json'])).out);
     expect(json.controller.legalName).toBe('PythonMaster');
-    expect(json.dpo).toEqual({ name: 'Privacy Officer', email: 'privacy@pythonmaster.com' });
-    expect(json.activities).toHaveLength(10);
+    expect(json.representative).toBeNull();
+    expect(json.dataProtectionContact).toEqual({
+      label: 'Privacy contact (not a data protection officer designated under Art. 37)',
+      name: 'Privacy Officer',
+      email: 'privacy@pythonmaster.com',
+    });
+    expect(json.activities).toHaveLength(12);
 
     expect((await datamap(app, ['ropa', '--format', 'csv', '--out', 'ropa.csv'])).err).toBe('wrote the record of processing to ropa.csv');
     const rows: string[][] = parseCsv(readFileSync(join(dir, 'ropa.csv'), 'utf8'), { bom: true, relax_column_count: true });
@@ -210,7 +228,7 @@ processors:
     expect(result.code).toBe(1);
     expect(result.err.split('\n').slice(1).map((line) => line.split(': ').slice(0, 2).join(': '))).toEqual([
       'pr.yaml:3: activities[0].purpose',
-      'pr.yaml:13: processors[0].locations[0].reference',
+      'pr.yaml:11: processors[0].locations[0].dpf.certification',
     ]);
   });
 
@@ -233,6 +251,29 @@ processors:
     });
   });
 
+  it('judges a processor without locations at its headquarters', async () => {
+    const manifest = file('hq.yaml', `apiVersion: datamap/v1
+processors:
+  - { key: hq-only, name: HQ Only, service: Analytics, headquarters: IN, activities: [certificates], dataCategories: [usage] }
+`);
+    const result = await datamap(null, ['validate', manifest]);
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n').slice(1)).toEqual([
+      'hq.yaml:3: processors[0].locations: no processing location is recorded, so the processor is judged at its headquarters ' +
+        'IN (India): a mechanism is required for IN (India), which has no adequacy decision; use an Art. 46 safeguard ' +
+        '(STANDARD_CONTRACTUAL_CLAUSES, BINDING_CORPORATE_RULES, CODE_OF_CONDUCT, CERTIFICATION) or an Art. 49 derogation ' +
+        '(DEROGATION_EXPLICIT_CONSENT, DEROGATION_CONTRACT); add a location for IN with its transfer mechanism',
+    ]);
+  });
+
+  it('accepts a location in an EEA territory: RE is France for the GDPR', async () => {
+    const manifest = file('reunion.yaml', `apiVersion: datamap/v1
+processors:
+  - { key: reunion-host, name: Reunion Host, service: Hosting, headquarters: RE, activities: [certificates], dataCategories: [usage], locations: [{ country: RE }] }
+`);
+    expect((await datamap(null, ['validate', manifest])).code).toBe(0);
+  });
+
   it('checks against another base map when asked', async () => {
     const base = file('empty-base.yaml', 'apiVersion: datamap/v1\n');
     const result = await datamap(null, ['validate', INDIA, '--against', base]);
@@ -252,8 +293,14 @@ describe('the manifest round trip', () => {
     try {
       await ensureCountries(empty.em());
       expect(await empty.em().count(Processor)).toBe(0);
+      // No map, no record: an empty record would read as "no processing".
+      expect(await datamap(empty, ['ropa', '--format', 'csv'])).toEqual({
+        code: 1,
+        out: '',
+        err: 'datamap ropa: the database holds no data map (no organization, no processing activities): apply one first, such as `npm run datamap -- apply seeds/pythonmaster.yaml`',
+      });
       const applied = await datamap(empty, ['apply', 'map.yaml']);
-      expect(applied.out).toMatch(/^([+] .*\n)+93 added, 0 changed, 0 unchanged$/);
+      expect(applied.out).toMatch(/^([+] .*\n)+101 added, 0 changed, 0 unchanged$/);
       const again = await datamap(empty, ['export']);
       const exported = readFileSync(join(dir, 'map.yaml'), 'utf8');
       expect(`${again.out}\n`).toBe(exported);
@@ -326,7 +373,7 @@ describe('the CLI against a running service over HTTP', () => {
 
   it('lints through the findings query, and writes the record of processing through /ropa.*', async () => {
     const lint = await overHttp(['lint']);
-    expect([lint.code, lint.out.split('\n').at(-1)]).toEqual([0, '0 errors, 1 warnings, 1 info (11 rules)']);
+    expect([lint.code, lint.out.split('\n').at(-1)]).toEqual([0, '0 errors, 7 warnings, 1 info (15 rules)']);
     expect(JSON.parse((await overHttp(['lint', '--format', 'json'])).out).map((f: { rule: string }) => f.rule)).toEqual([
       'activity-without-retention',
       'processor-awaiting-review',

@@ -7,6 +7,15 @@ import type { AgePolicySource, PolicyForCheck } from './age-gate.policy';
 import { AgeGateOutcome } from './age-gate-outcome';
 import { AgeGateReason, type AgeGateInput, type AgeGateResult, type AgeGateStats } from './age-gate.types';
 
+/** Where the policy default of the age of digital consent comes from. */
+export const DEFAULT_AGE_SOURCE = 'GDPR Art. 8(1)';
+
+/** The keys of the activities that rest on consent, in key order: asked only for someone under the consent age. */
+async function consentBasedActivities(em: EntityManager): Promise<string[]> {
+  const rows = await em.execute<{ key: string }[]>(`select key from processing_activity where legal_basis = 'CONSENT' order by key`);
+  return rows.map((row) => row.key);
+}
+
 /** Longest period `ageGateStats` answers for, so that a dashboard query stays bounded. */
 export const MAX_STATS_DAYS = 366;
 
@@ -59,13 +68,20 @@ export class AgeGateService {
     if (!policy.countryKnown) {
       throw badInput(unknownCountryMessage('country', jurisdiction), { field: 'input.country', value: input.country });
     }
-    const digitalConsentAge = resolveDigitalConsentAge(jurisdiction.code, policy.ages ?? {}, policy.defaultDigitalConsentAge).age;
+    const resolved = resolveDigitalConsentAge(jurisdiction.code, policy.ages ?? {}, policy.defaultDigitalConsentAge, policy.memberState);
+    const digitalConsentAge = resolved.age;
     const decision = decideAge({ age, digitalConsentAge, ...policy });
+    // Art. 8 applies where the basis is consent (Art. 6(1)(a)): only those activities need a parent's consent.
+    const consentActivityKeys = decision.parentalConsentRequired ? await consentBasedActivities(em) : [];
     const result: AgeGateResult = {
       age,
       minimumAge: policy.minimumAge,
       digitalConsentAge,
+      digitalConsentAgeJurisdiction: resolved.jurisdiction,
+      digitalConsentAgeSource: resolved.jurisdiction ? (policy.sources?.[resolved.jurisdiction] ?? null) : DEFAULT_AGE_SOURCE,
       ...decision,
+      parentalConsentRequired: consentActivityKeys.length > 0,
+      consentActivityKeys,
       reason: decision.reason && AgeGateReason[decision.reason],
     };
     this.counters.record(countedJurisdiction(jurisdiction, policy.ages), outcomeOf(result), now);

@@ -31,6 +31,8 @@ export const ACCESS = {
     cookieCategory: READERS,
     purposes: READERS,
     purpose: READERS,
+    recipientCategories: READERS,
+    recipientCategory: READERS,
     retentionRules: READERS,
     retentionRule: READERS,
     securityMeasures: READERS,
@@ -80,6 +82,8 @@ export const ACCESS = {
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {
     Processor: { dpaReference: OVERSIGHT },
+    // The signup service reads the consent-based activities of an age check, not the processors behind them.
+    ProcessingActivity: { processors: READERS },
     Organization: { email: OVERSIGHT, phone: OVERSIGHT, address: OVERSIGHT, dpoName: OVERSIGHT, dpoEmail: OVERSIGHT },
   },
 } satisfies AccessTable;

@@ -26,7 +26,7 @@ import {
   type ManifestPlan,
   type ManifestProblem,
 } from '../manifest/manifest.service';
-import { renderRopa, ROPA_FORMATS, type RopaFormat } from '../ropa/ropa';
+import { EmptyMap, renderRopa, ROPA_FORMATS, type RopaFormat } from '../ropa/ropa';
 import { ropaOf } from '../ropa/ropa.service';
 import { loadConfig } from '../server/config';
 
@@ -309,7 +309,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       printProblems(io, error);
       return 1;
     }
-    if (error instanceof ServiceError) {
+    if (error instanceof ServiceError || error instanceof EmptyMap) {
       io.err(`datamap ${name}: ${error.message}`);
       return 1;
     }

@@ -27,6 +27,8 @@ const usRow: FlowRow = {
   destinationCode: 'US',
   mechanism: TransferMechanism.ADEQUACY_DECISION,
   reference: 'EU-US Data Privacy Framework',
+  dpfCertification: 'https://mailchimp.com/legal/data-processing-addendum',
+  dpfReviewDue: '2027-11-30',
   inEEA: false,
   adequacy: AdequacyScope.PARTIAL,
   adequacyNote: 'DPF-certified organisations',
@@ -52,11 +54,17 @@ describe('toDataFlow', () => {
     });
   });
 
-  it('marks a US adequacy claim without a DPF reference as not safeguarded, and says why', () => {
-    const flow = toDataFlow({ ...usRow, reference: null });
+  it('marks a US adequacy claim without a DPF certification as not safeguarded, and says why', () => {
+    const flow = toDataFlow({ ...usRow, dpfCertification: null, dpfReviewDue: null });
     expect(flow.thirdCountry).toBe(true);
     expect(flow.safeguarded).toBe(false);
-    expect(flow.transferProblem).toMatch(/^a reference is required: ADEQUACY_DECISION for US covers only organisations certified under/);
+    expect(flow.transferProblem).toMatch(/^the DPF certification is required: ADEQUACY_DECISION for US covers only organisations certified under/);
+  });
+
+  it('judges SCCs by the module the parties need: a processor engaged by the controller gets module 2', () => {
+    const india = { ...usRow, destinationCode: 'IN', adequacy: AdequacyScope.NONE, adequacyNote: null, mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES };
+    expect(toDataFlow({ ...india, reference: 'SCC 2021/914 module 2' }).safeguarded).toBe(true);
+    expect(toDataFlow({ ...india, reference: 'SCC 2021/914 module 3' }).safeguarded).toBe(false);
   });
 
   it('marks a transfer to a country without adequacy and without a mechanism as not safeguarded', () => {
@@ -217,7 +225,7 @@ describe('flowGraph', () => {
   });
 
   it('labels a transfer without safeguard as such and draws it dashed', () => {
-    const unsafe = toDataFlow({ ...usRow, reference: null });
+    const unsafe = toDataFlow({ ...usRow, dpfCertification: null });
     const transfer = flowGraph([unsafe]).edges.find((edge) => edge.to === 'country:US');
     expect(transfer).toEqual({ from: 'processor:mailchimp', to: 'country:US', label: 'no safeguard', dashed: true, safeguarded: false });
   });

@@ -51,6 +51,8 @@ export interface FlowRow {
   destinationCode: string;
   mechanism: TransferMechanism | null;
   reference: string | null;
+  dpfCertification: string | null;
+  dpfReviewDue: string | null;
   inEEA: boolean;
   adequacy: AdequacyScope;
   adequacyNote: string | null;
@@ -82,6 +84,7 @@ function flowColumns(withCollection: boolean): string {
   return `a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
     a.required_consent_key as "requiredConsentKey", a.retention_key as "retentionKey",
     p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
+    l.dpf_certification as "dpfCertification", l.dpf_review_due as "dpfReviewDue",
     c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote",
     coalesce(p.effective_from > now(), false) as "pending"${withCollection ? COLLECTION_COLUMNS : ''}`;
 }

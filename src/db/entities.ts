@@ -14,6 +14,7 @@ import { ProcessingActivity } from '../processing-activity/processing-activity.e
 import { ProcessingLocation } from '../processor/processing-location.entity';
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
+import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { RightsRequest } from '../rights-request/rights-request.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
@@ -40,6 +41,7 @@ export const entities = [
   ProcessingLocation,
   Processor,
   Purpose,
+  RecipientCategory,
   RetentionRule,
   RightsRequest,
   SecurityMeasure,

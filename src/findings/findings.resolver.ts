@@ -6,7 +6,7 @@ import { findingsOf } from './findings.service';
 
 @ObjectType({ description: 'An entity a finding concerns.' })
 class FindingEntity implements FindingEntityRef {
-  @Field(() => String, { description: 'The kind of entity: Processor, ProcessingActivity, DataCategory, CollectionPoint, Country, RightsRequest or Breach.' })
+  @Field(() => String, { description: 'The kind of entity: Organization, Processor, ProcessingActivity, DataCategory, CollectionPoint, Country, RightsRequest or Breach.' })
   type!: FindingEntityRef['type'];
 
   @Field(() => ID, { description: 'Its key (a country: its ISO code).' })

@@ -6,10 +6,10 @@ import { lintMap, sortFindings, type Finding } from './findings.rules';
 
 /**
  * Checks the map in the database against the rules, and the registers against their clocks at `now`:
- * the `findings` query and `datamap lint` both call this.
+ * the `findings` query and `datamap lint` both call this. `now` also decides which review dates have passed (UTC date).
  */
 export async function findingsOf(em: EntityManager, now: Date = new Date()): Promise<Finding[]> {
   const { map, countries } = await exportMapWithCountries(em);
   const [requests, breaches] = await Promise.all([rightsRequestFindings(em, now), breachFindings(em, now)]);
-  return sortFindings([...lintMap(map, countries), ...requests, ...breaches]);
+  return sortFindings([...lintMap(map, countries, now.toISOString().slice(0, 10)), ...requests, ...breaches]);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KEY_PATTERN, MAX_KEY_LENGTH } from '../common/keys';
+import { DpiaCriterion } from '../processing-activity/dpia-criterion';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { ProcessorStatus } from '../processor/processor.entity';
 import { TransferMechanism } from '../processor/transfer-mechanism';
@@ -21,10 +22,15 @@ const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-
 const isoPeriod = z
   .string()
   .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'must be an ISO-8601 period such as "P3Y"');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const text = z.string().trim().min(1, 'must not be empty');
 const optionalText = z.string().trim().min(1, 'must not be empty').nullish();
 
-const entry = { key, name: text, description: optionalText };
+/**
+ * `source` names the policy section that states the entry; `assumed` says what the entry assumes beyond the
+ * policy, and why. The record of processing marks assumed values.
+ */
+const entry = { key, name: text, description: optionalText, source: optionalText, assumed: optionalText };
 
 export const organizationSchema = z.strictObject({
   ...entry,
@@ -33,10 +39,13 @@ export const organizationSchema = z.strictObject({
   phone: optionalText,
   address: text,
   country: countryCode,
-  dpo: z.strictObject({ name: text, email: text }),
+  /** `designated: false` when the person is a privacy contact, not a DPO designated under Art. 37. */
+  dpo: z.strictObject({ name: text, email: text, designated: z.boolean().default(true) }),
+  /** The representative in the Union (Art. 27); null when none is recorded. */
+  representative: z.strictObject({ name: text, contact: optionalText }).nullish(),
   rightsResponseDays: z.number().int().positive(),
   breachNotificationHours: z.number().int().positive(),
-  policyUpdatedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  policyUpdatedOn: isoDate,
 });
 
 export const dataCategorySchema = z.strictObject({
@@ -45,7 +54,7 @@ export const dataCategorySchema = z.strictObject({
   specialCategory: z.boolean().default(false),
 });
 
-export const plainEntrySchema = z.object(entry);
+export const plainEntrySchema = z.strictObject(entry);
 
 export const collectionPointSchema = z.strictObject({
   ...entry,
@@ -70,7 +79,18 @@ export const cookieCategorySchema = z.strictObject({
 export const rightSchema = z.strictObject({
   ...entry,
   article: text,
-  responseDays: z.number().int().positive(),
+  /** The policy's promise, in days; null where no response is owed (a complaint). */
+  responseDays: z.number().int().positive().nullish(),
+  /** The statutory deadline from receipt, such as "P1M" (Art. 12(3)), and how far it may be extended ("P2M"). */
+  deadline: isoPeriod.nullish(),
+  extendableBy: isoPeriod.nullish(),
+});
+
+export const recipientCategorySchema = z.strictObject({
+  ...entry,
+  condition: text,
+  /** The activities whose data they may receive; empty for every activity. */
+  activities: keys,
 });
 
 export const activitySchema = z.strictObject({
@@ -84,12 +104,21 @@ export const activitySchema = z.strictObject({
   subjectTypes: keys,
   collectionPoints: keys,
   securityMeasures: keys,
+  /** The Art. 9(2) condition, where the activity uses a special category. */
+  specialCategoryCondition: optionalText,
+  /** True when the activity processes children's data. */
+  children: z.boolean().default(false),
+  dpiaCriteria: listOf(z.nativeEnum(DpiaCriterion)),
+  /** Reference to the DPIA carried out (Art. 35). */
+  dpia: optionalText,
 });
 
 export const locationSchema = z.strictObject({
   country: countryCode,
   mechanism: z.nativeEnum(TransferMechanism).nullish(),
   reference: optionalText,
+  /** For ADEQUACY_DECISION in the US: the recipient's DPF List entry and when to check it next. */
+  dpf: z.strictObject({ certification: optionalText, reviewDue: isoDate.nullish() }).nullish(),
 });
 
 export const processorSchema = z.strictObject({
@@ -117,6 +146,7 @@ export const entrySchemas = {
   retentionRules: retentionRuleSchema,
   cookieCategories: cookieCategorySchema,
   rights: rightSchema,
+  recipientCategories: recipientCategorySchema,
   activities: activitySchema,
   processors: processorSchema,
 } as const;

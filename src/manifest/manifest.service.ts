@@ -575,10 +575,18 @@ export async function exportManifest(em: EntityManager): Promise<Manifest> {
   return manifest as Manifest;
 }
 
-/** The current map, and the standing of every country its processors use: what the lint and the RoPA read. */
+/**
+ * The current map, and the standing of every country it names (processors' locations and headquarters, the
+ * controller's country): what the lint and the RoPA read.
+ */
 export async function exportMapWithCountries(em: EntityManager): Promise<{ map: Manifest; countries: Map<string, CountryStanding> }> {
   const map = await exportManifest(em);
-  const codes = [...new Set(map.processors.flatMap((p) => p.locations.map((l) => l.country)))];
+  const codes = [
+    ...new Set([
+      ...map.processors.flatMap((p) => [p.headquarters, ...p.locations.map((l) => l.country)]),
+      ...(map.organization ? [map.organization.country] : []),
+    ]),
+  ];
   const rows = codes.length ? await em.find(Country, { code: { $in: codes } }) : [];
   return { map, countries: new Map(rows.map((c) => [c.code, c])) };
 }

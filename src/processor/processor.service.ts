@@ -12,7 +12,7 @@ import { ProcessingActivity } from '../processing-activity/processing-activity.e
 import { ProcessingLocation } from './processing-location.entity';
 import { Processor, ProcessorStatus } from './processor.entity';
 import type { RegisterProcessorInput, UpdateProcessorInput } from './processor.inputs';
-import { checkProcessor, referencedKeys, type CheckedLocation, type ProcessorFields } from './processor.validation';
+import { checkProcessor, headquartersProblem, referencedKeys, type CheckedLocation, type ProcessorFields } from './processor.validation';
 import { nextStatus, type Transition } from './processor.workflow';
 
 const RELATIONS = ['locations', 'dataCategories', 'activities'] as const;
@@ -57,7 +57,12 @@ export function syncLocations(em: EntityManager, processor: Processor, wanted: r
   for (const location of wanted) {
     const current = byCountry.get(location.country);
     byCountry.delete(location.country);
-    const data = { mechanism: location.mechanism, reference: location.reference };
+    const data = {
+      mechanism: location.mechanism,
+      reference: location.reference,
+      dpfCertification: location.dpf?.certification ?? null,
+      dpfReviewDue: location.dpf?.reviewDue ?? null,
+    };
     if (current) em.assign(current, data);
     else processor.locations.add(em.create(ProcessingLocation, { processor, country: location.country, ...data }));
   }
@@ -170,6 +175,7 @@ export async function updateProcessor(
         ...(input.activities != null ? { activities: [...new Set(input.activities)] } : {}),
       });
       if (input.locations != null) syncLocations(tx, processor, locations);
+      await assertJudgedAtHeadquarters(tx, processor);
       const after = processorSnapshot(processor);
       if (isDeepStrictEqual(before, after)) return processor;
       // Links and locations live in other tables: touching the row makes every change bump the version.
@@ -209,6 +215,14 @@ export interface SubprocessorNotice {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const effectiveFromOf = ({ now, noticeDays }: SubprocessorNotice) => new Date(now.getTime() + noticeDays * DAY_MS);
+
+/** After an update, a processor left without locations is judged at its (possibly new) headquarters. */
+async function assertJudgedAtHeadquarters(tx: EntityManager, processor: Processor): Promise<void> {
+  if (processor.locations.length > 0) return;
+  const headquarters = await tx.findOne(Country, { code: processor.headquarters.code });
+  const problem = headquartersProblem(headquarters ?? undefined, 'input.locations');
+  if (problem) throw new ValidationFailed([problem]);
+}
 
 /** A review decision: approve (with an optional note), reject or retire (with a reason). Audited with both states. */
 export async function transitionProcessor(

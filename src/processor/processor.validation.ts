@@ -1,7 +1,14 @@
 import type { ValidationProblem } from '../common/errors';
 import { invalidKeyMessage, isValidKey } from '../common/keys';
 import { TransferMechanism } from './transfer-mechanism';
-import { validateLocation, type CountryStanding } from './transfer-rules';
+import {
+  CONTROLLER_TO_PROCESSOR,
+  headquartersFlawMessage,
+  judgeTransfer,
+  validateLocation,
+  type CountryStanding,
+  type DpfCertification,
+} from './transfer-rules';
 
 /** The fields of a processor that the registry checks, as the API input and a manifest entry both give them. */
 export interface ProcessorFields {
@@ -9,7 +16,9 @@ export interface ProcessorFields {
   name?: string | null;
   service?: string | null;
   headquarters?: string | null;
-  locations?: readonly { country: string; mechanism?: TransferMechanism | null; reference?: string | null }[] | null;
+  locations?:
+    | readonly { country: string; mechanism?: TransferMechanism | null; reference?: string | null; dpf?: DpfCertification | null }[]
+    | null;
   dataCategories?: readonly string[] | null;
   activities?: readonly string[] | null;
   legalName?: string | null;
@@ -40,6 +49,7 @@ export interface CheckedLocation {
   country: string;
   mechanism: TransferMechanism | null;
   reference: string | null;
+  dpf: { certification: string | null; reviewDue: string | null } | null;
 }
 
 export interface ProcessorCheck {
@@ -108,9 +118,27 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
       return;
     }
     seen.add(code);
-    const checked = validateLocation({ country, mechanism: location.mechanism, reference: location.reference }, `${path}.locations[${i}]`);
+    const checked = validateLocation(
+      { country, mechanism: location.mechanism, reference: location.reference, dpf: location.dpf },
+      `${path}.locations[${i}]`,
+    );
     problems.push(...checked.problems);
-    locations.push({ country: code, mechanism: checked.mechanism, reference: checked.reference });
+    locations.push({ country: code, mechanism: checked.mechanism, reference: checked.reference, dpf: checked.dpf });
   });
+  if (input.locations && input.locations.length === 0 && input.headquarters) {
+    const problem = headquartersProblem(refs.country(input.headquarters.toUpperCase()), `${path}.locations`);
+    if (problem) problems.push(problem);
+  }
   return { problems, locations };
+}
+
+/**
+ * A processor that records no location is judged at its headquarters, with no mechanism (`transferLocations`).
+ * Null when that transfer is safeguarded (an EEA or fully adequate headquarters) or the country is unknown.
+ */
+export function headquartersProblem(headquarters: CountryStanding | undefined, field: string): ValidationProblem | null {
+  if (!headquarters) return null;
+  const { flaw } = judgeTransfer({ ...CONTROLLER_TO_PROCESSOR, destination: headquarters });
+  if (!flaw) return null;
+  return { field, value: [], message: `${field}: ${headquartersFlawMessage(headquarters, flaw)}` };
 }

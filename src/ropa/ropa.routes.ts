@@ -2,7 +2,7 @@ import express from 'express';
 import { HTTP_ACCESS } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import type { AppDependencies } from '../server/app';
-import { renderRopa, type RopaFormat } from './ropa';
+import { EmptyMap, renderRopa, type Ropa, type RopaFormat } from './ropa';
 import { ropaOf } from './ropa.service';
 
 const DOWNLOADS: { path: keyof typeof HTTP_ACCESS; format: RopaFormat; type: string }[] = [
@@ -32,7 +32,14 @@ export function ropaRouter({ db, authenticate }: Pick<AppDependencies, 'db' | 'a
       if (!viewer.roles.some((role) => allowed.includes(role))) {
         return refuse(res, 403, 'FORBIDDEN', `${path} is for ${allowed.join(' and ')}; this token has ${viewer.roles.join(', ') || 'no roles'}`);
       }
-      const body = renderRopa(await ropaOf(db.orm.em.fork()), format);
+      let ropa: Ropa;
+      try {
+        ropa = await ropaOf(db.orm.em.fork());
+      } catch (error) {
+        if (error instanceof EmptyMap) return res.status(404).json({ error: { code: 'NOT_FOUND', message: error.message } });
+        throw error;
+      }
+      const body = renderRopa(ropa, format);
       res.type(type).set('content-disposition', `attachment; filename="ropa.${format}"`).send(body);
     });
   }

@@ -7,6 +7,7 @@ import { BreachImpactResolver, BreachResolver } from '../breach/breach.resolver'
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
 import { registryQueries } from '../common/registry.resolver';
+import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { Consent } from '../consent/consent.entity';
 import { CookieCategory } from '../cookie/cookie-category.entity';
 import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
@@ -69,6 +70,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ...registryQueries(DataSubjectType, { one: 'dataSubjectType', many: 'dataSubjectTypes', label: 'data subject type' }),
   ...registryQueries(DataSubjectRight, { one: 'dataSubjectRight', many: 'dataSubjectRights', label: 'data subject right' }),
   ...registryQueries(Purpose, { one: 'purpose', many: 'purposes', label: 'purpose' }),
+  ...registryQueries(RecipientCategory, { one: 'recipientCategory', many: 'recipientCategories', label: 'recipient category' }),
   ...registryQueries(RetentionRule, { one: 'retentionRule', many: 'retentionRules', label: 'retention rule' }),
   ...registryQueries(SecurityMeasure, { one: 'securityMeasure', many: 'securityMeasures', label: 'security measure' }),
 ];
