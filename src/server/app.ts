@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -6,7 +5,6 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { GraphQLError } from 'graphql';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AgeGateCounters } from '../age-gate/age-gate.counters';
 import { PolicyCachedInProcess, PolicyReadPerCheck } from '../age-gate/age-gate.policy';
 import { AgeGateService } from '../age-gate/age-gate.service';
@@ -20,7 +18,9 @@ import { createRequestContext, type RequestContext } from './context';
 import { explorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
 import { introspectionNeedsAToken } from './introspection';
+import { createMetrics } from './metrics';
 import { queryLimitProtection } from './query-limits';
+import { logAccessDenied, operationOfBody, recordOf, recordOperations, requestLogging } from './request-log';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -45,8 +45,8 @@ export interface App {
 
 /** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
 export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date() }: AppDependencies): Promise<App> {
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
+  const serviceMetrics = createMetrics(config.metricsOperationNames);
+  const metrics = serviceMetrics.registry;
   const ageGateCounters = new AgeGateCounters({ em: db.orm.em, registry: metrics, logger, flushIntervalMs: config.ageGateFlushMs });
   // Embedded PGlite serves this process alone, so a policy kept in memory and dropped on change stays exact;
   // instances sharing a PostgreSQL server read it for every check (one primary-key statement).
@@ -73,6 +73,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       ApolloServerPluginLandingPageDisabled(),
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
+      recordOperations(logger),
       introspectionNeedsAToken(),
       ...limits.plugins,
     ],
@@ -81,6 +82,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogging(logger, serviceMetrics));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -93,18 +95,24 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use(explorerRouter());
-  app.use(ropaRouter({ db, authenticate }));
+  app.use(ropaRouter({ db, authenticate, logger }));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = req.get('x-request-id') ?? randomUUID();
+      context: async ({ req, res }) => {
+        const record = recordOf(res);
         try {
-          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')), ageGate);
+          record.viewer = await authenticate(req.get('authorization'));
+          return createRequestContext(db.orm.em, record.requestId, record.viewer, ageGate, record);
         } catch (error) {
           // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
           if (error instanceof GraphQLError) {
+            const operation = operationOfBody(req.body);
+            Object.assign(record, { operationName: operation.name, operationType: operation.type });
+            const code = String(error.extensions.code);
+            record.errorCodes.push(code);
+            logAccessDenied(logger, record, code, error.message);
             throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
           }
           throw error;

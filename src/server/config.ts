@@ -14,6 +14,11 @@ export interface AppConfig {
   introspection: boolean;
   /** How often the age-gate counters are added to the database (and at shutdown). */
   ageGateFlushMs: number;
+  /**
+   * Operation names that get their own series in the request metrics (METRICS_OPERATION_NAMES, added to the
+   * names the service's own pages use); any other name is counted as `other`.
+   */
+  metricsOperationNames: string[];
 }
 
 export interface AuthConfig {
@@ -28,6 +33,9 @@ export interface AuthConfig {
 /** The secret development uses when JWT_SECRET is unset, so that `npm start` and `npm run token` agree. */
 export const DEVELOPMENT_JWT_SECRET = 'datamap-development-secret-do-not-use-in-production';
 const MIN_SECRET_LENGTH = 32;
+
+/** The operations the service's own pages send (the explorer's example, the /map page). */
+export const BUNDLED_OPERATION_NAMES = ['MapGraph', 'MapChoices', 'MapPerson', 'MapNodeDetails', 'ExplorerExample'];
 
 export class ConfigError extends Error {}
 
@@ -62,6 +70,13 @@ function secondsVar(env: Env, name: string, fallback: number, max: number): numb
     throw new ConfigError(`${name}="${value}" is not a number of seconds from above 0 to ${max}`);
   }
   return seconds * 1000;
+}
+
+function operationNamesVar(env: Env, name: string): string[] {
+  const names = (env[name] ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+  const invalid = names.filter((value) => !/^[_A-Za-z][_0-9A-Za-z]*$/.test(value));
+  if (invalid.length > 0) throw new ConfigError(`${name} lists ${invalid.join(', ')}, which are not GraphQL operation names`);
+  return [...BUNDLED_OPERATION_NAMES, ...names];
 }
 
 function databaseUrlVar(env: Env): string | undefined {
@@ -108,5 +123,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: authConfig(env, nodeEnv),
     introspection: booleanVar(env, 'INTROSPECTION', nodeEnv !== 'production'),
     ageGateFlushMs: secondsVar(env, 'AGE_GATE_FLUSH_SECONDS', 10, 3600),
+    metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),
   };
 }

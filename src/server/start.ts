@@ -18,7 +18,7 @@ export interface RunningServer {
 /** Opens the database (migrating it, seeding it when empty) and serves the API. */
 export async function startServer(config: AppConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
   const startedAt = performance.now();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   try {
     if (config.seed) {
       const seeded = await seedDatabase(db.orm.em.fork());
