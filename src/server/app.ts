@@ -16,6 +16,7 @@ import { ropaRouter } from '../ropa/ropa.routes';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { explorerRouter } from './explorer';
+import { mapPageRouter } from './map-page';
 import { createErrorFormatter } from './format-error';
 import { introspectionNeedsAToken } from './introspection';
 import { createMetrics } from './metrics';
@@ -59,7 +60,8 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     // Apollo's own messages go through the service logger, and its redaction.
     logger,
     allowBatchedHttpRequests: false,
-    introspection: config.introspection,
+    // Introspection is decided by introspectionNeedsAToken, which names INTROSPECTION when it refuses.
+    introspection: true,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: createErrorFormatter({
       exposeDetails: config.nodeEnv === 'development',
@@ -74,7 +76,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       recordOperations(logger),
-      introspectionNeedsAToken(),
+      introspectionNeedsAToken({ enabled: config.introspection }),
       ...limits.plugins,
     ],
   });
@@ -95,6 +97,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use(explorerRouter());
+  app.use(mapPageRouter());
   app.use(ropaRouter({ db, authenticate, logger }));
   app.use(
     '/graphql',
