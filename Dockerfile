@@ -6,7 +6,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json mikro-orm.config.ts ./
 COPY src ./src
 COPY seeds ./seeds
-RUN npx tsc -p tsconfig.build.json
+RUN npx tsc -b tsconfig.build.json
 
 FROM node:20-bookworm-slim
 # HOST: inside a container the published port reaches the service through its network interface, not loopback.
@@ -17,6 +17,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY seeds ./seeds
 COPY schema ./schema
+COPY public ./public
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

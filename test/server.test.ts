@@ -102,6 +102,39 @@ describe('configuration', () => {
   });
 });
 
+describe('the map page', () => {
+  it('serves its page and assets from the service itself, and nothing else under /map/assets', async () => {
+    const app = await startTestApp({ seed: false });
+    try {
+      const html = await (await fetch(`${app.url}/map`)).text();
+      const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((source) => source.startsWith('/map/'));
+      expect(sources).toEqual(['/map/assets/map.css', '/map/assets/token.js', '/map/assets/cytoscape.js', '/map/assets/cytoscape-dagre.js', '/map/assets/map.js']);
+      expect(html).not.toMatch(/https?:\/\//);
+      for (const source of sources) {
+        const asset = await fetch(`${app.url}${source}`);
+        expect(asset.status).toBe(200);
+        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(500);
+      }
+      for (const name of ['unknown.js', '__proto__', 'constructor', '..%2Fpackage.json']) {
+        expect((await fetch(`${app.url}/map/assets/${name}`)).status).toBe(404);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers an anonymous GraphQL request from the explorer with the reason and no stack trace, even in development', async () => {
+    const app = await startTestApp({ seed: false, config: { nodeEnv: 'development' } });
+    try {
+      const response = await app.gql('{ processors { totalCount } }');
+      expect(response.status).toBe(401);
+      expect(response.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('the explorer', () => {
   it('serves GraphiQL and its assets from the service itself, with no CDN', async () => {
     const app = await startTestApp({ seed: false });
@@ -110,13 +143,17 @@ describe('the explorer', () => {
       expect(page.status).toBe(200);
       const html = await page.text();
       const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-      expect(sources).toEqual(['/explorer/graphiql.css', '/explorer/react.js', '/explorer/react-dom.js', '/explorer/graphiql.js']);
+      expect(sources).toEqual([
+        '/explorer/graphiql.css', '/map', '/explorer/react.js', '/explorer/react-dom.js', '/explorer/graphiql.js', '/explorer/token.js', '/explorer/explorer.js',
+      ]);
+      expect(html).toContain('npm run --silent token -- --role VIEWER --sub you@pythonmaster.com');
       for (const source of sources) {
         const asset = await fetch(`${app.url}${source}`);
         expect(asset.status).toBe(200);
-        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(400);
       }
       expect((await fetch(`${app.url}/explorer/unknown.js`)).status).toBe(404);
+      expect((await fetch(`${app.url}/explorer/__proto__`)).status).toBe(404);
     } finally {
       await app.close();
     }

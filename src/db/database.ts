@@ -1,6 +1,8 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
 import { ormConfig } from '../../mikro-orm.config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { statementLogger } from './statement-counter';
 
 export interface DatabaseOptions {
   /** A postgres:// URL; without one, embedded PGlite runs with its files in `dataDir`. */
@@ -11,6 +13,8 @@ export interface DatabaseOptions {
   orm?: Partial<Options>;
   /** Applies migrations without printing them: for the CLI, whose output is its answer. */
   quiet?: boolean;
+  /** The service's logger: the ORM and its migrator write through it (JSON, no colour codes). */
+  logger?: Logger;
   /** Drops every table first: for tests and benchmarks that need an empty database. */
   reset?: boolean;
   /** The longest one statement may take, and how long to keep trying to reach the database at start. */
@@ -44,7 +48,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const url = options.databaseUrl ?? (embedded = await startEmbeddedPostgres(options.dataDir)).url;
   // PGlite is a single session: one connection keeps transactions from interleaving.
   const pool = embedded ? { min: 1, max: 1 } : { min: 0, max: 10 };
-  const config = ormConfig(url, { pool, ...options.orm }, timeouts.statementMs);
+  const logger = options.logger;
+  const config = ormConfig(url, { pool, ...(logger ? { loggerFactory: (o) => statementLogger(o, logger) } : {}), ...options.orm }, timeouts.statementMs);
   if (options.quiet) config.migrations = { ...config.migrations, silent: true };
   const orm = await MikroORM.init(config);
   try {

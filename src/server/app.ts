@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -6,7 +5,6 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { GraphQLError } from 'graphql';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AgeGateCounters } from '../age-gate/age-gate.counters';
 import { PolicyCachedInProcess, PolicyReadPerCheck } from '../age-gate/age-gate.policy';
 import { AgeGateService } from '../age-gate/age-gate.service';
@@ -21,11 +19,14 @@ import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { corsFor } from './cors';
 import { explorerRouter } from './explorer';
+import { mapPageRouter } from './map-page';
 import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
 import { rejectNulCharacters } from './nul-characters';
+import { createMetrics } from './metrics';
 import { queryLimitProtection } from './query-limits';
+import { logAccessDenied, operationOfBody, recordOf, recordOperations, requestLogging, type RequestRecord } from './request-log';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The purge acts on its own: its audit entries name it. */
@@ -58,16 +59,16 @@ export interface App {
 
 /** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
 export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date() }: AppDependencies): Promise<App> {
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
+  const serviceMetrics = createMetrics(config.metricsOperationNames);
+  const metrics = serviceMetrics.registry;
   const ageGateCounters = new AgeGateCounters({ em: db.orm.em, registry: metrics, logger, flushIntervalMs: config.ageGateFlushMs });
   // Embedded PGlite serves this process alone, so a policy kept in memory and dropped on change stays exact;
   // instances sharing a PostgreSQL server read it for every check (one primary-key statement).
   const agePolicy = db.external ? new PolicyReadPerCheck() : new PolicyCachedInProcess(db.orm.em);
   const ageGate = new AgeGateService(ageGateCounters, agePolicy, clock);
   const settings = { subprocessorNoticeDays: config.subprocessorNoticeDays, rightsRequestRetentionDays: config.rightsRequestRetentionDays };
-  const contextFor = (viewer: Viewer | null, requestId: string) =>
-    createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings);
+  const contextFor = (viewer: Viewer | null, requestId: string, record?: RequestRecord) =>
+    createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings, record);
 
   const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
@@ -77,7 +78,8 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     // Apollo's own messages go through the service logger, and its redaction.
     logger,
     allowBatchedHttpRequests: false,
-    introspection: config.introspection,
+    // Introspection is decided by introspectionNeedsAToken, which names INTROSPECTION when it refuses.
+    introspection: true,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: createErrorFormatter({
       exposeDetails: config.nodeEnv === 'development',
@@ -92,7 +94,8 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       ApolloServerPluginLandingPageDisabled(),
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
-      introspectionNeedsAToken(),
+      recordOperations(logger),
+      introspectionNeedsAToken({ enabled: config.introspection }),
       rejectNulCharacters(),
       ...limits.plugins,
     ],
@@ -102,6 +105,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   let draining = false;
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogging(logger, serviceMetrics));
   if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
   app.use((_req, res, next) => {
     if (draining) res.set('connection', 'close');
@@ -119,20 +123,27 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use(explorerRouter());
-  app.use(ropaRouter({ db, authenticate }));
+  app.use(mapPageRouter());
+  app.use(ropaRouter({ db, authenticate, logger }));
   app.use(subprocessorRouter({ db, clock, noticeDays: config.subprocessorNoticeDays }));
   app.use(
     '/graphql',
     requireJsonBody,
     express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = req.get('x-request-id') ?? randomUUID();
+      context: async ({ req, res }) => {
+        const record = recordOf(res);
         try {
-          return contextFor(await authenticate(req.get('authorization')), requestId);
+          record.viewer = await authenticate(req.get('authorization'));
+          return contextFor(record.viewer, record.requestId, record);
         } catch (error) {
           // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
           if (error instanceof GraphQLError) {
+            const operation = operationOfBody(req.body);
+            Object.assign(record, { operationName: operation.name, operationType: operation.type });
+            const code = String(error.extensions.code);
+            record.errorCodes.push(code);
+            logAccessDenied(logger, record, code, error.message);
             throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
           }
           throw error;

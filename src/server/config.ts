@@ -30,6 +30,11 @@ export interface AppConfig {
   dbStatementTimeoutMs: number;
   /** How long start-up keeps trying to reach the database before it gives up. */
   dbConnectTimeoutMs: number;
+  /**
+   * Operation names that get their own series in the request metrics (METRICS_OPERATION_NAMES, added to the
+   * names the service's own pages use); any other name is counted as `other`.
+   */
+  metricsOperationNames: string[];
 }
 
 export interface AuthConfig {
@@ -48,6 +53,9 @@ export interface AuthConfig {
 
 const MIN_SECRET_LENGTH = 32;
 const THIRTY_DAYS = 30 * 24 * 3600;
+
+/** The operations the service's own pages send (the explorer's example, the /map page). */
+export const BUNDLED_OPERATION_NAMES = ['MapGraph', 'MapChoices', 'MapPerson', 'MapNodeDetails', 'ExplorerExample'];
 
 export class ConfigError extends Error {}
 
@@ -137,6 +145,13 @@ function millisecondsVar(env: Env, name: string, fallback: number, max: number):
   return ms;
 }
 
+function operationNamesVar(env: Env, name: string): string[] {
+  const names = (env[name] ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+  const invalid = names.filter((value) => !/^[_A-Za-z][_0-9A-Za-z]*$/.test(value));
+  if (invalid.length > 0) throw new ConfigError(`${name} lists ${invalid.join(', ')}, which are not GraphQL operation names`);
+  return [...BUNDLED_OPERATION_NAMES, ...names];
+}
+
 function databaseUrlVar(env: Env): string | undefined {
   const value = env.DATABASE_URL;
   if (value === undefined || value === '') return undefined;
@@ -209,5 +224,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shutdownGraceMs: secondsVar(env, 'SHUTDOWN_GRACE_SECONDS', 10, 3600),
     dbStatementTimeoutMs: millisecondsVar(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 3_600_000),
     dbConnectTimeoutMs: secondsVar(env, 'DB_CONNECT_TIMEOUT_SECONDS', 30, 3600),
+    metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),
   };
 }

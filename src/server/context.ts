@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AgeGateService } from '../age-gate/age-gate.service';
 import type { Viewer } from '../auth/viewer';
 import { Loaders } from '../db/loaders';
+import type { RequestRecord } from './request-log';
 
 /** What every resolver receives: a request-scoped unit of work, its loaders, and who is asking. */
 export interface RequestContext {
@@ -16,6 +17,8 @@ export interface RequestContext {
   clock: () => Date;
   /** Settings the domain rules read. */
   settings: DomainSettings;
+  /** What the request's log line and metrics say about it; absent outside HTTP (benchmarks). */
+  record?: RequestRecord;
 }
 
 /** The configuration the domain services need, handed down without the rest of the server's configuration. */
@@ -34,7 +37,8 @@ export function createRequestContext(
   ageGate: AgeGateService,
   clock: () => Date = () => new Date(),
   settings: DomainSettings = { subprocessorNoticeDays: 0, rightsRequestRetentionDays: 1095 },
+  record?: RequestRecord,
 ): RequestContext {
   const em = rootEm.fork();
-  return { em, loaders: new Loaders(em), requestId, viewer, ageGate, clock, settings };
+  return { em, loaders: new Loaders(em), requestId, viewer, ageGate, clock, settings, record };
 }

@@ -26,6 +26,7 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    logger,
     timeouts: { statementMs: config.dbStatementTimeoutMs, connectMs: config.dbConnectTimeoutMs },
   });
   try {
