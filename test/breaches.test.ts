@@ -112,12 +112,13 @@ describe('the blast radius', () => {
       childrenData: affected.childrenData,
     }).toEqual({
       processors: ['aws'],
-      activities: ['platform-hosting'],
-      categories: ['contact', 'identity', 'technical', 'usage'],
-      subjectTypes: ['student', 'website-visitor'],
+      // aws hosts every activity that stores data on the platform (seeds/pythonmaster.yaml).
+      activities: ['certificates', 'fraud-prevention', 'learning-research', 'platform-hosting', 'recommendations', 'tax-records'],
+      categories: ['contact', 'financial', 'identity', 'technical', 'usage'],
+      subjectTypes: ['customer', 'student', 'survey-participant', 'website-visitor'],
       countries: ['US'],
       specialCategoryData: false,
-      // The age policy admits users from 13: students and visitors may be children.
+      // The age policy admits users from 13, and platform-hosting (among others) is recorded with `children: true`.
       childrenData: true,
     });
   });
@@ -125,13 +126,21 @@ describe('the blast radius', () => {
   it('of a breach in an activity: its own data, and the processors that receive it', async () => {
     const { id } = await report({ processors: [], activities: ['process-payments', 'learning-research'] });
     const affected = (await app.gql(AFFECTED, { id }, asOfficer)).data!.breach.affected;
-    expect([keys(affected.processors), keys(affected.activities), keys(affected.categories), keys(affected.subjectTypes), keys(affected.countries)]).toEqual([
-      ['paypal', 'stripe'],
+    expect([keys(affected.processors), keys(affected.activities), keys(affected.categories), keys(affected.subjectTypes), keys(affected.countries), affected.childrenData]).toEqual([
+      // learning-research is stored on aws and google-cloud; payments go to paypal and stripe.
+      ['aws', 'google-cloud', 'paypal', 'stripe'],
       ['learning-research', 'process-payments'],
       ['contact', 'financial', 'identity', 'usage'],
       ['customer', 'student', 'survey-participant'],
       ['US'],
+      true, // learning-research is recorded with `children: true`
     ]);
+  });
+
+  it("flags children's data only when an affected activity is recorded with children", async () => {
+    const { id } = await report({ processors: ['stripe'], activities: [] });
+    const affected = (await app.gql(AFFECTED, { id }, asOfficer)).data!.breach.affected;
+    expect([keys(affected.activities), keys(affected.subjectTypes), affected.childrenData]).toEqual([['process-payments'], ['customer'], false]);
   });
 });
 

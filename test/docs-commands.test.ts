@@ -83,7 +83,9 @@ describe('commands in the README and docs', () => {
     for (const name of ['NODE_ENV', 'DATABASE_URL', 'TEST_DATABASE_URL', 'NODE_OPTIONS', 'JWT_SECRET']) delete env[name];
     if (!serverBlock) return;
     // Its own process group, so stopping it stops npm and the node process npm started.
-    server = spawn('bash', ['-c', serverBlock.script], { cwd: projectPath(), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The test itself stands on the install, so it starts the server as the block's second command.
+    const start = serverBlock.script.replace(/^npm install && /, '');
+    server = spawn('bash', ['-c', start], { cwd: projectPath(), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (chunk) => (serverOutput += chunk));
     server.stderr!.on('data', (chunk) => (serverOutput += chunk));
     await waitUntilReady(port, Date.now() + 280_000);
@@ -96,7 +98,7 @@ describe('commands in the README and docs', () => {
   }, 60_000);
 
   it('finds the quickstart: a server block and runnable blocks in the README and docs', () => {
-    expect(serverBlock).toMatchObject({ file: 'README.md', script: 'npm start\n' });
+    expect(serverBlock).toMatchObject({ file: 'README.md', script: 'npm install && npm start\n' });
     expect(blocks.filter((block) => block.kind === 'running').map((block) => block.file)).toEqual(expect.arrayContaining(['README.md', 'docs/queries.md', 'docs/registry.md', 'docs/access-control.md']));
     expect(blocks.filter((block) => block.kind === 'stopped').length).toBeGreaterThan(0);
   });

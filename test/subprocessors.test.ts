@@ -15,7 +15,7 @@ const learnlytics = {
   name: 'Learnlytics <Analytics & Co>',
   service: 'Learning analytics',
   headquarters: 'IN',
-  locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3' }],
+  locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
   dataCategories: ['usage'],
   activities: ['usage-analytics'],
   dpaReference: 'https://learnlytics.example/dpa',

@@ -15,6 +15,7 @@ const facts = (overrides: Partial<ImpactFacts>): ImpactFacts => ({
   categoriesOf: (activity) => ({ hosting: ['contact', 'health'], payments: ['financial'], research: ['usage'] })[activity] ?? [],
   subjectTypesOf: (activity) => ({ hosting: ['student'], payments: ['customer'], research: ['student'] })[activity] ?? [],
   isSpecialCategory: (category) => category === 'health',
+  involvesChildren: (activity) => activity !== 'payments',
   minimumAge: 13,
   ...overrides,
 });
@@ -44,8 +45,10 @@ describe('impactOf', () => {
     });
   });
 
-  it('flags children only when the platform admits minors, and nothing when nothing is involved', () => {
-    expect(impactOf(facts({ activities: ['payments'], minimumAge: 18 }))).toMatchObject({ processorKeys: ['bank'], childrenData: false, specialCategoryData: false });
+  it('flags children only for an activity recorded with children, when the platform admits minors, and nothing when nothing is involved', () => {
+    expect(impactOf(facts({ activities: ['payments'] }))).toMatchObject({ processorKeys: ['bank'], childrenData: false, specialCategoryData: false });
+    expect(impactOf(facts({ activities: ['research'], minimumAge: 18 }))).toMatchObject({ activityKeys: ['research'], childrenData: false });
+    expect(impactOf(facts({ activities: ['payments', 'research'] }))).toMatchObject({ childrenData: true });
     expect(impactOf(facts({}))).toEqual({
       processorKeys: [], activityKeys: [], categoryKeys: [], subjectTypeKeys: [], countryCodes: [], specialCategoryData: false, childrenData: false,
     });

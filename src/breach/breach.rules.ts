@@ -13,6 +13,8 @@ export interface ImpactFacts {
   /** The categories each activity declares (an activity without a processor still holds its data). */
   categoriesOf: (activity: string) => readonly string[];
   subjectTypesOf: (activity: string) => readonly string[];
+  /** Whether an activity is recorded to process children's data (its `children` flag). */
+  involvesChildren: (activity: string) => boolean;
   /** Whether a category (by key) is a special category of data (Art. 9). */
   isSpecialCategory: (category: string) => boolean;
   /** The youngest age the platform admits. */
@@ -39,6 +41,6 @@ export function impactOf(facts: ImpactFacts): BreachImpact {
     subjectTypeKeys,
     countryCodes: sorted(flows.map((flow) => flow.destinationCode)),
     specialCategoryData: categoryKeys.some(facts.isSpecialCategory),
-    childrenData: subjectTypeKeys.length > 0 && facts.minimumAge < ADULT_AGE,
+    childrenData: facts.minimumAge < ADULT_AGE && activityKeys.some(facts.involvesChildren),
   };
 }

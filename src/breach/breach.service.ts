@@ -198,10 +198,12 @@ export async function impactsOf(em: EntityManager, loaders: Loaders, breaches: r
   const wanted = [...new Set([...involvedProcessors.flatMap(keysOf), ...activityKeys.flatMap((key) => processorsOfActivity.get(key)!)])].sort();
   const flows = await flowsThrough(em, wanted);
   const affectedActivities = [...new Set([...activityKeys, ...flows.map((flow) => flow.activityKey)])];
-  const [declared, subjectTypes] = await Promise.all([
+  const [declared, subjectTypes, affectedRecords] = await Promise.all([
     loaders.relation<ProcessingActivity, DataCategory>(ProcessingActivity, 'dataCategories').loadMany(activityKeys),
     loaders.relation<ProcessingActivity, { key: string }>(ProcessingActivity, 'subjectTypes').loadMany(affectedActivities),
+    loaders.byKey(ProcessingActivity).loadMany(affectedActivities),
   ]);
+  const withChildren = new Set(affectedActivities.filter((_, i) => (affectedRecords[i] as ProcessingActivity | null)?.children === true));
   const categoriesOf = new Map(activityKeys.map((key, i) => [key, keysOf(declared[i])]));
   const subjectTypesOf = new Map(affectedActivities.map((key, i) => [key, keysOf(subjectTypes[i])]));
   const categoryKeys = [...new Set([...flows.map((f) => f.categoryKey), ...[...categoriesOf.values()].flat()].flatMap(ancestorsAndSelf))];
@@ -214,6 +216,7 @@ export async function impactsOf(em: EntityManager, loaders: Loaders, breaches: r
       flows,
       categoriesOf: (activity) => categoriesOf.get(activity) ?? [],
       subjectTypesOf: (activity) => subjectTypesOf.get(activity) ?? [],
+      involvesChildren: (activity) => withChildren.has(activity),
       isSpecialCategory: (category) => ancestorsAndSelf(category).some((key) => special.has(key)),
       minimumAge: policy?.minimumAge ?? 0,
     }),
