@@ -37,6 +37,33 @@ function viewerFrom(payload: JWTPayload): Viewer {
 
 export type Authenticator = (authorization: string | undefined) => Promise<Viewer | null>;
 
+/** How many verified tokens to remember; a service has few callers, each reusing one token for its lifetime. */
+const CACHED_TOKENS = 1000;
+/** A token without `exp` is remembered this long: verification is cheap, but not free at every request. */
+const UNBOUNDED_TOKEN_CACHE_MS = 60_000;
+
+/**
+ * Verified tokens and whom they name, until they expire: verifying an HS256 signature and its claims costs more
+ * than the rest of a small request. Only successes are kept; a refused token is checked again every time.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { viewer: Viewer; until: number }>();
+
+  get(token: string, now: number): Viewer | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (now < entry.until) return entry.viewer;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, viewer: Viewer, payload: JWTPayload, now: number): void {
+    const until = typeof payload.exp === 'number' ? payload.exp * 1000 : now + UNBOUNDED_TOKEN_CACHE_MS;
+    if (this.entries.size >= CACHED_TOKENS) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { viewer, until });
+  }
+}
+
 /**
  * Reads the caller from an `Authorization: Bearer <JWT>` header: HS256 with the shared secret, or RS256/ES256
  * with keys from a JWKS URL. No header means anonymous (null); any faulty token is UNAUTHENTICATED.
@@ -45,12 +72,20 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
   const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
   const claims = { issuer: config.issuer, audience: config.audience };
+  const verified = new VerifiedTokens();
+  const accept = (token: string, payload: JWTPayload) => {
+    const viewer = viewerFrom(payload);
+    verified.set(token, viewer, payload, Date.now());
+    return viewer;
+  };
 
   return async (authorization) => {
     if (authorization === undefined || authorization === '') return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
     const token = match[1];
+    const known = verified.get(token, Date.now());
+    if (known) return known;
     let algorithm: string | undefined;
     try {
       algorithm = decodeProtectedHeader(token).alg;
@@ -59,10 +94,10 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     }
     try {
       if (algorithm === 'HS256' && secret) {
-        return viewerFrom((await jwtVerify(token, secret, { ...claims, algorithms: ['HS256'] })).payload);
+        return accept(token, (await jwtVerify(token, secret, { ...claims, algorithms: ['HS256'] })).payload);
       }
       if (algorithm && ASYMMETRIC.includes(algorithm) && jwks) {
-        return viewerFrom((await jwtVerify(token, jwks, { ...claims, algorithms: ASYMMETRIC })).payload);
+        return accept(token, (await jwtVerify(token, jwks, { ...claims, algorithms: ASYMMETRIC })).payload);
       }
     } catch (error) {
       if (error instanceof Error && 'extensions' in error) throw error;

@@ -5,7 +5,7 @@ import { loadReference } from '../common/registry.resolver';
 import { Consent } from '../consent/consent.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
-import { paginateByKey } from '../db/paginate';
+import { paginateRows } from '../db/paginate';
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
@@ -33,14 +33,14 @@ export class ProcessingActivityResolver {
   @Query(() => ProcessingActivityConnection, { description: 'The record of processing activities, in key order.' })
   processingActivities(
     @Args() { purpose, legalBasis, processor, ...page }: ProcessingActivityListArgs,
-    @Ctx() { em }: RequestContext,
+    @Ctx() { loaders }: RequestContext,
   ) {
     const where = {
       ...(purpose ? { purpose } : {}),
       ...(legalBasis ? { legalBasis } : {}),
       ...(processor ? { processors: processor } : {}),
     };
-    return paginateByKey(em, ProcessingActivity, where, page);
+    return paginateRows(loaders, ProcessingActivity, where, page);
   }
 
   @FieldResolver(() => Purpose, { description: 'Why the data is processed.' })

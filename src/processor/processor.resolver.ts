@@ -3,7 +3,7 @@ import { Connection, PageArgs } from '../common/connection';
 import { loadReference } from '../common/registry.resolver';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
-import { paginateByKey } from '../db/paginate';
+import { paginateRows } from '../db/paginate';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import type { RequestContext } from '../server/context';
 import { ProcessingLocation } from './processing-location.entity';
@@ -36,8 +36,8 @@ function receivesCategory(category: string) {
 @Resolver(() => Processor)
 export class ProcessorResolver {
   @Query(() => ProcessorConnection, { description: 'Sub-processors and vendors, in key order.' })
-  processors(@Args() { status, receives, ...page }: ProcessorListArgs, @Ctx() { em }: RequestContext) {
-    return paginateByKey(em, Processor, { ...(status ? { status } : {}), ...(receives ? receivesCategory(receives) : {}) }, page);
+  processors(@Args() { status, receives, ...page }: ProcessorListArgs, @Ctx() { loaders }: RequestContext) {
+    return paginateRows(loaders, Processor, { ...(status ? { status } : {}), ...(receives ? receivesCategory(receives) : {}) }, page);
   }
 
   @Mutation(() => Processor, { description: 'Registers a processor as PROPOSED, linked to the activities it serves.' })

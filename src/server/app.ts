@@ -14,6 +14,7 @@ import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
+import { selectedFields } from '../db/selection';
 import { ropaRouter } from '../ropa/ropa.routes';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
@@ -75,6 +76,16 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       ApolloServerPluginCacheControlDisabled(),
       introspectionNeedsAToken(),
       ...limits.plugins,
+      // Once the operation is known, the loaders learn which fields it reads of each type (and so which columns).
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ contextValue, document, operation, schema: executed }) {
+              if (operation) contextValue.loaders.fields = selectedFields(executed, document, operation);
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();

@@ -5,6 +5,7 @@ import { AgePolicyResolver } from '../age-policy/age-policy.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
+import { NodeResolver } from '../common/node.resolver';
 import { registryQueries } from '../common/registry.resolver';
 import { Consent } from '../consent/consent.entity';
 import { CookieCategory } from '../cookie/cookie-category.entity';
@@ -12,7 +13,7 @@ import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
 import { CountryResolver } from '../country/country.resolver';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
-import { DataFlowConnectionResolver, DataFlowResolver, UserDataFlowResolver } from '../data-flow/data-flow.resolver';
+import { DataFlowResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { FindingResolver } from '../findings/findings.resolver';
 import { OrganizationResolver } from '../organization/organization.resolver';
@@ -34,10 +35,11 @@ export const resolvers: NonEmptyArray<Function> = [
   CookieCategoryResolver,
   CountryResolver,
   DataCategoryResolver,
-  DataFlowConnectionResolver,
   DataFlowResolver,
   UserDataFlowResolver,
+  UserDataFlowSummaryResolver,
   FindingResolver,
+  NodeResolver,
   OrganizationResolver,
   ProcessingActivityResolver,
   ProcessingLocationResolver,

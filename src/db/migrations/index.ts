@@ -3,6 +3,7 @@ import { Migration20261129195147 } from './Migration20261129195147';
 import { Migration20261129200614 } from './Migration20261129200614';
 import { Migration20261129201412 } from './Migration20261129201412';
 import { Migration20261129201541 } from './Migration20261129201541';
+import { Migration20261130023000 } from './Migration20261130023000';
 
 /** The committed migrations, in order. `npm run migration:create` appends to this list. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129200614', class: Migration20261129200614 },
   { name: 'Migration20261129201412', class: Migration20261129201412 },
   { name: 'Migration20261129201541', class: Migration20261129201541 },
+  { name: 'Migration20261130023000', class: Migration20261130023000 },
 ];
