@@ -251,15 +251,3 @@ where ${flowConditions(flows.conditions)}
 group by ac.reason`;
   return { sql, params: [...source.params, ...flows.params] };
 }
-
-/** What the profile rules need of every collection point: whether it is automatic, and what it collects. */
-export interface CollectionPointRow {
-  key: string;
-  automatic: boolean;
-  categories: string[];
-}
-
-export const COLLECTION_POINTS_SQL = `select cp.key, cp.automatic,
-  coalesce(array_agg(cc.data_category_key order by cc.data_category_key) filter (where cc.data_category_key is not null), '{}') as categories
-from collection_point cp left join collection_point_categories cc on cc.collection_point_key = cp.key
-group by cp.key order by cp.key`;
