@@ -34,6 +34,8 @@ interface Scenario {
   /** The same question in the shape of the schema before issue 12 (for BENCH_SERVICE_SCRIPT runs of old builds). */
   legacy?: (context: { profile: Profile }) => GraphQLRequest;
   role: Role;
+  /** Requests per measured run, as a multiple of the connections (heavy answers get fewer). */
+  rounds: number;
 }
 
 interface Profile {
@@ -44,15 +46,15 @@ interface Profile {
 }
 
 const SCENARIOS: Scenario[] = [
-  { id: 'a', label: '(a) processors(first: 100) { locations, activities { dataCategories } }', twin: '/a', role: Role.VIEWER,
+  { id: 'a', rounds: 3, label: '(a) processors(first: 100) { locations, activities { dataCategories } }', twin: '/a', role: Role.VIEWER,
     request: () => ({ query: `{ processors(first: 100) { nodes { ${PROCESSOR_SELECTION} } } }` }) },
-  { id: 'b', label: '(b) the same, first: 1000', twin: '/b', role: Role.VIEWER,
+  { id: 'b', rounds: 1, label: '(b) the same, first: 1000', twin: '/b', role: Role.VIEWER,
     request: () => ({ query: `{ processors(first: 1000) { nodes { ${PROCESSOR_SELECTION} } } }` }) },
-  { id: 'c', label: '(c) processingActivities(first: 100) { processors { locations }, dataCategories }', twin: '/c', role: Role.VIEWER,
+  { id: 'c', rounds: 3, label: '(c) processingActivities(first: 100) { processors { locations }, dataCategories }', twin: '/c', role: Role.VIEWER,
     request: () => ({ query: `{ processingActivities(first: 100) { nodes { key name processors { key name locations { mechanism country { code name } } } dataCategories { key name } } } }` }) },
-  { id: 'd', label: '(d) dataFlows(first: 100)', twin: '/d', role: Role.VIEWER,
+  { id: 'd', rounds: 4, label: '(d) dataFlows(first: 100)', twin: '/d', role: Role.VIEWER,
     request: () => ({ query: `{ dataFlows(first: 100) { nodes { ${FLOW_SELECTION} } } }` }) },
-  { id: 'udf', label: 'userDataFlow, first page of 100 (3 points, 2 consents, 1 category)', twin: '/udf', role: Role.VIEWER,
+  { id: 'udf', rounds: 4, label: 'userDataFlow, first page of 100 (3 points, 2 consents, 1 category)', twin: '/udf', role: Role.VIEWER,
     request: ({ profile }) => ({
       query: `query($profile: SubjectProfileInput!, $filter: DataFlowFilter) { userDataFlow(profile: $profile, filter: $filter) {
         flows(first: 100) { nodes { ${FLOW_SELECTION} } } } }`,
@@ -63,12 +65,12 @@ const SCENARIOS: Scenario[] = [
         flows { ${FLOW_SELECTION} } } }`,
       variables: { profile: { country: profile.country, collectionPoints: profile.collectionPoints, consents: profile.consents }, filter: { categories: profile.categories } },
     }) },
-  { id: 'age', label: 'ageGate', twin: '/bare', role: Role.SIGNUP_SERVICE,
+  { id: 'age', rounds: 60, label: 'ageGate', twin: '/bare', role: Role.SIGNUP_SERVICE,
     request: () => ({
       query: `query Check($input: AgeGateInput!) { ageGate(input: $input) { allowed age minimumAge digitalConsentAge parentalConsentRequired parentalGuidanceRecommended reason } }`,
       variables: { input: { birthDate: '2012-03-14', country: 'DE', timeZone: 'Europe/Berlin' } },
     }) },
-  { id: 'typename', label: '{ __typename }', twin: '/bare', role: Role.SIGNUP_SERVICE, request: () => ({ query: '{ __typename }' }) },
+  { id: 'typename', rounds: 60, label: '{ __typename }', twin: '/bare', role: Role.SIGNUP_SERVICE, request: () => ({ query: '{ __typename }' }) },
 ];
 
 interface Child {
@@ -107,18 +109,30 @@ interface Run {
   p99Ms: number;
 }
 
-async function hammer(url: string, headers: Record<string, string>, body: string | undefined, connections: number, seconds: number): Promise<Run> {
-  const result = await autocannon({ url, method: body ? 'POST' : 'GET', headers, body, connections, duration: seconds, timeout: 60 });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load on ${url} failed: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { requests: result.requests.total, requestsPerSecond: result.requests.total / result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
+/**
+ * A fixed number of requests rather than a duration: every answer is in before the other side runs, and a slow
+ * scenario on a busy machine still completes its requests.
+ */
+async function hammer(url: string, headers: Record<string, string>, body: string, connections: number, amount: number): Promise<Run & { seconds: number }> {
+  const result = await autocannon({ url, method: 'POST', headers, body, connections, amount, timeout: 120 });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`load on ${url} failed: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return {
+    requests: result.requests.total,
+    seconds: result.duration,
+    requestsPerSecond: result.requests.total / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+  };
 }
 
 /** Runs of one side pooled: total requests over total time; latency percentiles of the slower run (conservative). */
-function pooled(runs: Run[], seconds: number): Run {
+function pooled(runs: (Run & { seconds: number })[]): Run {
   const requests = runs.reduce((sum, run) => sum + run.requests, 0);
   return {
     requests,
-    requestsPerSecond: requests / (seconds * runs.length),
+    requestsPerSecond: requests / runs.reduce((sum, run) => sum + run.seconds, 0),
     p50Ms: Math.max(...runs.map((run) => run.p50Ms)),
     p99Ms: Math.max(...runs.map((run) => run.p99Ms)),
   };
@@ -134,7 +148,7 @@ export const readPathBench: BenchSuite = {
     categories: { default: 500, help: 'data categories, in one tree' },
     depth: { default: 4, help: 'levels of the category tree' },
     activities: { default: 20000, help: 'processing activities (3 categories, 2 processors each)' },
-    seconds: { default: 5, help: 'seconds per measured run; each side runs twice, alternating' },
+    load: { default: 1, help: 'multiplies the requests per run (each side runs twice, alternating)' },
     'cpu-prof': { default: 0, help: '1: write a CPU profile of the service to bench/profiles/' },
   },
 
@@ -195,19 +209,19 @@ export const readPathBench: BenchSuite = {
         await ask(request, headers);
         const { total: after } = await service.ask<{ total: number }>('statements');
         log(`${scenario.label}: warming up`);
-        const seconds = flags.seconds;
-        await hammer(twinUrl, headers, body, load.connections, 1);
-        await hammer(serviceUrl, headers, body, load.connections, 1);
+        const amount = load.connections * scenario.rounds * flags.load;
+        await hammer(twinUrl, headers, body, load.connections, load.connections);
         await service.ask('reset-peak');
-        const twinRuns: Run[] = [];
-        const serviceRuns: Run[] = [];
+        await hammer(serviceUrl, headers, body, load.connections, load.connections);
+        const twinRuns: Awaited<ReturnType<typeof hammer>>[] = [];
+        const serviceRuns: Awaited<ReturnType<typeof hammer>>[] = [];
         for (let round = 0; round < 2; round++) {
-          twinRuns.push(await hammer(twinUrl, headers, body, load.connections, seconds));
-          serviceRuns.push(await hammer(serviceUrl, headers, body, load.connections, seconds));
+          twinRuns.push(await hammer(twinUrl, headers, body, load.connections, amount));
+          serviceRuns.push(await hammer(serviceUrl, headers, body, load.connections, amount));
         }
         const { peakMb } = await service.ask<{ peakMb: number }>('peak');
-        const mine = pooled(serviceRuns, seconds);
-        const theirs = pooled(twinRuns, seconds);
+        const mine = pooled(serviceRuns);
+        const theirs = pooled(twinRuns);
         const ratio = mine.requestsPerSecond / theirs.requestsPerSecond;
         log(`${scenario.label}: ${mine.requestsPerSecond.toFixed(1)} req/s vs twin ${theirs.requestsPerSecond.toFixed(1)} (${ratio.toFixed(2)})`);
         rows.push({
