@@ -35,12 +35,12 @@ export class DataCategoryResolver {
   }
 
   @FieldResolver(() => DataCategory, { nullable: true, description: 'The broader category; null at the top.' })
-  parent(@Root() category: DataCategory, @Ctx() ctx: RequestContext) {
+  parent(@Root() category: Readonly<DataCategory>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, DataCategory, category.parent);
   }
 
   @FieldResolver(() => [DataCategory], { description: 'The narrower categories, in key order.' })
-  children(@Root() category: DataCategory, @Ctx() { loaders }: RequestContext) {
+  children(@Root() category: Readonly<DataCategory>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(DataCategory, 'children').load(category.key);
   }
 }

@@ -52,32 +52,32 @@ export class DataFlowResolver {
   }
 
   @FieldResolver(() => DataCategory, { description: 'The category of data, as the activity declares it.' })
-  category(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  category(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(DataCategory).load(flow.categoryKey);
   }
 
   @FieldResolver(() => ProcessingActivity, { description: 'The processing activity that uses the data.' })
-  activity(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  activity(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(ProcessingActivity).load(flow.activityKey);
   }
 
   @FieldResolver(() => Purpose, { description: "The activity's purpose." })
-  purpose(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  purpose(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Purpose).load(flow.purposeKey);
   }
 
   @FieldResolver(() => Processor, { description: 'The processor that receives the data.' })
-  processor(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  processor(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Processor).load(flow.processorKey);
   }
 
   @FieldResolver(() => Country, { description: 'Where the processor processes it: one of its locations, or its headquarters when it records none.' })
-  destination(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  destination(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Country).load(flow.destinationCode);
   }
 
   @FieldResolver(() => RetentionRule, { nullable: true, description: "How long the activity keeps the data; null when it records no rule." })
-  retention(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  retention(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return flow.retentionKey === null ? null : loaders.byKey(RetentionRule).load(flow.retentionKey);
   }
 }
@@ -121,17 +121,17 @@ export class UserDataFlowResolver {
 @Resolver(() => UserDataFlowSummary)
 export class UserDataFlowSummaryResolver {
   @FieldResolver(() => [Processor], { description: "The distinct processors the person's data reaches, in key order." })
-  processors(@Root() summary: UserDataFlowSummary, @Ctx() { loaders }: RequestContext) {
+  processors(@Root() summary: Readonly<UserDataFlowSummary>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Processor).loadMany(summary.processorKeys);
   }
 
   @FieldResolver(() => [Country], { description: "The distinct countries the person's data goes to, in code order." })
-  countries(@Root() summary: UserDataFlowSummary, @Ctx() { loaders }: RequestContext) {
+  countries(@Root() summary: Readonly<UserDataFlowSummary>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Country).loadMany(summary.countryCodes);
   }
 
   @FieldResolver(() => [DataCategory], { description: "The distinct categories of the person's data that flow, in key order." })
-  categories(@Root() summary: UserDataFlowSummary, @Ctx() { loaders }: RequestContext) {
+  categories(@Root() summary: Readonly<UserDataFlowSummary>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(DataCategory).loadMany(summary.categoryKeys);
   }
 }
