@@ -31,18 +31,21 @@ export interface BenchDatabase {
   close(): Promise<void>;
 }
 
+/** Loading a map a hundred times the seed takes statements longer than the service's 5 s limit allows. */
+const BENCH_TIMEOUTS = { statementMs: 120_000 };
+
 /**
  * Opens an empty database: embedded PGlite in a fresh temporary directory, or the PostgreSQL database at
  * `databaseUrl`, whose `public` schema is dropped and recreated.
  */
 export async function openBenchDatabase(databaseUrl?: string): Promise<BenchDatabase> {
   if (databaseUrl) {
-    const db = await openDatabase({ databaseUrl, reset: true, orm: { pool: { min: 1, max: 20 } } });
+    const db = await openDatabase({ databaseUrl, reset: true, orm: { pool: { min: 1, max: 20 } }, timeouts: BENCH_TIMEOUTS });
     return { db, url: databaseUrl, kind: 'postgresql', close: () => db.close() };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'datamap-bench-'));
   const embedded = await startEmbeddedPostgres(dataDir);
-  const db = await openDatabase({ databaseUrl: embedded.url, orm: { pool: { min: 1, max: 1 } } });
+  const db = await openDatabase({ databaseUrl: embedded.url, orm: { pool: { min: 1, max: 1 } }, timeouts: BENCH_TIMEOUTS });
   return {
     db,
     url: embedded.url,

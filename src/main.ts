@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { DataDirLocked } from './db/data-dir-lock';
+import { DatabaseUnavailable } from './db/database';
 import { ConfigError, loadConfig } from './server/config';
-import { startServer } from './server/start';
+import { startServer, type RunningServer } from './server/start';
 
 async function main() {
   let config;
@@ -13,17 +15,35 @@ async function main() {
     }
     throw error;
   }
-  const server = await startServer(config);
-  const shutdown = async (signal: string) => {
-    console.log(`datamap: ${signal} received, shutting down`);
-    await server.stop();
-    process.exit(0);
+  // Handlers of our own, installed before anything starts: as PID 1 (in a container) node gets no default ones, so
+  // a signal would otherwise be ignored. During start-up (which may be waiting for the database) it ends the process
+  // as the default handler would; afterwards it shuts down gracefully, once.
+  let server: RunningServer | undefined;
+  let shuttingDown = false;
+  const shutdown = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (!server) {
+      console.error(`datamap: ${signal} received during start-up, stopping`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log(`datamap: ${signal} received, shutting down (in-flight requests get ${config.shutdownGraceMs / 1000} s)`);
+    server.stop().then(
+      () => process.exit(0),
+      (error) => {
+        console.error('datamap: shutdown failed:', error);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  server = await startServer(config);
 }
 
 main().catch((error) => {
-  console.error('datamap: failed to start:', error);
+  // What an operator fixes (the data directory is taken, the database is missing or unreachable) is one line.
+  if (error instanceof DataDirLocked || error instanceof DatabaseUnavailable) console.error(`datamap: ${error.message}`);
+  else console.error('datamap: failed to start:', error);
   process.exit(1);
 });

@@ -138,7 +138,11 @@ function pathTo(typeName: string, fieldName: string): string | undefined {
   const seen = new Set<string>();
   while (queue.length > 0) {
     const { type, wrap } = queue.shift()!;
-    if (type.name === typeName) return wrap(`{ __typename ${fieldName} }`);
+    if (type.name === typeName) {
+      // A narrower field of an object type needs a selection of its own.
+      const leaf = isLeafType(getNamedType(type.getFields()[fieldName]?.type));
+      return wrap(`{ __typename ${fieldName}${leaf ? '' : ' { __typename }'} }`);
+    }
     if (seen.has(type.name)) continue;
     seen.add(type.name);
     for (const field of Object.values(type.getFields())) {

@@ -14,7 +14,8 @@ const REMOVE_AGE = `mutation Remove($jurisdiction: ID!) { removeDigitalConsentAg
 
 const DPO = 'dpo@pythonmaster.example';
 const SEEDED_POLICY = { minimumAge: 13, defaultDigitalConsentAge: 16, parentalGuidanceUntilAge: 18 };
-const SEEDED_SOURCE = 'GDPR Art. 8 and national law, per the Commission staff working document (2020)';
+const SEEDED_SOURCE = 'GDPR Art. 8(1) and national law, per the Commission staff working document SWD(2020) 115';
+const QUEBEC_SOURCE = 'Law 25, Act respecting the protection of personal information in the private sector s.4.1';
 
 let app: TestApp;
 const now = new Date('2026-06-15T12:00:00Z');
@@ -49,13 +50,21 @@ describe('reading the policy', () => {
     expect(policy).toEqual({ key: 'platform', ...SEEDED_POLICY });
     expect(digitalConsentAges).toHaveLength(36);
     expect(digitalConsentAges.slice(0, 3).map((entry: { jurisdiction: string }) => entry.jurisdiction)).toEqual(['AT', 'BE', 'BG']);
-    expect(digitalConsentAges.find((entry: { jurisdiction: string }) => entry.jurisdiction === 'CA-QC')).toEqual({
-      jurisdiction: 'CA-QC',
-      age: 14,
-      verified: true,
-      source: SEEDED_SOURCE,
-    });
-    expect(digitalConsentAges.find((entry: { jurisdiction: string }) => entry.jurisdiction === 'SI')).toMatchObject({ age: 15, verified: false });
+    const entry = (jurisdiction: string) => digitalConsentAges.find((e: { jurisdiction: string }) => e.jurisdiction === jurisdiction);
+    // Each age carries its own law; the GDPR's only where Art. 8 and national implementing law set it.
+    expect(entry('CA-QC')).toEqual({ jurisdiction: 'CA-QC', age: 14, verified: true, source: QUEBEC_SOURCE });
+    expect(
+      ['US', 'GB', 'CN', 'IN', 'KR', 'SI', 'DE', 'IS'].map((code) => [code, entry(code).age, entry(code).verified, entry(code).source]),
+    ).toEqual([
+      ['US', 13, true, 'COPPA, 15 U.S.C. §6501'],
+      ['GB', 13, true, 'DPA 2018 s.9'],
+      ['CN', 14, true, 'PIPL Art. 31'],
+      ['IN', 18, true, 'DPDP Act 2023 s.9'],
+      ['KR', 14, true, 'PIPA Art. 22-2'],
+      ['SI', 15, true, 'ZVOP-2, in force 26 January 2023'],
+      ['DE', 16, true, SEEDED_SOURCE],
+      ['IS', 13, false, SEEDED_SOURCE],
+    ]);
     expect(statements).toBe(2);
   });
 });
@@ -131,7 +140,7 @@ describe('a policy change applies to the next check', () => {
         operation: 'removeDigitalConsentAge',
         entityType: 'DigitalConsentAge',
         entityKey: 'CA-QC',
-        before: { jurisdiction: 'CA-QC', age: 14, verified: true, source: SEEDED_SOURCE },
+        before: { jurisdiction: 'CA-QC', age: 14, verified: true, source: QUEBEC_SOURCE },
         after: null,
       },
     ]);

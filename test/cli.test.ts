@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -9,7 +11,7 @@ import { projectPath } from '../src/common/project-path';
 import { ensureCountries } from '../src/country/country.reference';
 import { DataCategory } from '../src/data-category/data-category.entity';
 import { Processor } from '../src/processor/processor.entity';
-import { startTestApp, type TestApp } from './harness';
+import { startTestApp, tokenFor, type TestApp } from './harness';
 
 const dir = mkdtempSync(join(tmpdir(), 'datamap-cli-'));
 const INDIA = projectPath('examples', 'processor-india-scc.yaml');
@@ -58,15 +60,27 @@ describe('the datamap CLI on the seeded map', () => {
   it('prints a dry run diff and writes nothing', async () => {
     const manifest = file('rename.yaml', readFileSync(INDIA, 'utf8').replace('name: Learnlytics', 'name: Learnlytics India'));
     const result = await datamap(app, ['apply', manifest, '--dry-run']);
-    expect(result.out).toBe('~ processors/learnlytics\n0 added, 1 changed, 0 unchanged (dry run: nothing was written)');
+    expect(result.out.split('\n')).toEqual([
+      '~ processors/learnlytics',
+      '    name: "Learnlytics" -> "Learnlytics India"',
+      '0 added, 1 changed, 0 unchanged (dry run: nothing was written)',
+    ]);
     expect((await app.em().findOneOrFail(Processor, 'learnlytics')).name).toBe('Learnlytics');
   });
 
   it('moves a processor to its next version when a manifest changes only its links', async () => {
     const manifest = file('relink.yaml', readFileSync(INDIA, 'utf8').replace('activities: [certificates]', 'activities: [certificates, platform-hosting]'));
-    expect((await datamap(app, ['apply', manifest])).out).toBe('~ processors/learnlytics\n0 added, 1 changed, 0 unchanged');
+    expect((await datamap(app, ['apply', manifest])).out.split('\n')).toEqual([
+      '~ processors/learnlytics',
+      '    activities: ["certificates"] -> ["certificates","platform-hosting"]',
+      '0 added, 1 changed, 0 unchanged',
+    ]);
     expect((await app.em().findOneOrFail(Processor, 'learnlytics')).version).toBe(2);
-    expect((await datamap(app, ['apply', INDIA])).out).toBe('~ processors/learnlytics\n0 added, 1 changed, 0 unchanged');
+    expect((await datamap(app, ['apply', INDIA])).out.split('\n')).toEqual([
+      '~ processors/learnlytics',
+      '    activities: ["certificates","platform-hosting"] -> ["certificates"]',
+      '0 added, 1 changed, 0 unchanged',
+    ]);
   });
 
   it('refuses a manifest with every problem listed by file, line and path, and changes nothing', async () => {
@@ -107,17 +121,30 @@ processors:
     expect(result.err).toContain('shape.yaml:3: processors[0].key: must be a lowercase slug of letters and digits, separated by "." or "-"');
   });
 
-  it('lints the map: the seeded warning and the INFO for the processor awaiting review, exit 0 without errors', async () => {
+  it('lints the map: the seeded warnings, each with its reason, and the INFO for the processor awaiting review, exit 0 without errors', async () => {
     const result = await datamap(app, ['lint']);
     expect(result.code).toBe(0);
+    const dpia = (key: string, criteria: string) => [
+      `WARNING dpia-indicated  [ProcessingActivity ${key}]`,
+      `        ${key} meets ${criteria.split(', ').length} WP248 criteria (${criteria}; it processes children's data): processing likely to result in a high risk, for which Art. 35(1) requires a data protection impact assessment`,
+      `        fix: carry out a DPIA for ${key} and record its reference (dpia), or correct the criteria recorded`,
+    ];
     expect(result.out.split('\n')).toEqual([
       'WARNING activity-without-retention  [ProcessingActivity learning-research]',
       '        learning-research has no retention rule: the record of processing cannot say how long its data is kept',
       '        fix: give learning-research a retention rule (retention: <key of a retention rule>)',
+      ...dpia('advertising', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING, PROFILING'),
+      ...dpia('certificates', 'VULNERABLE_SUBJECTS, PROFILING'),
+      ...dpia('fraud-prevention', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
+      ...dpia('recommendations', 'VULNERABLE_SUBJECTS, PROFILING'),
+      ...dpia('usage-analytics', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
+      'WARNING representative-not-recorded  [Organization pythonmaster]',
+      '        pythonmaster is established in US (United States), outside the Union, and offers its services to people in the Union (Art. 3(2)(a)), but no representative in the Union is recorded (Art. 27(1)); the record of processing must name it (Art. 30(1)(a))',
+      '        fix: designate a representative in a member state where the people whose data is processed are, and record it (organization.representative); or record why Art. 27(2) exempts the processing',
       'INFO    processor-awaiting-review  [Processor learnlytics]',
       '        learnlytics is PROPOSED and receives no data until a privacy officer approves it',
       '        fix: a PRIVACY_OFFICER approves it (approveProcessor) or rejects it (rejectProcessor)',
-      '0 errors, 1 warnings, 1 info (8 rules)',
+      '0 errors, 7 warnings, 1 info (15 rules)',
     ]);
   });
 
@@ -135,8 +162,13 @@ processors:
   it('writes the record of processing as JSON, CSV and Markdown', async () => {
     const json = JSON.parse((await datamap(app, ['ropa', '--format', 'json'])).out);
     expect(json.controller.legalName).toBe('PythonMaster');
-    expect(json.dpo).toEqual({ name: 'Privacy Officer', email: 'privacy@pythonmaster.com' });
-    expect(json.activities).toHaveLength(10);
+    expect(json.representative).toBeNull();
+    expect(json.dataProtectionContact).toEqual({
+      label: 'Privacy contact (not a data protection officer designated under Art. 37)',
+      name: 'Privacy Officer',
+      email: 'privacy@pythonmaster.com',
+    });
+    expect(json.activities).toHaveLength(12);
 
     expect((await datamap(app, ['ropa', '--format', 'csv', '--out', 'ropa.csv'])).err).toBe('wrote the record of processing to ropa.csv');
     const rows: string[][] = parseCsv(readFileSync(join(dir, 'ropa.csv'), 'utf8'), { bom: true, relax_column_count: true });
@@ -196,8 +228,50 @@ processors:
     expect(result.code).toBe(1);
     expect(result.err.split('\n').slice(1).map((line) => line.split(': ').slice(0, 2).join(': '))).toEqual([
       'pr.yaml:3: activities[0].purpose',
-      'pr.yaml:13: processors[0].locations[0].reference',
+      'pr.yaml:11: processors[0].locations[0].dpf.certification',
     ]);
+  });
+
+  it('refuses misspelt fields inside an entry, with the field meant', async () => {
+    const manifest = file('typo.yaml', `apiVersion: datamap/v1
+processors:
+  - key: stripe
+    dpaRefernce: https://stripe.com/legal/dpa-2026
+    locatons: []
+`);
+    const result = await datamap(null, ['validate', manifest]);
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err: [
+        'typo.yaml: 2 problems; nothing was changed',
+        'typo.yaml:4: processors[0].dpaRefernce: unknown field; did you mean dpaReference?',
+        'typo.yaml:5: processors[0].locatons: unknown field; did you mean locations?',
+      ].join('\n'),
+    });
+  });
+
+  it('judges a processor without locations at its headquarters', async () => {
+    const manifest = file('hq.yaml', `apiVersion: datamap/v1
+processors:
+  - { key: hq-only, name: HQ Only, service: Analytics, headquarters: IN, activities: [certificates], dataCategories: [usage] }
+`);
+    const result = await datamap(null, ['validate', manifest]);
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n').slice(1)).toEqual([
+      'hq.yaml:3: processors[0].locations: no processing location is recorded, so the processor is judged at its headquarters ' +
+        'IN (India): a mechanism is required for IN (India), which has no adequacy decision; use an Art. 46 safeguard ' +
+        '(STANDARD_CONTRACTUAL_CLAUSES, BINDING_CORPORATE_RULES, CODE_OF_CONDUCT, CERTIFICATION) or an Art. 49 derogation ' +
+        '(DEROGATION_EXPLICIT_CONSENT, DEROGATION_CONTRACT); add a location for IN with its transfer mechanism',
+    ]);
+  });
+
+  it('accepts a location in an EEA territory: RE is France for the GDPR', async () => {
+    const manifest = file('reunion.yaml', `apiVersion: datamap/v1
+processors:
+  - { key: reunion-host, name: Reunion Host, service: Hosting, headquarters: RE, activities: [certificates], dataCategories: [usage], locations: [{ country: RE }] }
+`);
+    expect((await datamap(null, ['validate', manifest])).code).toBe(0);
   });
 
   it('checks against another base map when asked', async () => {
@@ -219,8 +293,14 @@ describe('the manifest round trip', () => {
     try {
       await ensureCountries(empty.em());
       expect(await empty.em().count(Processor)).toBe(0);
+      // No map, no record: an empty record would read as "no processing".
+      expect(await datamap(empty, ['ropa', '--format', 'csv'])).toEqual({
+        code: 1,
+        out: '',
+        err: 'datamap ropa: the database holds no data map (no organization, no processing activities): apply one first, such as `npm run datamap -- apply seeds/pythonmaster.yaml`',
+      });
       const applied = await datamap(empty, ['apply', 'map.yaml']);
-      expect(applied.out).toMatch(/^([+] .*\n)+93 added, 0 changed, 0 unchanged$/);
+      expect(applied.out).toMatch(/^([+] .*\n)+101 added, 0 changed, 0 unchanged$/);
       const again = await datamap(empty, ['export']);
       const exported = readFileSync(join(dir, 'map.yaml'), 'utf8');
       expect(`${again.out}\n`).toBe(exported);
@@ -228,5 +308,95 @@ describe('the manifest round trip', () => {
     } finally {
       await empty.close();
     }
+  });
+});
+
+describe('the CLI against a running service over HTTP', () => {
+  let app: TestApp;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    app = await startTestApp();
+    env = { DATAMAP_URL: app.url, DATAMAP_TOKEN: await tokenFor('PRIVACY_OFFICER', 'dpo@pythonmaster.com') };
+  });
+  afterAll(() => app.close());
+
+  /** No database: every command must go through the service. */
+  const overHttp = (args: string[], extra: Record<string, string> = {}) => datamap(null, args, { ...env, ...extra });
+
+  it('prints every field a dry run would change, writes nothing, then applies it audited as the token’s subject', async () => {
+    const manifest = file('stripe-dpa.yaml', 'apiVersion: datamap/v1\nprocessors:\n  - { key: stripe, dpaReference: https://stripe.com/legal/dpa-2026, website: null }\n');
+    const lines = [
+      '~ processors/stripe',
+      '    website: "https://stripe.com" -> null',
+      '    dpaReference: "https://stripe.com/legal/dpa" -> "https://stripe.com/legal/dpa-2026"',
+    ];
+    expect(await overHttp(['apply', manifest, '--dry-run'])).toEqual({
+      code: 0,
+      out: [...lines, '0 added, 1 changed, 0 unchanged (dry run: nothing was written)'].join('\n'),
+      err: '',
+    });
+    expect((await app.em().findOneOrFail(Processor, 'stripe')).website).toBe('https://stripe.com');
+    expect((await overHttp(['apply', manifest])).out).toBe([...lines, '0 added, 1 changed, 0 unchanged'].join('\n'));
+    const stripe = await app.em().findOneOrFail(Processor, 'stripe', { populate: ['locations'] });
+    expect([stripe.website, stripe.dpaReference, stripe.locations.length]).toEqual([null, 'https://stripe.com/legal/dpa-2026', 1]);
+    const [entry] = await app.em().find(AuditEntry, { entityKey: 'stripe', operation: 'applyManifest' });
+    expect([entry.actor, entry.roles]).toEqual(['dpo@pythonmaster.com', ['PRIVACY_OFFICER']]);
+  });
+
+  it('reports the service’s problems with the file’s lines, and --url overrides DATAMAP_URL', async () => {
+    const manifest = file('http-broken.yaml', 'apiVersion: datamap/v1\nprocessors:\n  - key: stripe\n    activities: [mining]\n');
+    const result = await overHttp(['apply', manifest, '--url', `${app.url}/graphql`], { DATAMAP_URL: 'http://127.0.0.1:9/nowhere' });
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err: 'http-broken.yaml: 1 problem; nothing was changed\nhttp-broken.yaml:4: processors[0].activities[0]: unknown processing activity "mining"',
+    });
+  });
+
+  it('applies as an engineer: a new processor enters PROPOSED, and a status change is refused', async () => {
+    const engineer = { DATAMAP_TOKEN: await tokenFor('ENGINEER', 'engineer@pythonmaster.com') };
+    const added = await overHttp(['apply', INDIA], engineer);
+    expect(added.out).toBe('+ processors/learnlytics\n1 added, 0 changed, 0 unchanged');
+    const approve = file('approve.yaml', 'apiVersion: datamap/v1\nprocessors:\n  - { key: learnlytics, status: ACTIVE }\n');
+    const refused = await overHttp(['apply', approve], engineer);
+    expect(refused.code).toBe(1);
+    expect(refused.err.split('\n')[1]).toMatch(/^approve.yaml:3: processors\[0\].status: only a PRIVACY_OFFICER may change a processor's status/);
+    expect((await app.em().findOneOrFail(Processor, 'learnlytics')).status).toBe('PROPOSED');
+  });
+
+  it('exports the map, and applying the export back changes nothing', async () => {
+    const exported = await overHttp(['export', '--out', 'http-map.yaml']);
+    expect(exported).toEqual({ code: 0, out: '', err: 'wrote the map to http-map.yaml' });
+    expect(parseYaml(readFileSync(join(dir, 'http-map.yaml'), 'utf8')).processors).toHaveLength(10);
+    expect((await overHttp(['apply', 'http-map.yaml'])).out).toBe('0 added, 0 changed, 94 unchanged');
+  });
+
+  it('lints through the findings query, and writes the record of processing through /ropa.*', async () => {
+    const lint = await overHttp(['lint']);
+    expect([lint.code, lint.out.split('\n').at(-1)]).toEqual([0, '0 errors, 7 warnings, 1 info (15 rules)']);
+    expect(JSON.parse((await overHttp(['lint', '--format', 'json'])).out).map((f: { rule: string }) => f.rule)).toEqual([
+      'activity-without-retention',
+      'processor-awaiting-review',
+    ]);
+    expect(JSON.parse((await overHttp(['ropa', '--format', 'json'])).out).activities).toHaveLength(10);
+    expect((await overHttp(['ropa', '--format', 'md'])).out.split('\n')[0]).toBe('# Record of processing activities (GDPR Art. 30(1))');
+    const csv = await overHttp(['ropa', '--format', 'csv']);
+    expect(parseCsv(`${csv.out}\n`, { bom: true, relax_column_count: true }).slice(5).map((row: string[]) => row[0])).toContain('Process payments');
+  });
+
+  it('says what the service refused: a missing or weak token, and an unreachable service', async () => {
+    expect(await overHttp(['export'], { DATAMAP_TOKEN: '' })).toMatchObject({ code: 1, err: expect.stringMatching(/^datamap export: http:\/\/127.0.0.1:\d+ answered UNAUTHENTICATED: /) });
+    const viewer = { DATAMAP_TOKEN: await tokenFor('VIEWER') };
+    expect((await overHttp(['apply', INDIA], viewer)).err).toMatch(/^datamap apply: http:\/\/127.0.0.1:\d+ answered FORBIDDEN: /);
+    expect((await overHttp(['ropa', '--format', 'csv'], viewer)).err).toBe(
+      `datamap ropa: ${app.url} answered FORBIDDEN: /ropa.csv is for PRIVACY_OFFICER and AUDITOR; this token has VIEWER`,
+    );
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const closed = await overHttp(['lint', '--url', `http://127.0.0.1:${port}`]);
+    expect([closed.code, closed.err]).toEqual([1, `datamap lint: cannot reach the service at http://127.0.0.1:${port}: ECONNREFUSED`]);
   });
 });

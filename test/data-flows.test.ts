@@ -65,10 +65,20 @@ async function flowPaths(filter: Record<string, unknown> | null, first = 1000): 
 
 /** Every flow of the seeded map, in flow order (activity, category, processor, destination). */
 const SEEDED_FLOWS = [
+  'certificates/identity -> aws@US',
+  'certificates/identity -> google-cloud@US',
+  'certificates/usage -> aws@US',
+  'certificates/usage -> google-cloud@US',
   'customer-support/contact -> intercom@US',
   'customer-support/contact -> zendesk@US',
   'customer-support/identity -> intercom@US',
   'customer-support/identity -> zendesk@US',
+  'fraud-prevention/technical -> aws@US',
+  'fraud-prevention/technical -> google-cloud@US',
+  'learning-research/contact -> aws@US',
+  'learning-research/contact -> google-cloud@US',
+  'learning-research/usage -> aws@US',
+  'learning-research/usage -> google-cloud@US',
   'marketing-communications/contact -> mailchimp@US',
   'marketing-communications/identity -> mailchimp@US',
   'platform-hosting/contact -> aws@US',
@@ -85,54 +95,86 @@ const SEEDED_FLOWS = [
   'process-payments/financial -> stripe@US',
   'process-payments/identity -> paypal@US',
   'process-payments/identity -> stripe@US',
+  'recommendations/usage -> aws@US',
+  'recommendations/usage -> google-cloud@US',
   'service-communications/contact -> sendgrid@US',
   'service-communications/identity -> sendgrid@US',
+  'tax-records/financial -> aws@US',
+  'tax-records/financial -> google-cloud@US',
+  'tax-records/identity -> aws@US',
+  'tax-records/identity -> google-cloud@US',
   'usage-analytics/technical -> google-analytics@US',
   'usage-analytics/usage -> google-analytics@US',
 ];
 
 const flowsOf = (prefix: string) => SEEDED_FLOWS.filter((flow) => flow.startsWith(prefix));
 
+/**
+ * The expected answer when the flows under each prefix (`activity/` or `activity/category`) are excluded for the
+ * given reason and every other flow applies, both in flow order.
+ */
+function expectedVerdict(reasons: Record<string, string>) {
+  const reasonOf = (flow: string) => Object.entries(reasons).find(([prefix]) => flow.startsWith(prefix))?.[1];
+  return {
+    flows: SEEDED_FLOWS.filter((flow) => !reasonOf(flow)),
+    excluded: SEEDED_FLOWS.filter((flow) => reasonOf(flow)).map((flow) => `${flow}: ${reasonOf(flow)}`),
+  };
+}
+
+const NOT_COLLECTED = 'NOT_COLLECTED';
+const CONSENT_NOT_GIVEN = 'CONSENT_NOT_GIVEN';
+
 describe('userDataFlow on the seeded map (every profile in DE)', () => {
   it('sends a registered user without consents to aws, google-cloud and sendgrid, and says why every other flow does not apply', async () => {
     const result = await userDataFlow({ collectionPoints: ['registration'], consents: [] });
     expect(result.processors).toEqual(['aws', 'google-cloud', 'sendgrid']);
-    expect(result.flows).toEqual([...flowsOf('platform-hosting/'), ...flowsOf('service-communications/')]);
-    expect(result.excluded).toEqual([
-      'customer-support/contact -> intercom@US: NOT_COLLECTED',
-      'customer-support/contact -> zendesk@US: NOT_COLLECTED',
-      'customer-support/identity -> intercom@US: NOT_COLLECTED',
-      'customer-support/identity -> zendesk@US: NOT_COLLECTED',
-      'marketing-communications/contact -> mailchimp@US: NOT_COLLECTED',
-      'marketing-communications/identity -> mailchimp@US: NOT_COLLECTED',
-      'process-payments/contact -> paypal@US: NOT_COLLECTED',
-      'process-payments/contact -> stripe@US: NOT_COLLECTED',
-      'process-payments/financial -> paypal@US: NOT_COLLECTED',
-      'process-payments/financial -> stripe@US: NOT_COLLECTED',
-      'process-payments/identity -> paypal@US: NOT_COLLECTED',
-      'process-payments/identity -> stripe@US: NOT_COLLECTED',
-      'usage-analytics/technical -> google-analytics@US: CONSENT_NOT_GIVEN',
-      'usage-analytics/usage -> google-analytics@US: CONSENT_NOT_GIVEN',
+    const expected = expectedVerdict({
+      'certificates/usage': NOT_COLLECTED,
+      'customer-support/': NOT_COLLECTED,
+      'learning-research/': NOT_COLLECTED,
+      'marketing-communications/': NOT_COLLECTED,
+      'process-payments/': NOT_COLLECTED,
+      'recommendations/': NOT_COLLECTED,
+      'tax-records/': NOT_COLLECTED,
+      'usage-analytics/': CONSENT_NOT_GIVEN,
+    });
+    expect(result.flows).toEqual([
+      ...flowsOf('certificates/identity'),
+      ...flowsOf('fraud-prevention/'),
+      ...flowsOf('platform-hosting/'),
+      ...flowsOf('service-communications/'),
     ]);
+    expect(result.flows).toEqual(expected.flows);
+    expect(result.excluded).toEqual(expected.excluded);
     expect(result.raw.country).toEqual({ code: 'DE' });
   });
 
-  it('adds stripe and paypal for a purchase', async () => {
+  it('adds stripe and paypal, and the tax records, for a purchase', async () => {
     const result = await userDataFlow({ collectionPoints: ['registration', 'purchase'], consents: [] });
     expect(result.processors).toEqual(['aws', 'google-cloud', 'paypal', 'sendgrid', 'stripe']);
-    expect(result.flows).toEqual([...flowsOf('platform-hosting/'), ...flowsOf('process-payments/'), ...flowsOf('service-communications/')]);
-    expect(result.excluded.filter((line) => line.includes('process-payments'))).toEqual([]);
+    expect(result.flows).toEqual([
+      ...flowsOf('certificates/identity'),
+      ...flowsOf('fraud-prevention/'),
+      ...flowsOf('platform-hosting/'),
+      ...flowsOf('process-payments/'),
+      ...flowsOf('service-communications/'),
+      ...flowsOf('tax-records/'),
+    ]);
+    expect(result.excluded.filter((line) => line.includes('process-payments') || line.includes('tax-records'))).toEqual([]);
   });
 
   it('adds zendesk and intercom for a support request', async () => {
     const result = await userDataFlow({ collectionPoints: ['registration', 'purchase', 'support'], consents: [] });
     expect(result.processors).toEqual(['aws', 'google-cloud', 'intercom', 'paypal', 'sendgrid', 'stripe', 'zendesk']);
-    expect(result.excluded).toEqual([
-      'marketing-communications/contact -> mailchimp@US: NOT_COLLECTED',
-      'marketing-communications/identity -> mailchimp@US: NOT_COLLECTED',
-      'usage-analytics/technical -> google-analytics@US: CONSENT_NOT_GIVEN',
-      'usage-analytics/usage -> google-analytics@US: CONSENT_NOT_GIVEN',
-    ]);
+    expect(result.excluded).toEqual(
+      expectedVerdict({
+        'certificates/usage': NOT_COLLECTED,
+        'learning-research/': NOT_COLLECTED,
+        'marketing-communications/': NOT_COLLECTED,
+        'recommendations/': NOT_COLLECTED,
+        'usage-analytics/': CONSENT_NOT_GIVEN,
+      }).excluded,
+    );
   });
 
   it('reaches mailchimp for a newsletter subscriber who consents to marketing email', async () => {
@@ -172,7 +214,7 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
 
   it('reports every seeded transfer as a safeguarded third-country transfer, with the mechanism of its processor', async () => {
     const result = await userDataFlow({
-      collectionPoints: ['registration', 'purchase', 'support', 'newsletter'],
+      collectionPoints: ['registration', 'purchase', 'support', 'newsletter', 'course-activity', 'survey'],
       consents: ['marketing-email', 'performance-cookies'],
     });
     expect(result.excluded).toEqual([]);
@@ -186,10 +228,10 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
       'google-cloud': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       intercom: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       mailchimp: [true, 'ADEQUACY_DECISION', true],
-      paypal: [true, 'BINDING_CORPORATE_RULES', true],
-      sendgrid: [true, 'BINDING_CORPORATE_RULES', true],
+      paypal: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
+      sendgrid: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       stripe: [true, 'ADEQUACY_DECISION', true],
-      zendesk: [true, 'BINDING_CORPORATE_RULES', true],
+      zendesk: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
     });
   });
 
@@ -205,7 +247,7 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
       { profile: { country: 'DE', collectionPoints: ['purchase'], consents: [] }, filter: { categories: ['financial'] } },
       viewer,
     );
-    expect(data!.userDataFlow.flows.nodes.map(pathOf)).toEqual(flowsOf('process-payments/financial'));
+    expect(data!.userDataFlow.flows.nodes.map(pathOf)).toEqual([...flowsOf('process-payments/financial'), ...flowsOf('tax-records/financial')]);
     expect(data!.userDataFlow.excluded.nodes).toEqual([]);
   });
 
@@ -274,12 +316,12 @@ describe('dataFlows on the seeded map', () => {
       if (!data!.dataFlows.pageInfo.hasNextPage) break;
       after = data!.dataFlows.pageInfo.endCursor;
     }
-    expect(pages).toBe(5);
+    expect(pages).toBe(8);
     expect(walked).toEqual(SEEDED_FLOWS);
   });
 
   it.each([
-    ['a category with its descendants', { categories: ['financial'] }, flowsOf('process-payments/financial')],
+    ['a category with its descendants', { categories: ['financial'] }, [...flowsOf('process-payments/financial'), ...flowsOf('tax-records/financial')]],
     ['a child category, when no activity declares it', { categories: ['financial.payment-card'] }, []],
     ['processors', { processors: ['aws', 'sendgrid'] }, SEEDED_FLOWS.filter((f) => /-> (aws|sendgrid)@/.test(f))],
     ['a purpose with its narrower purposes', { purposes: ['communication'] }, [...flowsOf('marketing-communications/'), ...flowsOf('service-communications/')]],
@@ -342,7 +384,7 @@ describe('dataMapGraph on the seeded map', () => {
       ['category:identity', 'activity:process-payments', null],
       ['activity:process-payments', 'processor:paypal', null],
       ['activity:process-payments', 'processor:stripe', null],
-      ['processor:paypal', 'country:US', 'BINDING_CORPORATE_RULES'],
+      ['processor:paypal', 'country:US', 'STANDARD_CONTRACTUAL_CLAUSES'],
       ['processor:stripe', 'country:US', 'ADEQUACY_DECISION'],
     ];
     expect(graph.edges.map((edge: { from: string; to: string; label: string | null }) => [edge.from, edge.to, edge.label])).toEqual(expectedEdges);
@@ -367,16 +409,17 @@ describe('dataMapGraph on the seeded map', () => {
     expect(dot.edges.map((edge) => [edge.from, edge.to, edge.label])).toEqual(expectedEdges.map(([from, to, label]) => [from, to, label ?? '']));
   }, 30_000);
 
-  it('draws the whole seeded map: 5 categories, 6 activities, 9 processors, 1 country', async () => {
+  it('draws the whole seeded map: 5 categories, 11 activities, 9 processors, 1 country', async () => {
     const { data } = await app.gql(GRAPH, {}, viewer);
     const graph = data!.dataMapGraph;
     const countOf = (kind: string) => graph.nodes.filter((node: { kind: string }) => node.kind === kind).length;
-    expect([countOf('CATEGORY'), countOf('ACTIVITY'), countOf('PROCESSOR'), countOf('COUNTRY')]).toEqual([5, 6, 9, 1]);
-    // 15 distinct category -> activity pairs, 9 activity -> processor pairs, 9 processor -> country transfers.
-    expect(graph.edges).toHaveLength(33);
+    // The advertising activity has recipients but no registered processor, so no flow.
+    expect([countOf('CATEGORY'), countOf('ACTIVITY'), countOf('PROCESSOR'), countOf('COUNTRY')]).toEqual([5, 11, 9, 1]);
+    // 23 distinct category -> activity pairs, 19 activity -> processor pairs, 9 processor -> country transfers.
+    expect(graph.edges).toHaveLength(51);
     const mermaid = parsed(await readOne<MermaidReading>(MERMAID_READER, graph.mermaid));
-    expect(mermaid.nodes).toHaveLength(21);
-    expect(mermaid.edges).toHaveLength(33);
+    expect(mermaid.nodes).toHaveLength(26);
+    expect(mermaid.edges).toHaveLength(51);
   }, 30_000);
 });
 
@@ -392,6 +435,7 @@ function edgeCases(): Manifest {
       {
         key: 'email-digest', name: 'Weekly email digest', purpose: 'communication.service-updates', legalBasis: LegalBasis.CONTRACT,
         dataCategories: ['contact.email', 'usage.website'], subjectTypes: ['student'], collectionPoints: ['registration'], securityMeasures: [],
+      children: false, dpiaCriteria: [],
       },
     ],
     processors: [
@@ -427,6 +471,7 @@ function copiesOfTheSeededShape(copies: number): Manifest {
     manifest.activities.push({
       key: `extra-activity-${i}`, name: `Extra activity ${i}`, purpose: 'service-delivery.platform', legalBasis: LegalBasis.CONTRACT,
       dataCategories: ['identity', 'usage.website'], subjectTypes: ['student'], collectionPoints: ['registration'], securityMeasures: [],
+      children: false, dpiaCriteria: [],
       retention: 'account-data',
     });
     manifest.processors.push({
@@ -460,7 +505,7 @@ describe('flows on a map with edge cases', () => {
       seededStatements.push(statements);
     }
     await applyManifest(app.em(), edgeCases());
-    // The manifest refuses a US adequacy claim without a DPF reference, but a map may still hold one (written
+    // The manifest refuses a US adequacy claim without a DPF certification, but a map may still hold one (written
     // before the rule, or by hand): the flows must show it as not safeguarded.
     await app.em().getConnection().execute(
       `update processing_location set mechanism = 'ADEQUACY_DECISION', reference = null where processor_key = 'us-stats'`,
@@ -502,7 +547,7 @@ describe('flows on a map with edge cases', () => {
       { processor: 'swiss-stats', thirdCountry: true, mechanism: 'ADEQUACY_DECISION', safeguarded: true, transferProblem: null },
       {
         processor: 'us-stats', thirdCountry: true, mechanism: 'ADEQUACY_DECISION', safeguarded: false,
-        transferProblem: expect.stringMatching(/^a reference is required: ADEQUACY_DECISION for US covers only organisations certified/),
+        transferProblem: expect.stringMatching(/^the DPF certification is required: ADEQUACY_DECISION for US covers only organisations certified/),
       },
     ]);
     expect(await flowPaths({ thirdCountryOnly: true, processors: ['eu-mailer', 'swiss-stats', 'us-stats'] })).toEqual([

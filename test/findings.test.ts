@@ -1,3 +1,6 @@
+import { Processor, ProcessorStatus } from '../src/processor/processor.entity';
+import { buildRopa } from '../src/ropa/ropa';
+import { exportMapWithCountries } from '../src/manifest/manifest.service';
 import { authAs, startTestApp, type TestApp } from './harness';
 
 const FINDINGS = `query ($severity: FindingSeverity, $first: Int, $after: String) {
@@ -21,8 +24,17 @@ describe('findings on the seeded map', () => {
     expect(data!.findings).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] });
   });
 
-  it('warns only that learning research has no retention rule', async () => {
+  it('warns of what is true of it, each with its reason: no representative, five DPIA indications, research without retention', async () => {
     const { data } = await app.gql(FINDINGS, {}, asViewer);
+    const dpia = (key: string, criteria: string) => ({
+      severity: 'WARNING',
+      rule: 'dpia-indicated',
+      message:
+        `${key} meets ${criteria.split(', ').length} WP248 criteria (${criteria}; it processes children's data): processing likely to ` +
+        'result in a high risk, for which Art. 35(1) requires a data protection impact assessment',
+      entities: [{ type: 'ProcessingActivity', key }],
+      fix: `carry out a DPIA for ${key} and record its reference (dpia), or correct the criteria recorded`,
+    });
     expect(data!.findings.nodes).toEqual([
       {
         severity: 'WARNING',
@@ -31,12 +43,96 @@ describe('findings on the seeded map', () => {
         entities: [{ type: 'ProcessingActivity', key: 'learning-research' }],
         fix: 'give learning-research a retention rule (retention: <key of a retention rule>)',
       },
+      dpia('advertising', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING, PROFILING'),
+      dpia('certificates', 'VULNERABLE_SUBJECTS, PROFILING'),
+      dpia('fraud-prevention', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
+      dpia('recommendations', 'VULNERABLE_SUBJECTS, PROFILING'),
+      dpia('usage-analytics', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
+      {
+        severity: 'WARNING',
+        rule: 'representative-not-recorded',
+        message:
+          'pythonmaster is established in US (United States), outside the Union, and offers its services to people in the Union ' +
+          '(Art. 3(2)(a)), but no representative in the Union is recorded (Art. 27(1)); the record of processing must name it (Art. 30(1)(a))',
+        entities: [{ type: 'Organization', key: 'pythonmaster' }],
+        fix:
+          'designate a representative in a member state where the people whose data is processed are, and record it ' +
+          '(organization.representative); or record why Art. 27(2) exempts the processing',
+      },
     ]);
+  });
+
+  it("warns once a DPF certification's review date has passed", async () => {
+    const later = await startTestApp({ reset: false, seed: false, clock: () => new Date('2027-12-01T12:00:00Z') });
+    try {
+      const { data } = await later.gql(`{ findings(rule: "dpf-review-overdue") { nodes { severity message entities { key } } } }`, {}, asViewer);
+      expect(data!.findings.nodes).toEqual([
+        {
+          severity: 'WARNING',
+          message:
+            'mailchimp in US: the DPF certification https://mailchimp.com/legal/data-processing-addendum was due for review on ' +
+            '2027-11-30: the adequacy decision (EU) 2023/1795 covers the recipient only while its certification is active',
+          entities: [{ key: 'mailchimp' }, { key: 'US' }],
+        },
+        {
+          severity: 'WARNING',
+          message:
+            'stripe in US: the DPF certification https://stripe.com/legal/dta was due for review on 2027-11-30: the adequacy ' +
+            'decision (EU) 2023/1795 covers the recipient only while its certification is active',
+          entities: [{ key: 'stripe' }, { key: 'US' }],
+        },
+      ]);
+    } finally {
+      await later.close();
+    }
+  });
+});
+
+describe('a processor without locations, as older data may hold it', () => {
+  it('is judged at its headquarters everywhere: an unsafeguarded flow, an ERROR finding, and a transfer in the record', async () => {
+    const em = app.em();
+    em.create(Processor, {
+      key: 'hq-only', name: 'HQ Only', service: 'Analytics', headquarters: 'IN', status: ProcessorStatus.ACTIVE, dpaReference: 'DPA',
+      dataCategories: ['usage'], activities: ['usage-analytics'],
+    } as never);
+    await em.flush();
+
+    const flows = await app.gql(
+      `{ dataFlows(filter: { processors: ["hq-only"] }) { nodes { destination { code } thirdCountry mechanism safeguarded } } }`,
+      {},
+      asViewer,
+    );
+    // usage-analytics/usage, the one category both declare.
+    expect(flows.data!.dataFlows.nodes).toEqual([{ destination: { code: 'IN' }, thirdCountry: true, mechanism: null, safeguarded: false }]);
+    const graph = await app.gql(`{ dataMapGraph(filter: { processors: ["hq-only"] }) { edges { from to label safeguarded } } }`, {}, asViewer);
+    expect(graph.data!.dataMapGraph.edges).toContainEqual({ from: 'processor:hq-only', to: 'country:IN', label: 'no safeguard', safeguarded: false });
+
+    const errors = await app.gql(FINDINGS, { severity: 'ERROR' }, asViewer);
+    expect(errors.data!.findings.nodes).toEqual([
+      {
+        severity: 'ERROR',
+        rule: 'transfer-without-safeguard',
+        message:
+          'hq-only processes data in IN without a valid transfer mechanism: no processing location is recorded, so the processor is ' +
+          'judged at its headquarters IN (India): a mechanism is required for IN (India), which has no adequacy decision; use an ' +
+          'Art. 46 safeguard (STANDARD_CONTRACTUAL_CLAUSES, BINDING_CORPORATE_RULES, CODE_OF_CONDUCT, CERTIFICATION) or an Art. 49 ' +
+          'derogation (DEROGATION_EXPLICIT_CONSENT, DEROGATION_CONTRACT); add a location for IN with its transfer mechanism',
+        entities: [{ type: 'Processor', key: 'hq-only' }, { type: 'Country', key: 'IN' }],
+        fix: 'record where hq-only processes data, each location with its transfer mechanism',
+      },
+    ]);
+
+    const { map, countries } = await exportMapWithCountries(app.em());
+    const analytics = buildRopa(map, countries).activities.find((row) => row.key === 'usage-analytics')!;
+    expect(analytics.transfers).toContainEqual({ country: 'IN', processor: 'HQ Only', mechanism: null, reference: null, safeguarded: false, atHeadquarters: true });
+
+    // Retired, it leaves flows and findings, so the tests below see the seeded map again.
+    await app.em().nativeUpdate(Processor, { key: 'hq-only' }, { status: ProcessorStatus.RETIRED });
   });
 });
 
 describe('findings as the map changes', () => {
-  it('reports a processor approved without a DPA as an ERROR, after the INFO that it awaited review', async () => {
+  it('refuses to approve a processor without a DPA, and reports the ERROR once an ACTIVE processor loses its DPA', async () => {
     const input = {
       key: 'no-dpa', name: 'No DPA Ltd', service: 'Hosting', headquarters: 'IN',
       locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
@@ -48,7 +144,15 @@ describe('findings as the map changes', () => {
       ['processor-awaiting-review', [{ type: 'Processor', key: 'no-dpa' }]],
     ]);
 
-    await app.gql(`mutation { approveProcessor(key: "no-dpa") { status } }`, {}, await authAs('PRIVACY_OFFICER'));
+    const asOfficer = await authAs('PRIVACY_OFFICER');
+    const refused = await app.gql(`mutation { approveProcessor(key: "no-dpa") { status } }`, {}, asOfficer);
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rules: ['active-processor-without-dpa'] });
+    expect((await app.gql(FINDINGS, { severity: 'ERROR' }, asViewer)).data!.findings.nodes).toEqual([]);
+
+    const update = `mutation ($dpa: String) { updateProcessor(key: "no-dpa", expectedVersion: VERSION, input: { dpaReference: $dpa }) { version } }`;
+    await app.gql(update.replace('VERSION', '1'), { dpa: 'DPA-2026' }, asOfficer);
+    expect((await app.gql(`mutation { approveProcessor(key: "no-dpa") { status } }`, {}, asOfficer)).data).toEqual({ approveProcessor: { status: 'ACTIVE' } });
+    await app.gql(update.replace('VERSION', '3'), { dpa: null }, asOfficer);
     const { data } = await app.gql(FINDINGS, { severity: 'ERROR' }, asViewer);
     expect(data!.findings.nodes.map((f: { rule: string; entities: unknown[] }) => [f.rule, f.entities])).toEqual([
       ['active-processor-without-dpa', [{ type: 'Processor', key: 'no-dpa' }]],
@@ -57,10 +161,10 @@ describe('findings as the map changes', () => {
 
   it('pages through findings with cursors', async () => {
     const firstPage = await app.gql(FINDINGS, { first: 1 }, asViewer);
-    expect(firstPage.data!.findings.totalCount).toBe(2);
+    expect(firstPage.data!.findings.totalCount).toBe(8);
     expect(firstPage.data!.findings.pageInfo.hasNextPage).toBe(true);
     const secondPage = await app.gql(FINDINGS, { first: 1, after: firstPage.data!.findings.pageInfo.endCursor }, asViewer);
-    expect(secondPage.data!.findings.pageInfo.hasNextPage).toBe(false);
+    expect(secondPage.data!.findings.pageInfo.hasNextPage).toBe(true);
     expect([firstPage, secondPage].map((p) => p.data!.findings.nodes[0].rule)).toEqual([
       'active-processor-without-dpa',
       'activity-without-retention',

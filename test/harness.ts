@@ -6,6 +6,7 @@ import { seedDatabase } from '../src/db/seed';
 import { statementCounter } from '../src/db/statement-counter';
 import { createApp, type App } from '../src/server/app';
 import { createAuthenticator } from '../src/auth/authenticate';
+import { resolveAuth } from '../src/auth/jwt-secret';
 import { signToken } from '../src/auth/sign-token';
 import type { Role } from '../src/auth/viewer';
 import { loadConfig, type AppConfig } from '../src/server/config';
@@ -55,21 +56,25 @@ export interface TestAppOptions {
   reset?: boolean;
   logger?: Logger;
   clock?: () => Date;
+  /** Another way to the test database, such as a proxy that a test freezes. */
+  databaseUrl?: string;
 }
 
 /** Starts the whole service over HTTP on an emptied test database, seeded with the PythonMaster map. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const databaseUrl = process.env.TEST_DATABASE_URL;
+  const databaseUrl = options.databaseUrl ?? process.env.TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest, whose global setup sets it');
+  const config = { ...loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET }), ...options.config };
   const db = await openDatabase({
     databaseUrl,
     reset: options.reset ?? true,
     orm: onPostgres ? {} : { pool: { min: 1, max: 1 } },
+    timeouts: { statementMs: config.dbStatementTimeoutMs, connectMs: config.dbConnectTimeoutMs },
   });
   if (options.seed ?? true) await seedDatabase(db.orm.em.fork());
-  const config = { ...loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET }), ...options.config };
   const logger = options.logger ?? pino({ level: 'silent' });
-  const authenticate = createAuthenticator(config.auth);
+  // As the server does: JWT_SECRET or JWT_JWKS_URL when configured, else the secret kept in the settings row.
+  const authenticate = createAuthenticator((await resolveAuth(config, db)).auth);
   const service = await createApp({ config, db, schema: await buildDatamapSchema(), logger, authenticate, clock: options.clock });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = service.app.listen(0, '127.0.0.1', () => resolve(s));

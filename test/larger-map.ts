@@ -10,6 +10,7 @@ export function copiesOfTheSeededShape(copies: number): Manifest {
     manifest.activities.push({
       key: `extra-activity-${i}`, name: `Extra activity ${i}`, purpose: 'service-delivery.platform', legalBasis: LegalBasis.CONTRACT,
       dataCategories: ['identity', 'usage'], subjectTypes: ['student'], collectionPoints: ['registration'], securityMeasures: [],
+      children: false, dpiaCriteria: [],
     });
     manifest.processors.push({
       key: `extra-processor-${i}`, name: `Extra ${i}`, service: 'Hosting', headquarters: 'US', status: ProcessorStatus.ACTIVE,

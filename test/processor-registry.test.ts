@@ -19,7 +19,7 @@ const indiaInput = (key: string) => ({
   name: 'Acme Analytics',
   service: 'Learning analytics',
   headquarters: 'IN',
-  locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3' }],
+  locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
   dataCategories: ['usage'],
   activities: ['usage-analytics'],
   dpaReference: 'https://acme.example/dpa',
@@ -65,7 +65,7 @@ describe('registerProcessor', () => {
       status: 'PROPOSED',
       version: 1,
       headquarters: { code: 'IN' },
-      locations: [{ country: { code: 'IN' }, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3' }],
+      locations: [{ country: { code: 'IN' }, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
       dataCategories: [{ key: 'usage' }],
       activities: [{ key: 'usage-analytics' }],
     });
@@ -88,7 +88,7 @@ describe('registerProcessor', () => {
         headquarters: 'IN',
         dataCategories: ['usage'],
         activities: ['usage-analytics'],
-        locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3' }],
+        locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
       },
     });
   });
@@ -125,13 +125,62 @@ describe('registerProcessor', () => {
       expect(response.data!.registerProcessor.locations[0].mechanism).toBe('ADEQUACY_DECISION');
     });
 
-    it('refuses ADEQUACY_DECISION for a US recipient without a DPF reference', async () => {
-      const location = { country: 'US', mechanism: 'ADEQUACY_DECISION', reference: 'adequate' };
+    it('refuses ADEQUACY_DECISION for a US recipient whose DPF certification is only words', async () => {
+      const location = { country: 'US', mechanism: 'ADEQUACY_DECISION', reference: 'Not DPF certified', dpf: { certification: 'Not DPF certified', reviewDue: '2027-06-30' } };
       const response = await register('us-no-dpf', { headquarters: 'US', locations: [location] });
       expect(codeOf(response)).toBe('BAD_USER_INPUT');
       expect(response.errors![0].extensions!.problems).toEqual([
-        expect.objectContaining({ field: 'input.locations[0].reference', value: 'adequate' }),
+        expect.objectContaining({ field: 'input.locations[0].dpf.certification', value: 'Not DPF certified' }),
       ]);
+      expect(await traces('us-no-dpf')).toEqual(NOTHING);
+    });
+
+    it('keeps a US recipient\'s DPF certification and review date as data', async () => {
+      const dpf = { certification: 'https://www.dataprivacyframework.gov/participant/1234', reviewDue: '2027-06-30' };
+      const response = await app.gql(
+        `mutation ($input: RegisterProcessorInput!) { registerProcessor(input: $input) { locations { mechanism dpf { certification reviewDue } } } }`,
+        { input: { ...indiaInput('us-dpf'), headquarters: 'US', locations: [{ country: 'US', mechanism: 'ADEQUACY_DECISION', dpf }] } },
+        asEngineer,
+      );
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.registerProcessor.locations).toEqual([{ mechanism: 'ADEQUACY_DECISION', dpf }]);
+    });
+
+    it('refuses SCC module 3 for a processor the controller engages directly (module 2)', async () => {
+      const response = await register('module-three', { locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3' }] });
+      expect(codeOf(response)).toBe('BAD_USER_INPUT');
+      expect(response.errors![0].extensions!.field).toBe('input.locations[0].reference');
+      expect(response.errors![0].message).toBe(
+        'input.locations[0].reference: "SCC 2021/914 module 3" names module 3 (processor to processor), but the exporter is a ' +
+          'controller and the importer a processor, so the clauses must be Decision (EU) 2021/914 module 2 (controller to ' +
+          'processor); name it, such as "SCC 2021/914 module 2"',
+      );
+    });
+
+    it('judges a processor without locations at its headquarters: refused in IN, accepted in DE', async () => {
+      const response = await register('india-no-location', { locations: [] });
+      expect(codeOf(response)).toBe('BAD_USER_INPUT');
+      expect(response.errors![0].extensions!.field).toBe('input.locations');
+      expect(response.errors![0].message).toMatch(
+        /^input\.locations: no processing location is recorded, so the processor is judged at its headquarters IN \(India\): a mechanism is required/,
+      );
+      expect(await traces('india-no-location')).toEqual(NOTHING);
+      const german = await register('german-no-location', { headquarters: 'DE', locations: [] });
+      expect(german.errors).toBeUndefined();
+    });
+
+    it('judges an update that leaves a processor without locations at its headquarters', async () => {
+      const created = await register('loses-locations');
+      const response = await app.gql(UPDATE, { key: 'loses-locations', expectedVersion: created.data!.registerProcessor.version, input: { locations: [] } }, asEngineer);
+      expect(codeOf(response)).toBe('BAD_USER_INPUT');
+      expect(response.errors![0].extensions!.field).toBe('input.locations');
+      const moved = await app.gql(
+        UPDATE,
+        { key: 'loses-locations', expectedVersion: created.data!.registerProcessor.version, input: { locations: [], headquarters: 'FR' } },
+        asEngineer,
+      );
+      expect(moved.errors).toBeUndefined();
+      expect(moved.data!.updateProcessor.locations).toEqual([]);
     });
 
     it('refuses ADEQUACY_DECISION, and a missing mechanism, in a country without adequacy', async () => {
@@ -147,7 +196,7 @@ describe('registerProcessor', () => {
 
   describe('bad input', () => {
     it.each([
-      ['a malformed key', { key: 'Acme_India' }, 'input.key', 'Acme_India', 'input.key: "Acme_India" is not a valid key: use lowercase letters and digits, separated by "." or "-"'],
+      ['a malformed key', { key: 'Acme_India' }, 'input.key', 'Acme_India', 'input.key: "Acme_India" is not a valid key: use at most 64 lowercase letters and digits, separated by "." or "-"'],
       ['an empty name', { name: '   ' }, 'input.name', '   ', 'input.name: must not be empty'],
       ['an unknown country', { headquarters: 'XX' }, 'input.headquarters', 'XX', 'input.headquarters: unknown country "XX": use an ISO 3166-1 alpha-2 code such as "DE"'],
       ['an unknown category', { dataCategories: ['usage', 'health'] }, 'input.dataCategories[1]', 'health', 'input.dataCategories[1]: unknown data category "health"'],
@@ -237,6 +286,30 @@ describe('the review workflow', () => {
     const [entry] = await app.em().find(AuditEntry, { entityKey: 'acme-approve', operation: 'approveProcessor' });
     expect(entry.actor).toBe('dpo@pythonmaster.com');
     expect([(entry.before as Processor).status, (entry.after as Processor).status]).toEqual(['PROPOSED', 'ACTIVE']);
+  });
+
+  it('refuses to approve a processor without a DPA, naming the rule, and writes nothing', async () => {
+    await app.gql(REGISTER, { input: { ...indiaInput('acme-no-dpa'), dpaReference: null } }, asEngineer);
+    const before = await traces('acme-no-dpa');
+    const response = await app.gql(APPROVE, { key: 'acme-no-dpa' }, asOfficer);
+    expect(codeOf(response)).toBe('BAD_USER_INPUT');
+    expect(response.errors![0].message).toBe(
+      'key: approveProcessor refuses "acme-no-dpa": ACTIVE, it would break the rule active-processor-without-dpa ' +
+        '(acme-no-dpa is ACTIVE without a data processing agreement (GDPR Art. 28(3)); fix: sign a DPA with Acme Analytics and record it as dpaReference)',
+    );
+    expect(response.errors![0].extensions).toMatchObject({ field: 'key', value: 'acme-no-dpa', rules: ['active-processor-without-dpa'] });
+    expect(await traces('acme-no-dpa')).toEqual(before);
+    expect((await app.em().findOneOrFail(Processor, 'acme-no-dpa')).status).toBe('PROPOSED');
+  });
+
+  it('refuses to approve a processor whose transfer lacks a valid mechanism', async () => {
+    await register('acme-unsafe');
+    // Stored before the rules knew better (or changed underneath): the same judgment the findings make.
+    await app.em().getConnection().execute(`update processing_location set mechanism = null, reference = null where processor_key = 'acme-unsafe'`);
+    const response = await app.gql(APPROVE, { key: 'acme-unsafe' }, asOfficer);
+    expect(codeOf(response)).toBe('BAD_USER_INPUT');
+    expect(response.errors![0].extensions!.rules).toEqual(['transfer-without-safeguard']);
+    expect(response.errors![0].message).toMatch(/^key: approveProcessor refuses "acme-unsafe": ACTIVE, it would break the rule transfer-without-safeguard \(acme-unsafe processes data in IN without a valid transfer mechanism: /);
   });
 
   it('rejects a PROPOSED processor with a reason', async () => {

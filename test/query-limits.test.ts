@@ -133,7 +133,9 @@ describe('introspection', () => {
       const response = await introspect(production);
       expect(response.status).toBe(400);
       expect(response.data).toBeUndefined();
-      expect(response.errors![0].message).toContain('GraphQL introspection is not allowed');
+      expect(response.errors![0].message).toBe(
+        'Introspection is off: INTROSPECTION=false (the default in production). Set INTROSPECTION=true to serve the schema to authenticated callers.',
+      );
       expect(response.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
       expect((await production.gql(`{ processors { totalCount } }`, {}, asViewer)).data).toEqual({ processors: { totalCount: 0 } });
     } finally {

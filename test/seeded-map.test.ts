@@ -9,16 +9,16 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 describe('the seeded PythonMaster map', () => {
-  it('answers that exactly stripe and paypal receive financial data', async () => {
+  it('answers that the payment processors and the hosts that keep tax records receive financial data', async () => {
     const { data, errors } = await app.gql(`{ processors(receives: "financial", status: ACTIVE) { totalCount nodes { key } } }`, {}, asViewer);
     expect(errors).toBeUndefined();
-    expect(data!.processors.totalCount).toBe(2);
-    expect(keysOf(data!.processors.nodes)).toEqual(['paypal', 'stripe']);
+    expect(data!.processors.totalCount).toBe(4);
+    expect(keysOf(data!.processors.nodes)).toEqual(['aws', 'google-cloud', 'paypal', 'stripe']);
   });
 
   it('counts a processor declared for a parent category as receiving its children', async () => {
     const { data } = await app.gql(`{ processors(receives: "financial.payment-card") { nodes { key } } }`, {}, asViewer);
-    expect(keysOf(data!.processors.nodes)).toEqual(['paypal', 'stripe']);
+    expect(keysOf(data!.processors.nodes)).toEqual(['aws', 'google-cloud', 'paypal', 'stripe']);
   });
 
   it('holds the nine sub-processors of the policy, all active and all in the US', async () => {
@@ -33,18 +33,24 @@ describe('the seeded PythonMaster map', () => {
   });
 
   it('records the mechanism each processor relies on for its US location', async () => {
-    const { data } = await app.gql(`{ processors(first: 50) { nodes { key locations { mechanism reference } } } }`, {}, asViewer);
+    const { data } = await app.gql(`{ processors(first: 50) { nodes { key locations { mechanism reference dpf { certification reviewDue } } } } }`, {}, asViewer);
     const mechanisms = Object.fromEntries(data!.processors.nodes.map((p: any) => [p.key, p.locations[0]]));
+    const scc = { mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', dpf: null };
+    // DPF certification as data; BCRs are the group's, so the vendors that had them rest on SCC module 2.
     expect(mechanisms).toEqual({
-      stripe: { mechanism: 'ADEQUACY_DECISION', reference: 'EU-US Data Privacy Framework' },
-      mailchimp: { mechanism: 'ADEQUACY_DECISION', reference: 'EU-US Data Privacy Framework' },
-      paypal: { mechanism: 'BINDING_CORPORATE_RULES', reference: 'PayPal Binding Corporate Rules' },
-      sendgrid: { mechanism: 'BINDING_CORPORATE_RULES', reference: 'Twilio Binding Corporate Rules' },
-      zendesk: { mechanism: 'BINDING_CORPORATE_RULES', reference: 'Zendesk Binding Corporate Rules' },
-      aws: { mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' },
-      'google-cloud': { mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' },
-      'google-analytics': { mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' },
-      intercom: { mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' },
+      stripe: { mechanism: 'ADEQUACY_DECISION', reference: 'EU-US Data Privacy Framework', dpf: { certification: 'https://stripe.com/legal/dta', reviewDue: '2027-11-30' } },
+      mailchimp: {
+        mechanism: 'ADEQUACY_DECISION',
+        reference: 'EU-US Data Privacy Framework',
+        dpf: { certification: 'https://mailchimp.com/legal/data-processing-addendum', reviewDue: '2027-11-30' },
+      },
+      paypal: scc,
+      sendgrid: scc,
+      zendesk: scc,
+      aws: scc,
+      'google-cloud': scc,
+      'google-analytics': scc,
+      intercom: scc,
     });
   });
 
@@ -57,21 +63,31 @@ describe('the seeded PythonMaster map', () => {
     expect(activityOf('paypal')).toEqual([['process-payments', 'CONTRACT', null]]);
     expect(activityOf('sendgrid')).toEqual([['service-communications', 'CONTRACT', null]]);
     expect(activityOf('mailchimp')).toEqual([['marketing-communications', 'CONSENT', 'marketing-email']]);
-    expect(activityOf('aws')).toEqual([['platform-hosting', 'CONTRACT', null]]);
-    expect(activityOf('google-cloud')).toEqual([['platform-hosting', 'CONTRACT', null]]);
+    // Hosting serves every activity that stores data on it.
+    const hosted = [
+      ['certificates', 'CONTRACT', null],
+      ['fraud-prevention', 'LEGITIMATE_INTERESTS', null],
+      ['learning-research', 'LEGITIMATE_INTERESTS', null],
+      ['platform-hosting', 'CONTRACT', null],
+      ['recommendations', 'LEGITIMATE_INTERESTS', null],
+      ['tax-records', 'LEGAL_OBLIGATION', null],
+    ];
+    expect(activityOf('aws')).toEqual(hosted);
+    expect(activityOf('google-cloud')).toEqual(hosted);
     expect(activityOf('google-analytics')).toEqual([['usage-analytics', 'CONSENT', 'performance-cookies']]);
     expect(activityOf('zendesk')).toEqual([['customer-support', 'CONTRACT', null]]);
     expect(activityOf('intercom')).toEqual([['customer-support', 'CONTRACT', null]]);
     expect(keysOf(byKey.stripe.dataCategories)).toEqual(['contact', 'financial', 'identity']);
-    expect(keysOf(byKey.aws.dataCategories)).toEqual(['contact', 'identity', 'technical', 'usage']);
+    expect(keysOf(byKey.aws.dataCategories)).toEqual(['contact', 'financial', 'identity', 'technical', 'usage']);
     expect(keysOf(byKey['google-analytics'].dataCategories)).toEqual(['technical', 'usage']);
-    expect(keysOf(byKey['google-cloud'].activities[0].collectionPoints)).toEqual(['course-activity', 'registration', 'site-visit']);
+    expect(keysOf(byKey['google-cloud'].activities[3].collectionPoints)).toEqual(['course-activity', 'registration', 'site-visit']);
   });
 
   it('keeps each retention period of the policy', async () => {
     const { data } = await app.gql(`{ retentionRules { nodes { key duration startsAt until } } }`, {}, asViewer);
     expect(data!.retentionRules.nodes).toEqual([
       { key: 'account-data', duration: 'P3Y', startsAt: 'ACCOUNT_CLOSURE', until: null },
+      { key: 'advertising-data', duration: 'P1Y', startsAt: 'COLLECTION', until: null },
       { key: 'analytics-data', duration: 'P2Y', startsAt: 'COLLECTION', until: null },
       { key: 'course-progress', duration: 'P7Y', startsAt: 'COLLECTION', until: null },
       { key: 'marketing-data', duration: 'P2Y', startsAt: 'LAST_ACTIVITY', until: 'UNSUBSCRIBE' },
@@ -111,16 +127,91 @@ describe('the seeded PythonMaster map', () => {
     ]);
   });
 
-  it('answers every rights request within 30 days, as the policy says', async () => {
-    const { data } = await app.gql(`{ organization { name dpoEmail rightsResponseDays country { code } } dataSubjectRights { totalCount nodes { responseDays } } }`, {}, await authAs('AUDITOR'));
-    expect(data!.organization).toEqual({ name: 'PythonMaster', dpoEmail: 'privacy@pythonmaster.com', rightsResponseDays: 30, country: { code: 'US' } });
+  it('keeps the policy\'s 30 days as its promise, one calendar month extendable by two as the statute, and no response time for a complaint', async () => {
+    const { data } = await app.gql(
+      `{ organization { name dpoEmail dpoDesignated representative { name } rightsResponseDays country { code } }
+         dataSubjectRights { totalCount nodes { key article responseDays deadline extendableBy } } }`,
+      {},
+      await authAs('AUDITOR'),
+    );
+    expect(data!.organization).toEqual({
+      name: 'PythonMaster', dpoEmail: 'privacy@pythonmaster.com', dpoDesignated: false, representative: null, rightsResponseDays: 30, country: { code: 'US' },
+    });
     expect(data!.dataSubjectRights.totalCount).toBe(8);
-    expect(new Set(data!.dataSubjectRights.nodes.map((r: any) => r.responseDays))).toEqual(new Set([30]));
+    const statutory = { responseDays: 30, deadline: 'P1M', extendableBy: 'P2M' };
+    expect(data!.dataSubjectRights.nodes).toEqual([
+      { key: 'access', article: 'Art. 15', ...statutory },
+      { key: 'complaint', article: 'Art. 77', responseDays: null, deadline: null, extendableBy: null },
+      { key: 'erasure', article: 'Art. 17', ...statutory },
+      { key: 'objection', article: 'Art. 21', ...statutory },
+      { key: 'portability', article: 'Art. 20', ...statutory },
+      { key: 'rectification', article: 'Art. 16', ...statutory },
+      { key: 'restriction', article: 'Art. 18', ...statutory },
+      { key: 'withdraw-consent', article: 'Art. 7(3)', ...statutory },
+    ]);
+  });
+
+  it('tells fact from assumption: provenance on activities, processors and retention rules', async () => {
+    const { data, errors } = await app.gql(
+      `{ marketing: processingActivity(key: "marketing-communications") { provenance { source assumed } }
+         hosting: processingActivity(key: "platform-hosting") { provenance { source assumed } }
+         stripe: processor(key: "stripe") { provenance { source assumed } }
+         retention: retentionRule(key: "payment-data") { provenance { source assumed } } }`,
+      {},
+      asViewer,
+    );
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({
+      marketing: { provenance: { source: 'How We Use Your Information (Communication, "with your consent"); Your Rights and Choices', assumed: null } },
+      hosting: {
+        provenance: {
+          source: "How We Use Your Information (Service Delivery); Children's Privacy",
+          assumed: 'legalBasis: the policy lists four bases (Legal Basis for Processing) but does not map them to activities; CONTRACT.',
+        },
+      },
+      stripe: {
+        provenance: {
+          source: 'Information Sharing and Disclosure (Service Providers)',
+          assumed:
+            'legalName, headquarters, location, transfer mechanism and DPA link: the policy names the provider and its role only. ' +
+            'DPF: certification link and review date are to be confirmed on the DPF List (https://www.dataprivacyframework.gov/list); certifications are renewed yearly.',
+        },
+      },
+      retention: { provenance: { source: 'Data Retention', assumed: 'startsAt TRANSACTION: the policy says "for 7 years" without saying from when.' } },
+    });
+  });
+
+  it('gives recommendations its own profiling activity, and marketing cookies an advertising activity with its recipients', async () => {
+    const { data } = await app.gql(
+      `{ recommendations: processingActivity(key: "recommendations") { purpose { key } legalBasis dpiaCriteria children }
+         advertising: processingActivity(key: "advertising") { purpose { name } legalBasis requiredConsent { key } dpiaCriteria retention { key } }
+         recipientCategories { nodes { key name condition activities } } }`,
+      {},
+      asViewer,
+    );
+    expect(data).toEqual({
+      recommendations: { purpose: { key: 'service-delivery.recommendations' }, legalBasis: 'LEGITIMATE_INTERESTS', dpiaCriteria: ['PROFILING'], children: true },
+      advertising: {
+        purpose: { name: 'Deliver relevant advertisements' },
+        legalBasis: 'CONSENT',
+        requiredConsent: { key: 'marketing-cookies' },
+        dpiaCriteria: ['SYSTEMATIC_MONITORING', 'PROFILING'],
+        retention: { key: 'advertising-data' },
+      },
+      recipientCategories: {
+        nodes: [
+          { key: 'advertising-partners', name: 'Advertising partners', condition: 'when the person accepts marketing cookies', activities: ['advertising'] },
+          { key: 'business-transfer-acquirers', name: 'Acquirers in a business transfer', condition: 'in a merger, acquisition or sale of assets, subject to the same privacy protections', activities: [] },
+          { key: 'public-authorities', name: 'Public authorities', condition: 'where the law requires disclosure (legal process, government investigations)', activities: [] },
+        ],
+      },
+    });
   });
 
   it('knows each country with its EEA membership and adequacy', async () => {
     const { data } = await app.gql(`{ de: country(code: "DE") { name inEEA adequacy } us: country(code: "US") { inEEA adequacy adequacyNote }
       jp: country(code: "JP") { adequacy } in: country(code: "IN") { adequacy } xx: country(code: "XX") { name }
+      re: country(code: "RE") { inEEA memberState { code inEEA } } ax: country(code: "AX") { inEEA memberState { code } }
       eea: countries(inEEA: true) { totalCount } }`, {}, asViewer);
     expect(data).toEqual({
       de: { name: 'Germany', inEEA: true, adequacy: 'NONE' },
@@ -128,7 +219,10 @@ describe('the seeded PythonMaster map', () => {
       jp: { adequacy: 'FULL' },
       in: { adequacy: 'NONE' },
       xx: null,
-      eea: { totalCount: 30 },
+      // The territories with codes of their own are in the EEA, under their member state (TFEU Art. 349, 355).
+      re: { inEEA: true, memberState: { code: 'FR', inEEA: true } },
+      ax: { inEEA: true, memberState: { code: 'FI' } },
+      eea: { totalCount: 37 },
     });
   });
 });

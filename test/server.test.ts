@@ -38,9 +38,10 @@ describe('the service on embedded PostgreSQL', () => {
       expect((await fetch(first.url.replace('/graphql', '/healthz'))).status).toBe(200);
       expect((await fetch(first.url.replace('/graphql', '/readyz'))).status).toBe(200);
       const financial = await gql(first, `{ processors(receives: "financial") { nodes { key } } }`);
-      expect(financial.data.processors.nodes).toEqual([{ key: 'paypal' }, { key: 'stripe' }]);
-      const diff = await applyManifest(first.db.orm.em.fork(), parseManifest(ADDED_PROCESSOR));
-      expect(diff).toEqual({ added: ['processors/plausible'], changed: [], unchanged: [] });
+      // The payment processors, and the hosts that keep the tax records.
+      expect(financial.data.processors.nodes).toEqual([{ key: 'aws' }, { key: 'google-cloud' }, { key: 'paypal' }, { key: 'stripe' }]);
+      const plan = await applyManifest(first.db.orm.em.fork(), parseManifest(ADDED_PROCESSOR));
+      expect(plan.entries).toEqual([{ entity: 'processors', key: 'plausible', outcome: 'ADDED' }]);
     } finally {
       await first.stop();
     }
@@ -54,7 +55,7 @@ describe('the service on embedded PostgreSQL', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 180_000); // two starts of embedded PostgreSQL, the first from an empty directory with the seed
 });
 
 describe('readiness', () => {
@@ -81,8 +82,13 @@ describe('configuration', () => {
     [{ SEED: 'yes' }, 'SEED="yes" is not valid: use one of true, false'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET is required in production (or JWT_JWKS_URL for RS256/ES256 tokens)'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET is too short: HS256 needs at least 32 characters'],
-    [{ JWT_JWKS_URL: 'ftp://keys' }, 'JWT_JWKS_URL="ftp://keys" must be an http(s) URL'],
+    [{ JWT_JWKS_URL: 'ftp://keys' }, 'JWT_JWKS_URL="ftp://keys" must be an https URL (plain http only on loopback, such as http://127.0.0.1)'],
+    [{ JWT_MAX_TTL_SECONDS: '0' }, 'JWT_MAX_TTL_SECONDS="0" is not a whole number from 1 to 315360000'],
+    [{ JWT_MAX_TTL_SECONDS: '1h' }, 'JWT_MAX_TTL_SECONDS="1h" is not a whole number from 1 to 315360000'],
     [{ INTROSPECTION: 'maybe' }, 'INTROSPECTION="maybe" is not valid: use one of true, false'],
+    [{ SUBPROCESSOR_NOTICE_DAYS: '-1' }, 'SUBPROCESSOR_NOTICE_DAYS="-1" is not a whole number of days from 0 to 365'],
+    [{ SUBPROCESSOR_NOTICE_DAYS: '2.5' }, 'SUBPROCESSOR_NOTICE_DAYS="2.5" is not a whole number of days from 0 to 365'],
+    [{ RIGHTS_REQUEST_RETENTION_DAYS: '0' }, 'RIGHTS_REQUEST_RETENTION_DAYS="0" is not a whole number of days from 1 to 36500'],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
@@ -92,6 +98,40 @@ describe('configuration', () => {
     expect(config.port).toBe(4000);
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toBe(join(process.cwd(), 'data'));
+    expect([config.subprocessorNoticeDays, config.rightsRequestRetentionDays]).toEqual([0, 1095]);
+  });
+});
+
+describe('the map page', () => {
+  it('serves its page and assets from the service itself, and nothing else under /map/assets', async () => {
+    const app = await startTestApp({ seed: false });
+    try {
+      const html = await (await fetch(`${app.url}/map`)).text();
+      const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((source) => source.startsWith('/map/'));
+      expect(sources).toEqual(['/map/assets/map.css', '/map/assets/token.js', '/map/assets/cytoscape.js', '/map/assets/cytoscape-dagre.js', '/map/assets/map.js']);
+      expect(html).not.toMatch(/https?:\/\//);
+      for (const source of sources) {
+        const asset = await fetch(`${app.url}${source}`);
+        expect(asset.status).toBe(200);
+        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(500);
+      }
+      for (const name of ['unknown.js', '__proto__', 'constructor', '..%2Fpackage.json']) {
+        expect((await fetch(`${app.url}/map/assets/${name}`)).status).toBe(404);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers an anonymous GraphQL request from the explorer with the reason and no stack trace, even in development', async () => {
+    const app = await startTestApp({ seed: false, config: { nodeEnv: 'development' } });
+    try {
+      const response = await app.gql('{ processors { totalCount } }');
+      expect(response.status).toBe(401);
+      expect(response.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    } finally {
+      await app.close();
+    }
   });
 });
 
@@ -103,13 +143,17 @@ describe('the explorer', () => {
       expect(page.status).toBe(200);
       const html = await page.text();
       const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-      expect(sources).toEqual(['/explorer/graphiql.css', '/explorer/react.js', '/explorer/react-dom.js', '/explorer/graphiql.js']);
+      expect(sources).toEqual([
+        '/explorer/graphiql.css', '/map', '/explorer/react.js', '/explorer/react-dom.js', '/explorer/graphiql.js', '/explorer/token.js', '/explorer/explorer.js',
+      ]);
+      expect(html).toContain('npm run --silent token -- --role VIEWER --sub you@pythonmaster.com');
       for (const source of sources) {
         const asset = await fetch(`${app.url}${source}`);
         expect(asset.status).toBe(200);
-        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(400);
       }
       expect((await fetch(`${app.url}/explorer/unknown.js`)).status).toBe(404);
+      expect((await fetch(`${app.url}/explorer/__proto__`)).status).toBe(404);
     } finally {
       await app.close();
     }

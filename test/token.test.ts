@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { tokenFromArguments, TokenUsageError } from '../src/cli/token';
-import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../src/server/config';
+import { loadConfig } from '../src/server/config';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from './harness';
 
 const QUERY = `{ processors(first: 1) { totalCount } }`;
@@ -24,19 +24,17 @@ describe('npm run token', () => {
     expect(response.errors).toBeUndefined();
   });
 
-  it('signs with the development secret that `npm start` uses when JWT_SECRET is unset, valid for an hour', async () => {
-    const token = await tokenFromArguments(['--role', 'VIEWER', '--sub', 'bob@example.com'], {});
-    const development = await startTestApp({ seed: false, config: loadConfig({ NODE_ENV: 'development' }) });
-    try {
-      expect(loadConfig({}).auth.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
-      const response = await development.gql(QUERY, {}, bearer(token));
-      expect(response.data).toEqual({ processors: { totalCount: 0 } });
-      const claims = decodeJwt(token);
-      expect(claims.exp! - claims.iat!).toBe(3600);
-    } finally {
-      await development.close();
-    }
-    expect((await app.gql(QUERY, {}, bearer(token))).errors![0].message).toBe('Invalid token: the token signature does not verify');
+  it('signs for an hour unless --ttl says otherwise, and never longer than JWT_MAX_TTL_SECONDS', async () => {
+    const claims = decodeJwt(await tokenFromArguments(['--role', 'VIEWER', '--sub', 'bob@example.com'], { JWT_SECRET: TEST_JWT_SECRET }));
+    expect(claims.exp! - claims.iat!).toBe(3600);
+    const month = decodeJwt(await tokenFromArguments(['--role', 'VIEWER', '--sub', 'bob@example.com', '--ttl', '30d'], { JWT_SECRET: TEST_JWT_SECRET }));
+    expect(month.exp! - month.iat!).toBe(30 * 86_400);
+    await expect(tokenFromArguments(['--role', 'VIEWER', '--sub', 'a', '--ttl', '31d'], { JWT_SECRET: TEST_JWT_SECRET })).rejects.toThrow(
+      new TokenUsageError('--ttl 31d is 2678400 seconds, longer than the 2592000 the service accepts (JWT_MAX_TTL_SECONDS)'),
+    );
+    await expect(
+      tokenFromArguments(['--role', 'VIEWER', '--sub', 'a', '--ttl', '2h'], { JWT_SECRET: TEST_JWT_SECRET, JWT_MAX_TTL_SECONDS: '3600' }),
+    ).rejects.toThrow('--ttl 2h is 7200 seconds, longer than the 3600 the service accepts (JWT_MAX_TTL_SECONDS)');
   });
 
   it.each([
@@ -44,6 +42,7 @@ describe('npm run token', () => {
     [['--role', 'ADMIN', '--sub', 'a'], 'unknown role ADMIN: use VIEWER, ENGINEER, PRIVACY_OFFICER, AUDITOR, SIGNUP_SERVICE'],
     [['--role', 'VIEWER'], '--sub is required: who the token speaks for, as the audit trail will record it'],
     [['--role', 'VIEWER', '--sub', 'a', '--ttl', 'forever'], '--ttl "forever" is not a duration such as 30m, 1h or 7d'],
+    [['--role', 'VIEWER', '--sub', 'a', '--ttl', '0h'], '--ttl "0h" is not a duration such as 30m, 1h or 7d'],
     [['--role', 'VIEWER', '--sub', 'a', '--admin'], "Unknown option '--admin'"],
   ])('refuses %j with a message that says what to fix', async (args, message) => {
     await expect(tokenFromArguments(args, { JWT_SECRET: TEST_JWT_SECRET })).rejects.toThrow(TokenUsageError);
@@ -89,15 +88,15 @@ describe('tokens verified through a JWKS URL', () => {
     await new Promise((resolve) => jwksServer.close(resolve));
   });
 
-  function sign(alg: 'RS256' | 'ES256', claims: { iss?: string; aud?: string } = {}, key: KeyLike = keys[alg].privateKey, kid = keys[alg].kid) {
-    return new SignJWT({ roles: ['VIEWER'] })
+  function sign(alg: 'RS256' | 'ES256', claims: { iss?: string; aud?: string; exp?: string | null } = {}, key: KeyLike = keys[alg].privateKey, kid = keys[alg].kid) {
+    const jwt = new SignJWT({ roles: ['VIEWER'] })
       .setProtectedHeader({ alg, kid })
       .setSubject('carol@pythonmaster.com')
       .setIssuer(claims.iss ?? ISSUER)
       .setAudience(claims.aud ?? AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(key);
+      .setIssuedAt();
+    if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? '5m');
+    return jwt.sign(key);
   }
 
   it.each(['RS256', 'ES256'] as const)('accepts a %s token signed with a published key, from the right issuer for this audience', async (alg) => {
@@ -110,6 +109,9 @@ describe('tokens verified through a JWKS URL', () => {
     ['another issuer', () => sign('RS256', { iss: 'https://elsewhere.example/' }), 'Invalid token: the token has the wrong issuer'],
     ['another audience', () => sign('ES256', { aud: 'billing' }), 'Invalid token: the token has the wrong audience'],
     ['a key the JWKS does not publish', () => sign('RS256', {}, unpublished, 'key-unknown'), 'Invalid token: no published key matches the token'],
+    ['a published key, without exp', () => sign('ES256', { exp: null }), 'Invalid token: the token has no expiry (exp); every token must carry one'],
+    ['a published key, for 100 years', () => sign('RS256', { exp: '100y' }),
+      'Invalid token: the token is valid for 3155760000 seconds, longer than the 2592000 this service accepts (JWT_MAX_TTL_SECONDS)'],
     ['an unpublished key under a published key id', () => sign('RS256', {}, unpublished), 'Invalid token: the token signature does not verify'],
     ['HS256 when no secret is configured', () => new SignJWT({ roles: ['VIEWER'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').sign(new TextEncoder().encode(TEST_JWT_SECRET)),
       'Invalid token: the token is signed with HS256, which this service does not accept'],
@@ -117,5 +119,31 @@ describe('tokens verified through a JWKS URL', () => {
     const response = await app.gql(QUERY, {}, bearer(await token()));
     expect(response.status).toBe(401);
     expect(response.errors).toEqual([expect.objectContaining({ message, extensions: { code: 'UNAUTHENTICATED' } })]);
+  });
+});
+
+describe('a JWKS URL that does not answer', () => {
+  it.each([
+    ['nothing listens', (_req: unknown, _res: unknown) => undefined, true, 'it cannot be reached'],
+    ['it answers 500', (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(500).end('down'), false, 'it did not answer with a key set'],
+    ['it answers HTML', (_req: unknown, res: import('node:http').ServerResponse) => res.end('<html>maintenance</html>'), false, 'it did not answer with a key set'],
+  ])('answers UNAUTHENTICATED saying the key set is unreachable when %s', async (_name, handler, closeFirst, cause) => {
+    const server = createServer(handler as never);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+    if (closeFirst) await new Promise((resolve) => server.close(resolve));
+    const app = await startTestApp({ seed: false, config: loadConfig({ NODE_ENV: 'test', JWT_JWKS_URL: jwksUrl }) });
+    try {
+      const { privateKey } = await generateKeyPair('ES256');
+      const token = await new SignJWT({ roles: ['VIEWER'] }).setProtectedHeader({ alg: 'ES256', kid: 'k' }).setSubject('a').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+      const response = await app.gql(QUERY, {}, bearer(token));
+      expect(response.status).toBe(401);
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
+      expect(response.errors![0].message).toBe(`Invalid token: the key set at JWT_JWKS_URL is unreachable (${cause}), so no token can be checked`);
+    } finally {
+      await app.close();
+      if (!closeFirst) await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

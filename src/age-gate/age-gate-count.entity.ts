@@ -16,7 +16,7 @@ export class AgeGateCount {
   @PrimaryKey({ type: 'date' })
   day!: string;
 
-  @Field({ description: 'The country code the checks gave, or their subdivision ("CA-QC").' })
+  @Field({ description: 'The country of the checks, or a subdivision the policy has an age for ("CA-QC"); other subdivisions count under their country.' })
   @PrimaryKey({ type: 'text' })
   country!: string;
 

@@ -7,8 +7,12 @@ export interface PolicyForCheck {
   defaultDigitalConsentAge: number;
   parentalGuidanceUntilAge: number;
   countryKnown: boolean;
-  /** Ages of digital consent by jurisdiction: at least those of the jurisdiction and of its country. */
+  /** For a territory of an EEA state (RE, AX): its member state (FR, FI), whose age applies; else null. */
+  memberState: string | null;
+  /** Ages of digital consent by jurisdiction: at least those of the jurisdiction, its country and member state. */
   ages: Record<string, number> | null;
+  /** The law each of those ages comes from, by jurisdiction. */
+  sources: Record<string, string | null> | null;
 }
 
 /** Where a check gets the policy from; `changed()` is told after a policy change commits in this process. */
@@ -26,10 +30,14 @@ const MISSING_POLICY = 'The age policy is missing: start the service with SEED=t
 export class PolicyReadPerCheck implements AgePolicySource {
   async forCheck(em: EntityManager, jurisdiction: Jurisdiction): Promise<PolicyForCheck> {
     const [policy] = await em.execute<PolicyForCheck[]>(
-      `select p.minimum_age as "minimumAge", p.default_digital_consent_age as "defaultDigitalConsentAge",
+      `with c as (select code, member_state_code from country where code = ?),
+         d as (select jurisdiction, age, source from digital_consent_age
+               where jurisdiction in (?, ?) or jurisdiction = (select member_state_code from c))
+       select p.minimum_age as "minimumAge", p.default_digital_consent_age as "defaultDigitalConsentAge",
          p.parental_guidance_until_age as "parentalGuidanceUntilAge",
-         exists (select 1 from country c where c.code = ?) as "countryKnown",
-         (select json_object_agg(d.jurisdiction, d.age) from digital_consent_age d where d.jurisdiction in (?, ?)) as "ages"
+         exists (select 1 from c) as "countryKnown", (select member_state_code from c) as "memberState",
+         (select json_object_agg(d.jurisdiction, d.age) from d) as "ages",
+         (select json_object_agg(d.jurisdiction, d.source) from d) as "sources"
        from age_policy p where p.key = 'platform'`,
       [jurisdiction.country, jurisdiction.country, jurisdiction.code],
     );
@@ -43,9 +51,11 @@ export class PolicyReadPerCheck implements AgePolicySource {
 }
 
 interface PolicySnapshot {
-  policy: Omit<PolicyForCheck, 'countryKnown' | 'ages'>;
+  policy: Omit<PolicyForCheck, 'countryKnown' | 'memberState' | 'ages' | 'sources'>;
   ages: Record<string, number>;
-  countries: Set<string>;
+  sources: Record<string, string | null>;
+  /** Every known country code, with its member state for a territory (else null). */
+  countries: Map<string, string | null>;
 }
 
 async function readSnapshot(em: EntityManager): Promise<PolicySnapshot> {
@@ -54,12 +64,17 @@ async function readSnapshot(em: EntityManager): Promise<PolicySnapshot> {
        parental_guidance_until_age as "parentalGuidanceUntilAge" from age_policy where key = 'platform'`,
   );
   if (!policy) throw new Error(MISSING_POLICY);
-  const ages = await em.execute<{ jurisdiction: string; age: number }[]>('select jurisdiction, age from digital_consent_age');
-  const countries = await em.execute<{ code: string }[]>('select code from country');
+  const ages = await em.execute<{ jurisdiction: string; age: number; source: string | null }[]>(
+    'select jurisdiction, age, source from digital_consent_age',
+  );
+  const countries = await em.execute<{ code: string; memberState: string | null }[]>(
+    'select code, member_state_code as "memberState" from country',
+  );
   return {
     policy,
     ages: Object.fromEntries(ages.map((entry) => [entry.jurisdiction, entry.age])),
-    countries: new Set(countries.map((country) => country.code)),
+    sources: Object.fromEntries(ages.map((entry) => [entry.jurisdiction, entry.source])),
+    countries: new Map(countries.map((country) => [country.code, country.memberState])),
   };
 }
 
@@ -74,8 +89,9 @@ export class PolicyCachedInProcess implements AgePolicySource {
   constructor(private readonly rootEm: EntityManager) {}
 
   async forCheck(_em: EntityManager, jurisdiction: Jurisdiction): Promise<PolicyForCheck> {
-    const { policy, ages, countries } = await this.load();
-    return { ...policy, countryKnown: countries.has(jurisdiction.country), ages };
+    const { policy, ages, sources, countries } = await this.load();
+    const countryKnown = countries.has(jurisdiction.country);
+    return { ...policy, countryKnown, memberState: countries.get(jurisdiction.country) ?? null, ages, sources };
   }
 
   changed(): void {

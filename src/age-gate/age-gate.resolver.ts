@@ -1,10 +1,23 @@
 import { LocalDateResolver } from 'graphql-scalars';
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import type { RequestContext } from '../server/context';
 import { AgeGateInput, AgeGateResult, AgeGateStats } from './age-gate.types';
 
-@Resolver()
+@Resolver(() => AgeGateResult)
 export class AgeGateResolver {
+  @FieldResolver(() => [ProcessingActivity], {
+    description:
+      'The activities resting on consent (Art. 6(1)(a)) that this person may join only with the consent of a holder of ' +
+      'parental responsibility (Art. 8(1)), in key order. Activities on another basis, such as CONTRACT, are never ' +
+      'listed; empty for a person at or above the age of digital consent, or under the platform minimum age.',
+  })
+  async activitiesNeedingParentalConsent(@Root() result: AgeGateResult, @Ctx() { loaders }: RequestContext) {
+    const activities = await loaders.byKey(ProcessingActivity).loadMany(result.consentActivityKeys);
+    // Plain rows, not entities (see src/db/rows.ts); a key whose activity is gone loads as null.
+    return activities.filter((activity) => activity !== null && !(activity instanceof Error));
+  }
+
   @Query(() => AgeGateResult, {
     description: 'May this person sign up? Checks a birth date against the age policy of their country. Stores and logs nothing of it.',
   })

@@ -1,11 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { jurisdictionInput, unknownCountryMessage } from '../age-policy/jurisdiction';
+import { jurisdictionInput, unknownCountryMessage, type Jurisdiction } from '../age-policy/jurisdiction';
 import { badInput } from '../common/errors';
 import { AgeInputError, computeAge, decideAge, resolveDigitalConsentAge } from './age';
 import type { AgeGateCounters } from './age-gate.counters';
-import type { AgePolicySource } from './age-gate.policy';
+import type { AgePolicySource, PolicyForCheck } from './age-gate.policy';
 import { AgeGateOutcome } from './age-gate-outcome';
 import { AgeGateReason, type AgeGateInput, type AgeGateResult, type AgeGateStats } from './age-gate.types';
+
+/** Where the policy default of the age of digital consent comes from. */
+export const DEFAULT_AGE_SOURCE = 'GDPR Art. 8(1)';
+
+/** The keys of the activities that rest on consent, in key order: asked only for someone under the consent age. */
+async function consentBasedActivities(em: EntityManager): Promise<string[]> {
+  const rows = await em.execute<{ key: string }[]>(`select key from processing_activity where legal_basis = 'CONSENT' order by key`);
+  return rows.map((row) => row.key);
+}
 
 /** Longest period `ageGateStats` answers for, so that a dashboard query stays bounded. */
 export const MAX_STATS_DAYS = 366;
@@ -13,6 +22,15 @@ export const MAX_STATS_DAYS = 366;
 function outcomeOf(result: Pick<AgeGateResult, 'allowed' | 'parentalConsentRequired'>): AgeGateOutcome {
   if (!result.allowed) return AgeGateOutcome.BLOCKED;
   return result.parentalConsentRequired ? AgeGateOutcome.PARENTAL_CONSENT_REQUIRED : AgeGateOutcome.ALLOWED;
+}
+
+/**
+ * The jurisdiction a check counts under: a subdivision the policy has an age for ("CA-QC"), else its country.
+ * Counter series and stored rows stay within the policy's jurisdictions and the known countries, whatever
+ * codes callers invent ("US-A00" counts as "US").
+ */
+function countedJurisdiction(jurisdiction: Jurisdiction, ages: PolicyForCheck['ages']): string {
+  return jurisdiction.subdivision && ages && Object.hasOwn(ages, jurisdiction.subdivision) ? jurisdiction.subdivision : jurisdiction.country;
 }
 
 /** A birth date or time zone the caller got wrong becomes BAD_USER_INPUT naming the field; anything else is a bug. */
@@ -50,16 +68,23 @@ export class AgeGateService {
     if (!policy.countryKnown) {
       throw badInput(unknownCountryMessage('country', jurisdiction), { field: 'input.country', value: input.country });
     }
-    const digitalConsentAge = resolveDigitalConsentAge(jurisdiction.code, policy.ages ?? {}, policy.defaultDigitalConsentAge).age;
+    const resolved = resolveDigitalConsentAge(jurisdiction.code, policy.ages ?? {}, policy.defaultDigitalConsentAge, policy.memberState);
+    const digitalConsentAge = resolved.age;
     const decision = decideAge({ age, digitalConsentAge, ...policy });
+    // Art. 8 applies where the basis is consent (Art. 6(1)(a)): only those activities need a parent's consent.
+    const consentActivityKeys = decision.parentalConsentRequired ? await consentBasedActivities(em) : [];
     const result: AgeGateResult = {
       age,
       minimumAge: policy.minimumAge,
       digitalConsentAge,
+      digitalConsentAgeJurisdiction: resolved.jurisdiction,
+      digitalConsentAgeSource: resolved.jurisdiction ? (policy.sources?.[resolved.jurisdiction] ?? null) : DEFAULT_AGE_SOURCE,
       ...decision,
+      parentalConsentRequired: consentActivityKeys.length > 0,
+      consentActivityKeys,
       reason: decision.reason && AgeGateReason[decision.reason],
     };
-    this.counters.record(jurisdiction.code, outcomeOf(result), now);
+    this.counters.record(countedJurisdiction(jurisdiction, policy.ages), outcomeOf(result), now);
     return result;
   }
 

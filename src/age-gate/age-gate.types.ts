@@ -38,8 +38,26 @@ export class AgeGateResult {
   @Field(() => Int, { description: "The jurisdiction's age of digital consent, or the policy default." })
   digitalConsentAge!: number;
 
-  @Field({ description: 'True when an allowed person is younger than `digitalConsentAge` (GDPR Art. 8).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The jurisdiction whose age of digital consent applies: the subdivision ("CA-QC"), the country, or for a ' +
+      'territory of an EEA state its member state (RE and GP: "FR"; AX: "FI"). Null when the policy default applies.',
+  })
+  digitalConsentAgeJurisdiction!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The law that sets `digitalConsentAge`, such as "DPA 2018 s.9".' })
+  digitalConsentAgeSource!: string | null;
+
+  @Field({
+    description:
+      'True when `activitiesNeedingParentalConsent` is not empty: an allowed person younger than `digitalConsentAge` ' +
+      'may join the activities that rest on consent only with a parent\'s consent (GDPR Art. 8).',
+  })
   parentalConsentRequired!: boolean;
+
+  /** Keys of the activities on CONSENT that need a parent's consent; resolved to activities by the resolver. */
+  consentActivityKeys!: string[];
 
   @Field({ description: 'True for allowed people younger than the policy\'s guidance age (13 up to 18).' })
   parentalGuidanceRecommended!: boolean;

@@ -346,40 +346,54 @@ describe('resolveDigitalConsentAge', () => {
   const ages = { DE: 16, FR: 15, CA: 13, 'CA-QC': 14 };
 
   test('a subdivision with its own entry uses it', () => {
-    expect(resolveDigitalConsentAge('CA-QC', ages, 16)).toEqual({ age: 14, source: 'subdivision' });
+    expect(resolveDigitalConsentAge('CA-QC', ages, 16)).toEqual({ age: 14, source: 'subdivision', jurisdiction: 'CA-QC' });
   });
 
   test('a subdivision without an entry falls back to its country', () => {
-    expect(resolveDigitalConsentAge('CA-ON', ages, 16)).toEqual({ age: 13, source: 'country' });
+    expect(resolveDigitalConsentAge('CA-ON', ages, 16)).toEqual({ age: 13, source: 'country', jurisdiction: 'CA' });
   });
 
   test('a country with an entry uses it', () => {
-    expect(resolveDigitalConsentAge('FR', ages, 16)).toEqual({ age: 15, source: 'country' });
+    expect(resolveDigitalConsentAge('FR', ages, 16)).toEqual({ age: 15, source: 'country', jurisdiction: 'FR' });
   });
 
   test('an unknown country gets the default', () => {
-    expect(resolveDigitalConsentAge('ZZ', ages, 16)).toEqual({ age: 16, source: 'default' });
+    expect(resolveDigitalConsentAge('ZZ', ages, 16)).toEqual({ age: 16, source: 'default', jurisdiction: null });
   });
 
   test('a subdivision of an unknown country gets the default', () => {
-    expect(resolveDigitalConsentAge('US-CA', ages, 16)).toEqual({ age: 16, source: 'default' });
+    expect(resolveDigitalConsentAge('US-CA', ages, 16)).toEqual({ age: 16, source: 'default', jurisdiction: null });
   });
 
   test('the jurisdiction is matched regardless of case and surrounding spaces', () => {
-    expect(resolveDigitalConsentAge(' ca-qc ', ages, 16)).toEqual({ age: 14, source: 'subdivision' });
-    expect(resolveDigitalConsentAge('de', ages, 16)).toEqual({ age: 16, source: 'country' });
+    expect(resolveDigitalConsentAge(' ca-qc ', ages, 16)).toEqual({ age: 14, source: 'subdivision', jurisdiction: 'CA-QC' });
+    expect(resolveDigitalConsentAge('de', ages, 16)).toEqual({ age: 16, source: 'country', jurisdiction: 'DE' });
   });
 
   test('a Map of ages works the same as a plain object', () => {
     const map = new Map(Object.entries(ages));
-    expect(resolveDigitalConsentAge('CA-QC', map, 16)).toEqual({ age: 14, source: 'subdivision' });
-    expect(resolveDigitalConsentAge('CA-ON', map, 16)).toEqual({ age: 13, source: 'country' });
-    expect(resolveDigitalConsentAge('ZZ', map, 16)).toEqual({ age: 16, source: 'default' });
+    expect(resolveDigitalConsentAge('CA-QC', map, 16)).toEqual({ age: 14, source: 'subdivision', jurisdiction: 'CA-QC' });
+    expect(resolveDigitalConsentAge('CA-ON', map, 16)).toEqual({ age: 13, source: 'country', jurisdiction: 'CA' });
+    expect(resolveDigitalConsentAge('ZZ', map, 16)).toEqual({ age: 16, source: 'default', jurisdiction: null });
   });
 
   test('entries an object inherits rather than holds itself are ignored', () => {
     const inherited = Object.create({ DE: 14 }) as Record<string, number>;
-    expect(resolveDigitalConsentAge('DE', inherited, 16)).toEqual({ age: 16, source: 'default' });
-    expect(resolveDigitalConsentAge('constructor', inherited, 16)).toEqual({ age: 16, source: 'default' });
+    expect(resolveDigitalConsentAge('DE', inherited, 16)).toEqual({ age: 16, source: 'default', jurisdiction: null });
+    expect(resolveDigitalConsentAge('constructor', inherited, 16)).toEqual({ age: 16, source: 'default', jurisdiction: null });
+  });
+});
+
+describe('resolveDigitalConsentAge for an EEA territory', () => {
+  it('uses the member state\'s age where the territory has no entry of its own: RE and GP take France\'s 15, AX Finland\'s 13', () => {
+    const ages = { FR: 15, FI: 13 };
+    expect(resolveDigitalConsentAge('RE', ages, 16, 'FR')).toEqual({ age: 15, source: 'member-state', jurisdiction: 'FR' });
+    expect(resolveDigitalConsentAge('GP', ages, 16, 'FR')).toEqual({ age: 15, source: 'member-state', jurisdiction: 'FR' });
+    expect(resolveDigitalConsentAge('AX', ages, 16, 'FI')).toEqual({ age: 13, source: 'member-state', jurisdiction: 'FI' });
+  });
+
+  it('prefers the territory\'s own entry, and falls back to the default when the member state has none', () => {
+    expect(resolveDigitalConsentAge('RE', { RE: 14, FR: 15 }, 16, 'FR')).toEqual({ age: 14, source: 'country', jurisdiction: 'RE' });
+    expect(resolveDigitalConsentAge('RE', {}, 16, 'FR')).toEqual({ age: 16, source: 'default', jurisdiction: null });
   });
 });

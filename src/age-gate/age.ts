@@ -214,11 +214,13 @@ export function decideAge({ age, minimumAge, digitalConsentAge, parentalGuidance
   };
 }
 
-export type DigitalConsentAgeSource = 'subdivision' | 'country' | 'default';
+export type DigitalConsentAgeSource = 'subdivision' | 'country' | 'member-state' | 'default';
 
 export interface DigitalConsentAgeResolution {
   age: number;
   source: DigitalConsentAgeSource;
+  /** The entry whose age applies ("CA-QC", "DE", or "FR" for RE); null for the default. */
+  jurisdiction: string | null;
 }
 
 function lookUp(ages: ReadonlyMap<string, number> | Readonly<Record<string, number>>, key: string): number | undefined {
@@ -229,12 +231,14 @@ function lookUp(ages: ReadonlyMap<string, number> | Readonly<Record<string, numb
 
 /**
  * The age of digital consent for a jurisdiction: a country ("DE") or an ISO 3166-2 subdivision ("CA-QC").
- * `ages` is keyed by uppercase codes. A subdivision's own entry wins, else its country's, else `defaultAge`.
+ * `ages` is keyed by uppercase codes. A subdivision's own entry wins, else its country's, else, for a territory
+ * of an EEA state (RE, AX), its `memberState`'s (FR, FI), else `defaultAge`.
  */
 export function resolveDigitalConsentAge(
   jurisdiction: string,
   ages: ReadonlyMap<string, number> | Readonly<Record<string, number>>,
   defaultAge: number,
+  memberState: string | null = null,
 ): DigitalConsentAgeResolution {
   const code = jurisdiction.trim().toUpperCase();
   const [country] = code.split('-');
@@ -242,9 +246,11 @@ export function resolveDigitalConsentAge(
 
   if (isSubdivision) {
     const subdivisionAge = lookUp(ages, code);
-    if (subdivisionAge !== undefined) return { age: subdivisionAge, source: 'subdivision' };
+    if (subdivisionAge !== undefined) return { age: subdivisionAge, source: 'subdivision', jurisdiction: code };
   }
   const countryAge = lookUp(ages, country);
-  if (countryAge !== undefined) return { age: countryAge, source: 'country' };
-  return { age: defaultAge, source: 'default' };
+  if (countryAge !== undefined) return { age: countryAge, source: 'country', jurisdiction: country };
+  const memberStateAge = memberState ? lookUp(ages, memberState) : undefined;
+  if (memberStateAge !== undefined) return { age: memberStateAge, source: 'member-state', jurisdiction: memberState };
+  return { age: defaultAge, source: 'default', jurisdiction: null };
 }

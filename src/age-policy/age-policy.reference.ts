@@ -2,7 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import jurisdictions from '../../seeds/reference/jurisdictions.json';
 import { AgePolicy, DigitalConsentAge } from './age-policy.entity';
 
-const SOURCE = 'GDPR Art. 8 and national law, per the Commission staff working document (2020)';
+/** The law behind one jurisdiction's age: its own source where the reference names one, else GDPR Art. 8. */
+export function ageSourceOf(jurisdiction: string): string {
+  const { sources, gdprSource } = jurisdictions.digitalConsentAge;
+  return Object.hasOwn(sources, jurisdiction) ? sources[jurisdiction as keyof typeof sources] : gdprSource;
+}
 
 /** Seeds the age policy once; afterwards it is the privacy officer's data. */
 export async function ensureAgePolicy(em: EntityManager): Promise<void> {
@@ -17,6 +21,6 @@ export async function ensureAgePolicy(em: EntityManager): Promise<void> {
       defaultDigitalConsentAge: digitalConsentAge.default,
       parentalGuidanceUntilAge: 18,
     });
-    for (const entry of [...verified, ...unverified]) tx.create(DigitalConsentAge, { ...entry, source: SOURCE });
+    for (const entry of [...verified, ...unverified]) tx.create(DigitalConsentAge, { ...entry, source: ageSourceOf(entry.jurisdiction) });
   });
 }

@@ -39,7 +39,8 @@ export function recordAudit(tx: EntityManager, actor: Actor, change: AuditedChan
 export async function listAuditEntries(em: EntityManager, filter: AuditLogFilter | null | undefined, page: PageArgs): Promise<Page<AuditEntry>> {
   const size = pageSize(page.first);
   const after = decodeCursor<string>(page.after, 'string');
-  if (after !== null && !/^\d+$/.test(after)) {
+  // An id is a bigint: 18 digits always fit, and the database refuses a longer number as its client error anyway.
+  if (after !== null && !/^\d{1,18}$/.test(after)) {
     throw badInput(`after "${page.after}" is not a cursor this list issued`, { field: 'after', value: page.after });
   }
   const where = auditFilter(filter ?? {});

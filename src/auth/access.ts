@@ -31,6 +31,8 @@ export const ACCESS = {
     cookieCategory: READERS,
     purposes: READERS,
     purpose: READERS,
+    recipientCategories: READERS,
+    recipientCategory: READERS,
     retentionRules: READERS,
     retentionRule: READERS,
     securityMeasures: READERS,
@@ -43,6 +45,8 @@ export const ACCESS = {
     userDataFlow: READERS,
     dataMapGraph: READERS,
     findings: READERS,
+    // The map as a manifest; DPA references and contact details only for those who may read them.
+    manifest: READERS,
     // The signup service's one question; the privacy officer may try the policy out.
     ageGate: [SIGNUP_SERVICE, PRIVACY_OFFICER],
     // The policy is public in the privacy policy anyway: every reader may see the rules the gate applies.
@@ -53,6 +57,12 @@ export const ACCESS = {
     // Any entity by global id: each type found keeps the roles of the operations that reach it.
     node: READERS,
     nodes: READERS,
+    // The registers name people (by reference) and incidents: for those who answer for them and those who check.
+    rightsRequests: OVERSIGHT,
+    breaches: OVERSIGHT,
+    breach: OVERSIGHT,
+    // Counts only, for dashboards: a viewer sees how the company keeps its clocks, never a request.
+    rightsRequestStats: [PRIVACY_OFFICER, AUDITOR, VIEWER],
   },
   Mutation: {
     registerProcessor: [ENGINEER, PRIVACY_OFFICER],
@@ -60,21 +70,35 @@ export const ACCESS = {
     approveProcessor: [PRIVACY_OFFICER],
     rejectProcessor: [PRIVACY_OFFICER],
     retireProcessor: [PRIVACY_OFFICER],
+    // Engineers propose through manifests; only the privacy officer's manifests may decide a processor's review.
+    applyManifest: [ENGINEER, PRIVACY_OFFICER],
     updateAgePolicy: [PRIVACY_OFFICER],
     setDigitalConsentAge: [PRIVACY_OFFICER],
     removeDigitalConsentAge: [PRIVACY_OFFICER],
+    createRightsRequest: [PRIVACY_OFFICER],
+    extendRightsRequest: [PRIVACY_OFFICER],
+    updateRightsRequest: [PRIVACY_OFFICER],
+    reportBreach: [PRIVACY_OFFICER],
+    recordAuthorityNotice: [PRIVACY_OFFICER],
+    recordSubjectNotice: [PRIVACY_OFFICER],
   },
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {
     Processor: { dpaReference: OVERSIGHT },
+    // The signup service reads the consent-based activities of an age check, not the processors behind them.
+    ProcessingActivity: { processors: READERS },
     Organization: { email: OVERSIGHT, phone: OVERSIGHT, address: OVERSIGHT, dpoName: OVERSIGHT, dpoEmail: OVERSIGHT },
   },
 } satisfies AccessTable;
 
-/** HTTP endpoints outside GraphQL, and the roles that may fetch them. */
+/**
+ * HTTP endpoints outside GraphQL, and the roles that may fetch them. Public without a token: /healthz, /readyz,
+ * /metrics, the explorer, and the sub-processor list (/subprocessors, .json, .atom), which Art. 28 has published.
+ */
 export const HTTP_ACCESS = {
   '/ropa.csv': OVERSIGHT,
   '/ropa.md': OVERSIGHT,
+  '/ropa.json': OVERSIGHT,
 } satisfies Record<string, readonly Role[]>;
 
 export interface AccessTable {

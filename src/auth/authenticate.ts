@@ -5,14 +5,21 @@ import { Role, type Viewer } from './viewer';
 
 const ROLES = new Set<string>(Object.values(Role));
 const ASYMMETRIC = ['RS256', 'ES256'];
+/** How far a token's clock may run ahead of ours (nbf, iat) or behind (exp), in seconds. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/** The key set could not be fetched or read: the service's problem, not the token's, and the reason says so. */
+class KeySetUnavailable extends Error {}
 
 /** The reason a token was refused, in words a client developer can act on. */
 function describe(error: unknown): string {
+  if (error instanceof KeySetUnavailable) return `the key set at JWT_JWKS_URL is unreachable (${error.message}), so no token can be checked`;
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf') return 'the token is not valid yet (nbf is in the future)';
     if (error.claim === 'iss') return 'the token has the wrong issuer';
     if (error.claim === 'aud') return 'the token has the wrong audience';
+    if (error.claim === 'exp' && error.reason === 'missing') return 'the token has no expiry (exp); every token must carry one';
     return `the token's ${error.claim} claim is invalid`;
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature does not verify';
@@ -33,6 +40,36 @@ function viewerFrom(payload: JWTPayload): Viewer {
     throw unauthenticated(`The token names an unknown role: ${unknown.join(', ')} (known: ${[...ROLES].join(', ')})`);
   }
   return { subject: payload.sub, roles: roles as Role[] };
+}
+
+/** Lifetime rules jose does not check: an upper bound on exp - iat, and no iat from the future. */
+function checkLifetime(payload: JWTPayload, maxTtlSeconds: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const { exp, iat } = payload;
+  if (iat !== undefined && iat > now + CLOCK_SKEW_SECONDS) throw unauthenticated('Invalid token: the token was issued in the future (iat)');
+  const lifetime = exp! - (iat ?? now);
+  if (lifetime > maxTtlSeconds) {
+    throw unauthenticated(
+      `Invalid token: the token is valid for ${lifetime} seconds, longer than the ${maxTtlSeconds} this service accepts (JWT_MAX_TTL_SECONDS)`,
+    );
+  }
+}
+
+/** A remote key set whose network and format failures are told apart from a faulty token. */
+function remoteKeySet(url: string): JWTVerifyGetKey {
+  const keys = createRemoteJWKSet(new URL(url));
+  return async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      if (error instanceof errors.JOSENotSupported || error instanceof errors.JWSInvalid) throw error;
+      // The cause in general words only: a network error would show the client internal addresses.
+      if (error instanceof errors.JWKSTimeout) throw new KeySetUnavailable('it did not answer in time');
+      if (error instanceof errors.JOSEError) throw new KeySetUnavailable('it did not answer with a key set');
+      throw new KeySetUnavailable('it cannot be reached');
+    }
+  };
 }
 
 export type Authenticator = (authorization: string | undefined) => Promise<Viewer | null>;
@@ -70,10 +107,16 @@ class VerifiedTokens {
  */
 export function createAuthenticator(config: AuthConfig): Authenticator {
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
-  const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
-  const claims = { issuer: config.issuer, audience: config.audience };
+  const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? remoteKeySet(config.jwksUrl) : undefined;
+  const options = {
+    issuer: config.issuer,
+    audience: config.audience,
+    requiredClaims: ['exp'],
+    clockTolerance: CLOCK_SKEW_SECONDS,
+  };
   const verified = new VerifiedTokens();
   const accept = (token: string, payload: JWTPayload) => {
+    checkLifetime(payload, config.maxTtlSeconds);
     const viewer = viewerFrom(payload);
     verified.set(token, viewer, payload, Date.now());
     return viewer;
@@ -94,10 +137,10 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     }
     try {
       if (algorithm === 'HS256' && secret) {
-        return accept(token, (await jwtVerify(token, secret, { ...claims, algorithms: ['HS256'] })).payload);
+        return accept(token, (await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })).payload);
       }
       if (algorithm && ASYMMETRIC.includes(algorithm) && jwks) {
-        return accept(token, (await jwtVerify(token, jwks, { ...claims, algorithms: ASYMMETRIC })).payload);
+        return accept(token, (await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC })).payload);
       }
     } catch (error) {
       if (error instanceof Error && 'extensions' in error) throw error;

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'yaml';
 import type { Actor } from '../audit/audit.service';
+import { Role } from '../auth/viewer';
 import { ensureAgePolicy } from '../age-policy/age-policy.reference';
 import { ensureCountries, referenceCountries } from '../country/country.reference';
 import { openDatabase, type Database } from '../db/database';
@@ -13,16 +14,19 @@ import { RULES, FindingSeverity, type Finding } from '../findings/findings.rules
 import { findingsOf } from '../findings/findings.service';
 import { FIDES_FILES, FIDES_TAXONOMY_DIR, fidesTaxonomyManifest } from '../manifest/fides-taxonomy';
 import {
-  applyManifest,
-  checkManifest,
+  applyManifestText,
+  checkManifestInput,
+  describePlan,
   exportManifest,
   ManifestInvalid,
+  manifestYaml,
   offlineKeys,
   parseManifest,
   readManifest,
-  type ManifestDiff,
+  type ManifestPlan,
+  type ManifestProblem,
 } from '../manifest/manifest.service';
-import { renderRopa, ROPA_FORMATS, type RopaFormat } from '../ropa/ropa';
+import { EmptyMap, renderRopa, ROPA_FORMATS, type RopaFormat } from '../ropa/ropa';
 import { ropaOf } from '../ropa/ropa.service';
 import { loadConfig } from '../server/config';
 
@@ -37,9 +41,9 @@ export interface CliIO {
   connect(): Promise<Database>;
 }
 
-export const USAGE = `usage: npm run datamap -- <command>
+export const USAGE = `usage: npm run datamap -- <command> [--url <service>]
 
-  apply <file.yaml> [--dry-run]    apply a manifest (idempotent) and print what it added, changed and left unchanged
+  apply <file.yaml> [--dry-run]    apply a manifest (idempotent) and print every field it adds or changes
   export [--out <file.yaml>]        write the current map as a manifest
   validate <file.yaml> [--against <base.yaml>]
                                     check a manifest without a database: shape, references (to itself and to the
@@ -49,8 +53,11 @@ export const USAGE = `usage: npm run datamap -- <command>
   ropa --format csv|md|json [--out <file>]
                                     the record of processing activities (GDPR Art. 30(1))
 
-The database is DATABASE_URL, or embedded PGlite in DATA_DIR (default ./data; one process at a time).
-Audit entries name DATAMAP_ACTOR, or cli:<your user name>.`;
+With --url or DATAMAP_URL (such as http://127.0.0.1:4000), apply, export, import, lint and ropa go to that
+running service over HTTP, as the token in DATAMAP_TOKEN (npm run token -- --role ENGINEER --sub <you>).
+Without it they open the database directly: DATABASE_URL, or embedded PGlite in DATA_DIR (default ./data),
+only while no service runs on it. Directly, the CLI acts as the local operator, with a PRIVACY_OFFICER's
+authority; audit entries name DATAMAP_ACTOR, or cli:<your user name>.`;
 
 class UsageError extends Error {}
 
@@ -64,32 +71,118 @@ export async function connectLikeTheServer(env: Record<string, string | undefine
   return db;
 }
 
-function actorOf(env: Record<string, string | undefined>): Actor {
-  return { viewer: { subject: env.DATAMAP_ACTOR || `cli:${userInfo().username}`, roles: [] } };
+/**
+ * The local operator: whoever may open the database directly owns its files anyway, so the CLI acts with the
+ * privacy officer's authority (it may decide a processor's status), and the audit trail names the user.
+ */
+function localOperator(env: Record<string, string | undefined>): Actor {
+  return { viewer: { subject: env.DATAMAP_ACTOR || `cli:${userInfo().username}`, roles: [Role.PRIVACY_OFFICER] } };
 }
 
-async function withDatabase<T>(io: CliIO, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  const db = await io.connect();
-  try {
-    return await work(db.orm.em.fork());
-  } finally {
-    await db.close();
-  }
+/** Where the map lives for a command: a running service (over HTTP) or the database (opened directly). */
+interface Backend {
+  apply(text: string, dryRun: boolean): Promise<ManifestPlan>;
+  /** The map as manifest YAML. */
+  export(): Promise<string>;
+  findings(): Promise<Finding[]>;
+  ropa(format: RopaFormat): Promise<string>;
+}
+
+function directBackend(io: CliIO): Backend {
+  const withDatabase = async <T>(work: (em: EntityManager) => Promise<T>): Promise<T> => {
+    const db = await io.connect();
+    try {
+      return await work(db.orm.em.fork());
+    } finally {
+      await db.close();
+    }
+  };
+  return {
+    apply: (text, dryRun) => withDatabase((em) => applyManifestText(em, text, { dryRun, actor: localOperator(io.env) })),
+    export: () => withDatabase(async (em) => manifestYaml(await exportManifest(em))),
+    findings: () => withDatabase(findingsOf),
+    ropa: async (format) => renderRopa(await withDatabase(ropaOf), format),
+  };
+}
+
+/** A failure the service reported, or reaching it failed: printed as it is, exit 1. */
+class ServiceError extends Error {}
+
+const FINDINGS_PAGE = `query ($after: String) {
+  findings(first: 1000, after: $after) { pageInfo { hasNextPage endCursor } nodes { severity rule message entities { type key } fix } }
+}`;
+
+/** The running service at `url`, called with the token: the same rules and the same audit as any API client. */
+export function serviceBackend(url: string, token: string | undefined): Backend {
+  const base = url.replace(/\/+$/, '').replace(/\/graphql$/, '');
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const call = async (path: string, init: RequestInit = {}) => {
+    try {
+      return await fetch(`${base}${path}`, { ...init, headers: { ...headers, ...init.headers } });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new ServiceError(`cannot reach the service at ${base}: ${cause?.code ?? cause?.message ?? String(error)}`);
+    }
+  };
+  const graphql = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
+    const response = await call('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json().catch(() => null)) as {
+      data?: T;
+      errors?: { message: string; extensions?: { code?: string; problems?: ManifestProblem[] } }[];
+    } | null;
+    const [error] = body?.errors ?? [];
+    if (error?.extensions?.problems) throw new ManifestInvalid('manifest', error.extensions.problems);
+    if (error) throw new ServiceError(`${base} answered ${error.extensions?.code ?? response.status}: ${error.message}`);
+    if (!body?.data) throw new ServiceError(`${base} answered HTTP ${response.status} without data`);
+    return body.data;
+  };
+  return {
+    async apply(manifest, dryRun) {
+      const { applyManifest } = await graphql<{ applyManifest: ManifestPlan }>(
+        `mutation ($manifest: String!, $dryRun: Boolean) {
+          applyManifest(manifest: $manifest, dryRun: $dryRun) { applied entries { entity key outcome } changes { entity key field before after } }
+        }`,
+        { manifest, dryRun },
+      );
+      return applyManifest;
+    },
+    export: async () => (await graphql<{ manifest: string }>('{ manifest }', {})).manifest,
+    async findings() {
+      const findings: Finding[] = [];
+      let after: string | null = null;
+      do {
+        const { findings: page }: { findings: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Finding[] } } =
+          await graphql(FINDINGS_PAGE, { after });
+        findings.push(...page.nodes);
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      return findings;
+    },
+    async ropa(format) {
+      const response = await call(`/ropa.${format}`);
+      const text = await response.text();
+      if (!response.ok) {
+        const message = (JSON.parse(text) as { error?: { code: string; message: string } }).error;
+        throw new ServiceError(`${base} answered ${message?.code ?? response.status}: ${message?.message ?? text}`);
+      }
+      return text;
+    },
+  };
+}
+
+/** The service when `--url` or DATAMAP_URL names one, else the database. */
+function backendFor(io: CliIO, url: string | undefined): Backend {
+  const service = url ?? io.env.DATAMAP_URL;
+  return service ? serviceBackend(service, io.env.DATAMAP_TOKEN) : directBackend(io);
 }
 
 function printProblems(io: CliIO, error: ManifestInvalid) {
   io.err(`${error.source}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}; nothing was changed`);
   io.err(error.message);
-}
-
-function printDiff(io: CliIO, diff: ManifestDiff, dryRun: boolean) {
-  const lines = [
-    ...diff.added.map((label) => `+ ${label}`),
-    ...diff.changed.map((label) => `~ ${label}`),
-    `${diff.added.length} added, ${diff.changed.length} changed, ${diff.unchanged.length} unchanged` +
-      (dryRun ? ' (dry run: nothing was written)' : ''),
-  ];
-  io.out(lines.join('\n'));
 }
 
 function formatFinding(f: Finding): string {
@@ -116,23 +209,33 @@ function oneArgument(positionals: string[], what: string): string {
   return positionals[0];
 }
 
+const urlOption = { url: { type: 'string' } } as const;
+
+/** Applies a manifest's text; problems name the file (a service knows the text only as "manifest"). */
+async function applyFile(backend: Backend, text: string, file: string, dryRun: boolean): Promise<ManifestPlan> {
+  try {
+    return await backend.apply(text, dryRun);
+  } catch (error) {
+    if (!(error instanceof ManifestInvalid)) throw error;
+    throw new ManifestInvalid(file, error.problems);
+  }
+}
+
 const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
   async apply(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, ...urlOption } });
     const file = oneArgument(positionals, 'one manifest file: apply <file.yaml>');
-    const parsed = readManifest(readText(io, file), file);
-    const dryRun = values['dry-run'] ?? false;
-    const diff = await withDatabase(io, (em) =>
-      applyManifest(em, parsed.manifest, { dryRun, source: file, lineOf: parsed.lineOf, actor: actorOf(io.env) }),
-    );
-    printDiff(io, diff, dryRun);
+    const text = readText(io, file);
+    // Shape problems are found here, with the file's lines, before anything is sent.
+    readManifest(text, file);
+    const plan = await applyFile(backendFor(io, values.url), text, file, values['dry-run'] ?? false);
+    io.out(describePlan(plan).join('\n'));
     return 0;
   },
 
   async export(args, io) {
-    const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
-    const manifest = await withDatabase(io, exportManifest);
-    output(io, `# The data map, exported by datamap. Apply it with: npm run datamap -- apply <file>\n${stringify(manifest)}`, values.out, 'the map');
+    const { values } = parseArgs({ args, options: { out: { type: 'string' }, ...urlOption } });
+    output(io, await backendFor(io, values.url).export(), values.out, 'the map');
     return 0;
   },
 
@@ -141,8 +244,10 @@ const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> =
     const file = oneArgument(positionals, 'one manifest file: validate <file.yaml>');
     const parsed = readManifest(readText(io, file), file);
     const baseFile = values.against ?? DEFAULT_SEED_FILE;
-    const base = parseManifest(readText(io, baseFile), baseFile);
-    const { problems } = await checkManifest(parsed.manifest, offlineKeys(base, referenceCountries()));
+    const countries = referenceCountries();
+    const base = await checkManifestInput(parseManifest(readText(io, baseFile), baseFile), offlineKeys(null, countries));
+    if (base.problems.length > 0) throw new ManifestInvalid(baseFile, base.problems);
+    const { problems } = await checkManifestInput(parsed.manifest, offlineKeys(base.manifest, countries));
     if (problems.length > 0) throw new ManifestInvalid(file, problems.map((p) => ({ ...p, line: parsed.lineOf(p.path) })));
     const counts = (['activities', 'processors', 'dataCategories', 'purposes'] as const).map((s) => `${parsed.manifest[s].length} ${s}`);
     io.out(`${file} is valid (${counts.join(', ')})`);
@@ -150,21 +255,22 @@ const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   },
 
   async import(args, io) {
-    const [what, dir, ...rest] = args;
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: urlOption });
+    const [what, dir, ...rest] = positionals;
     if (what !== 'fides-taxonomy' || rest.length > 0) throw new UsageError('expected: import fides-taxonomy [<dir>]');
     const source = dir ? resolve(io.cwd, dir) : FIDES_TAXONOMY_DIR;
     const missing = FIDES_FILES.filter((name) => !existsSync(join(source, name)));
     if (missing.length > 0) throw new UsageError(`${dir ?? source} lacks ${missing.join(', ')} (fideslang's data_files)`);
-    const manifest = fidesTaxonomyManifest(source);
-    const diff = await withDatabase(io, (em) => applyManifest(em, manifest, { source: 'fides-taxonomy', actor: actorOf(io.env) }));
-    io.out(`Fides taxonomy © Ethyca, CC BY 4.0: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.unchanged.length} unchanged`);
+    const plan = await applyFile(backendFor(io, values.url), stringify(fidesTaxonomyManifest(source)), 'fides-taxonomy', false);
+    const summary = describePlan(plan).at(-1);
+    io.out(`Fides taxonomy © Ethyca, CC BY 4.0: ${summary}`);
     return 0;
   },
 
   async lint(args, io) {
-    const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } } });
+    const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'text' }, ...urlOption } });
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
-    const findings = await withDatabase(io, findingsOf);
+    const findings = await backendFor(io, values.url).findings();
     const errors = findings.filter((f) => f.severity === FindingSeverity.ERROR).length;
     if (values.format === 'json') io.out(JSON.stringify(findings, null, 2));
     else {
@@ -176,11 +282,10 @@ const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   },
 
   async ropa(args, io) {
-    const { values } = parseArgs({ args, options: { format: { type: 'string' }, out: { type: 'string' } } });
+    const { values } = parseArgs({ args, options: { format: { type: 'string' }, out: { type: 'string' }, ...urlOption } });
     const format = values.format as RopaFormat;
     if (!ROPA_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${ROPA_FORMATS.join(', ')}`);
-    const text = renderRopa(await withDatabase(io, ropaOf), format);
-    output(io, text, values.out, 'the record of processing');
+    output(io, await backendFor(io, values.url).ropa(format), values.out, 'the record of processing');
     return 0;
   },
 };
@@ -202,6 +307,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     if (error instanceof ManifestInvalid) {
       printProblems(io, error);
+      return 1;
+    }
+    if (error instanceof ServiceError || error instanceof EmptyMap) {
+      io.err(`datamap ${name}: ${error.message}`);
       return 1;
     }
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { DataDirLocked } from '../db/data-dir-lock';
+import { DatabaseUnavailable } from '../db/database';
 import { ConfigError } from '../server/config';
 import { connectLikeTheServer, runCli } from './cli';
 
@@ -13,6 +15,9 @@ runCli(process.argv.slice(2), {
 })
   .then((code) => process.exit(code))
   .catch((error) => {
-    console.error(error instanceof ConfigError ? `datamap: configuration error: ${error.message}` : error);
+    if (error instanceof ConfigError) console.error(`datamap: configuration error: ${error.message}`);
+    // The data directory is taken (the service runs on it) or the database is missing: one line, no stack.
+    else if (error instanceof DataDirLocked || error instanceof DatabaseUnavailable) console.error(`datamap: ${error.message}`);
+    else console.error(error);
     process.exit(error instanceof ConfigError ? 2 : 1);
   });

@@ -154,6 +154,18 @@ export function decodeCursor<T extends string | number>(
   throw badInput(`${field} "${cursor}" is not a cursor this list issued`, { field, value: cursor });
 }
 
+/** The position of a row in a list ordered by a time, then an id (the registers): "<ISO time>|<id>". */
+export const timePositionOf = (at: Date, id: string) => `${at.toISOString()}|${id}`;
+
+export function decodeTimePosition(cursor: string | null | undefined): { at: Date; id: string } | null {
+  const text = decodeCursor<string>(cursor, 'string');
+  if (text === null) return null;
+  const [time, id] = text.split('|');
+  const at = new Date(time);
+  if (!id || Number.isNaN(at.getTime())) throw badInput(`after "${cursor}" is not a cursor this list issued`, { field: 'after', value: cursor });
+  return { at, id };
+}
+
 /**
  * Builds a page from `size + 1` rows fetched past the cursor (in reading order: backwards for `last`): the extra
  * row only tells whether more follow. `window` defaults to a forward page without cursors.

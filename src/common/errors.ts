@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** The error codes of the integration contract; every failure a client can cause maps to one of them. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
 
 export interface ErrorDetails {
   /** Path of the offending input field, such as `input.locations[0].mechanism`. */
@@ -19,6 +19,7 @@ export const notFound = (message: string, details?: ErrorDetails) => codedError(
 export const conflict = (message: string, details?: ErrorDetails) => codedError('CONFLICT', message, details);
 export const unauthenticated = (message: string, details?: ErrorDetails) =>
   codedError('UNAUTHENTICATED', message, details);
+export const serviceUnavailable = (message: string, details?: ErrorDetails) => codedError('SERVICE_UNAVAILABLE', message, details);
 export const forbidden = (message: string, details?: ErrorDetails) => codedError('FORBIDDEN', message, details);
 
 /** A list of validation problems reported together, so a client or a manifest author fixes them in one pass. */

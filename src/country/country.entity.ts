@@ -31,7 +31,11 @@ export class Country {
   @Property({ type: 'text' })
   name!: string;
 
-  @Field({ description: 'True for the 30 states of the European Economic Area.' })
+  @Field({
+    description:
+      'True for the 30 states of the European Economic Area and for their territories where the GDPR applies ' +
+      '(RE, GP, MQ, GF, YT, MF: TFEU Art. 349 and 355(1); AX: Art. 355(4)); see `memberState`.',
+  })
   @Property({ type: 'boolean', default: false })
   inEEA: boolean = false;
 
@@ -46,4 +50,11 @@ export class Country {
   @Field(() => String, { nullable: true, description: 'The decision that grants adequacy, such as "(EU) 2023/1795".' })
   @Property({ type: 'text', nullable: true })
   adequacyDecision?: string | null;
+
+  /**
+   * For a territory with a code of its own (RE, AX): the member state it belongs to, whose EEA membership,
+   * adequacy and Art. 8 age apply there. Null for a state itself. The GraphQL field `memberState` resolves it.
+   */
+  @Property({ type: 'text', nullable: true })
+  memberStateCode?: string | null;
 }

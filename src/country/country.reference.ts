@@ -3,9 +3,15 @@ import countryList from '../../seeds/reference/countries.json';
 import jurisdictions from '../../seeds/reference/jurisdictions.json';
 import { AdequacyScope, Country } from './country.entity';
 
-/** Countries with their EEA membership and adequacy, from the bundled reference data. */
+/** EEA territories with codes of their own (RE, AX), by the member state they belong to (FR, FI). */
+export const EEA_TERRITORIES: Readonly<Record<string, string>> = jurisdictions.eeaTerritories.members;
+
+/**
+ * Countries with their EEA membership and adequacy, from the bundled reference data. A territory of a member
+ * state (RE, AX) is in the EEA and points to its member state.
+ */
 export function referenceCountries(): Country[] {
-  const eea = new Set(jurisdictions.eea);
+  const eea = new Set([...jurisdictions.eea, ...Object.keys(EEA_TERRITORIES)]);
   const adequacy = new Map(jurisdictions.adequacy.map((a) => [a.code, a as { code: string; scope: string; note?: string; decision?: string }]));
   return countryList.countries.map(({ code, name }) => {
     const decision = adequacy.get(code);
@@ -16,6 +22,7 @@ export function referenceCountries(): Country[] {
       adequacy: decision ? (decision.scope === 'full' ? AdequacyScope.FULL : AdequacyScope.PARTIAL) : AdequacyScope.NONE,
       adequacyNote: decision?.note ?? null,
       adequacyDecision: decision?.decision ?? null,
+      memberStateCode: Object.hasOwn(EEA_TERRITORIES, code) ? EEA_TERRITORIES[code] : null,
     });
   });
 }

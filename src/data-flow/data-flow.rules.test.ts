@@ -27,9 +27,12 @@ const usRow: FlowRow = {
   destinationCode: 'US',
   mechanism: TransferMechanism.ADEQUACY_DECISION,
   reference: 'EU-US Data Privacy Framework',
+  dpfCertification: 'https://mailchimp.com/legal/data-processing-addendum',
+  dpfReviewDue: '2027-11-30',
   inEEA: false,
   adequacy: AdequacyScope.PARTIAL,
   adequacyNote: 'DPF-certified organisations',
+  pending: false,
 };
 
 describe('toDataFlow', () => {
@@ -47,14 +50,21 @@ describe('toDataFlow', () => {
       reference: 'EU-US Data Privacy Framework',
       safeguarded: true,
       transferProblem: null,
+      pending: false,
     });
   });
 
-  it('marks a US adequacy claim without a DPF reference as not safeguarded, and says why', () => {
-    const flow = toDataFlow({ ...usRow, reference: null });
+  it('marks a US adequacy claim without a DPF certification as not safeguarded, and says why', () => {
+    const flow = toDataFlow({ ...usRow, dpfCertification: null, dpfReviewDue: null });
     expect(flow.thirdCountry).toBe(true);
     expect(flow.safeguarded).toBe(false);
-    expect(flow.transferProblem).toMatch(/^a reference is required: ADEQUACY_DECISION for US covers only organisations certified under/);
+    expect(flow.transferProblem).toMatch(/^the DPF certification is required: ADEQUACY_DECISION for US covers only organisations certified under/);
+  });
+
+  it('judges SCCs by the module the parties need: a processor engaged by the controller gets module 2', () => {
+    const india = { ...usRow, destinationCode: 'IN', adequacy: AdequacyScope.NONE, adequacyNote: null, mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES };
+    expect(toDataFlow({ ...india, reference: 'SCC 2021/914 module 2' }).safeguarded).toBe(true);
+    expect(toDataFlow({ ...india, reference: 'SCC 2021/914 module 3' }).safeguarded).toBe(false);
   });
 
   it('marks a transfer to a country without adequacy and without a mechanism as not safeguarded', () => {
@@ -155,6 +165,13 @@ describe('exclusionFor', () => {
     expect(exclusionFor(newsletterFlow, { collectionPoints: [], consents: [] })).toBe(ExclusionReason.NOT_COLLECTED);
   });
 
+  it('excludes a flow that would apply while its processor is in its notice period, after the other reasons', () => {
+    expect(exclusionFor({ ...contractFlow, pending: true }, { collectionPoints: ['support'], consents: [] })).toBe(
+      ExclusionReason.SUBPROCESSOR_NOTICE_PERIOD,
+    );
+    expect(exclusionFor({ ...contractFlow, pending: true }, { collectionPoints: [], consents: [] })).toBe(ExclusionReason.NOT_COLLECTED);
+  });
+
   it('never applies a CONSENT flow whose activity records no consent to ask for', () => {
     expect(exclusionFor({ ...newsletterFlow, requiredConsentKey: null }, { collectionPoints: ['newsletter'], consents: ['marketing-email'] })).toBe(
       ExclusionReason.CONSENT_NOT_GIVEN,
@@ -208,7 +225,7 @@ describe('flowGraph', () => {
   });
 
   it('labels a transfer without safeguard as such and draws it dashed', () => {
-    const unsafe = toDataFlow({ ...usRow, reference: null });
+    const unsafe = toDataFlow({ ...usRow, dpfCertification: null });
     const transfer = flowGraph([unsafe]).edges.find((edge) => edge.to === 'country:US');
     expect(transfer).toEqual({ from: 'processor:mailchimp', to: 'country:US', label: 'no safeguard', dashed: true, safeguarded: false });
   });

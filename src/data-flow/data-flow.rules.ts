@@ -1,15 +1,22 @@
 import { LegalBasis } from '../processing-activity/legal-basis';
-import { transferStatus, validateLocation } from '../processor/transfer-rules';
+import { CONTROLLER_TO_PROCESSOR, judgeTransfer } from '../processor/transfer-rules';
 import { ExclusionReason, type DataFlow } from './data-flow.types';
 import type { FlowPosition, FlowRow } from './data-flow.sql';
 import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
 
-/** Turns a row of the flow statement into a flow, judging its transfer with the Chapter V rules. */
+/**
+ * Turns a row of the flow statement into a flow, judging its transfer with the one Chapter V judgment. A row
+ * without a location is the processor's headquarters, judged with no mechanism.
+ */
 export function toDataFlow(row: FlowRow): DataFlow {
-  const country = { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote };
-  const status = transferStatus(country, row.mechanism, row.reference);
-  // The mechanism the transfer rests on: none inside the EEA, an adequacy decision by default where it is full.
-  const { mechanism, reference } = validateLocation({ country, mechanism: row.mechanism, reference: row.reference }, 'location');
+  const judgment = judgeTransfer({
+    ...CONTROLLER_TO_PROCESSOR,
+    destination: { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote },
+    mechanism: row.mechanism,
+    reference: row.reference,
+    dpf: { certification: row.dpfCertification, reviewDue: row.dpfReviewDue },
+  });
+  const reference = row.reference?.trim() || null;
   return {
     categoryKey: row.categoryKey,
     activityKey: row.activityKey,
@@ -18,11 +25,13 @@ export function toDataFlow(row: FlowRow): DataFlow {
     destinationCode: row.destinationCode,
     retentionKey: row.retentionKey,
     legalBasis: row.legalBasis,
-    thirdCountry: status.thirdCountry,
-    mechanism,
-    reference: status.thirdCountry ? reference : null,
-    safeguarded: status.safeguarded,
-    transferProblem: status.problem,
+    thirdCountry: judgment.thirdCountry,
+    // What the transfer rests on: none inside the EEA, an adequacy decision by default where it is full.
+    mechanism: judgment.mechanism,
+    reference: judgment.thirdCountry ? reference : null,
+    safeguarded: judgment.safeguarded,
+    transferProblem: judgment.flaw?.message ?? null,
+    pending: row.pending,
   };
 }
 
@@ -89,12 +98,15 @@ export interface FlowCollection {
   collectedAt: readonly string[];
   /** True when an automatic collection point (such as `site-visit`) feeds it, for everyone. */
   collectedAutomatically: boolean;
+  /** True while the flow's processor is in its sub-processor notice period. */
+  pending?: boolean;
 }
 
 /**
  * Null when the flow carries the person's data; otherwise why not. Data that is never collected from the person
  * cannot flow whatever they consented to, so NOT_COLLECTED comes first. An activity on CONSENT without a
- * recorded consent to ask for can never apply, so it also reads as CONSENT_NOT_GIVEN.
+ * recorded consent to ask for can never apply, so it also reads as CONSENT_NOT_GIVEN. A flow that would apply
+ * but whose processor is still in its notice period does not carry the data yet.
  */
 export function exclusionFor(flow: FlowCollection, profile: SubjectProfile): ExclusionReason | null {
   const collected = flow.collectedAutomatically || flow.collectedAt.some((point) => profile.collectionPoints.includes(point));
@@ -103,6 +115,7 @@ export function exclusionFor(flow: FlowCollection, profile: SubjectProfile): Exc
     const granted = flow.requiredConsentKey !== null && profile.consents.includes(flow.requiredConsentKey);
     if (!granted) return ExclusionReason.CONSENT_NOT_GIVEN;
   }
+  if (flow.pending) return ExclusionReason.SUBPROCESSOR_NOTICE_PERIOD;
   return null;
 }
 

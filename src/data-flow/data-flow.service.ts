@@ -145,7 +145,11 @@ export interface ProfileFlows {
   summary(): Promise<UserDataFlowSummary>;
 }
 
-const REASON_ORDER: ExclusionReason[] = [ExclusionReason.NOT_COLLECTED, ExclusionReason.CONSENT_NOT_GIVEN];
+const REASON_ORDER: ExclusionReason[] = [
+  ExclusionReason.NOT_COLLECTED,
+  ExclusionReason.CONSENT_NOT_GIVEN,
+  ExclusionReason.SUBPROCESSOR_NOTICE_PERIOD,
+];
 
 /**
  * Which flows carry one person's data, and why the others do not. The profile is input only: nothing is stored.
@@ -218,6 +222,25 @@ export function pageOfExcludedFlows(
     (row) => ({ flow: toDataFlow(row), reason: row.reason as ExclusionReason }),
     (excluded) => excluded.flow,
   );
+}
+
+/** Every flow matching the filter (after the key check), in flow order, in one statement. */
+export async function allFlows(em: EntityManager, rawFilter: DataFlowFilter | null | undefined): Promise<DataFlow[]> {
+  const filter = normaliseFilter(rawFilter);
+  await assertKnownKeys(em, filterChecks(filter, 'filter'));
+  return (await runFlowStatement(em, { filter })).map(toDataFlow);
+}
+
+/** One person's whole verdict, in flow order, in one statement: the flows that carry their data, and the others with the reason. */
+export async function profileVerdict(em: EntityManager, question: ProfileFlows): Promise<{ flows: DataFlow[]; excluded: ExcludedFlow[] }> {
+  const rows = await runFlowStatement(em, { filter: question.filter, profile: question.profile });
+  const flows: DataFlow[] = [];
+  const excluded: ExcludedFlow[] = [];
+  for (const row of rows) {
+    if (row.reason) excluded.push({ flow: toDataFlow(row), reason: row.reason as ExclusionReason });
+    else flows.push(toDataFlow(row));
+  }
+  return { flows, excluded };
 }
 
 /** The names of the graph's nodes, loaded in one batch per kind; a node whose entity is gone keeps its key. */

@@ -40,7 +40,7 @@ export interface ProfileRule {
 /** Which judged flows to read: those that carry the person's data, or those excluded (for the given reasons). */
 export type Verdict = { included: true } | { included: false; reasons?: readonly ExclusionReasonName[] | null };
 
-export type ExclusionReasonName = 'NOT_COLLECTED' | 'CONSENT_NOT_GIVEN';
+export type ExclusionReasonName = 'NOT_COLLECTED' | 'CONSENT_NOT_GIVEN' | 'SUBPROCESSOR_NOTICE_PERIOD';
 
 export interface FlowQuery {
   filter?: FlowQueryFilter | null;
@@ -68,9 +68,13 @@ export interface FlowRow {
   destinationCode: string;
   mechanism: TransferMechanism | null;
   reference: string | null;
+  dpfCertification: string | null;
+  dpfReviewDue: string | null;
   inEEA: boolean;
   adequacy: AdequacyScope;
   adequacyNote: string | null;
+  /** The processor is in its sub-processor notice period (announced, not yet in effect), by the database's clock. */
+  pending: boolean;
   /** Only with a profile: why the flow does not carry the person's data, or null when it does. */
   reason?: ExclusionReasonName | null;
 }
@@ -86,11 +90,16 @@ const DESTINATION = 'coalesce(l.country_code, p.headquarters_code)';
 /** `covered` is `covering` itself or one of its descendants. */
 const covers = (covering: string, covered: string) => `(${covered} = ${covering} or ${covered} like ${covering} || '.%')`;
 
+/** The processor `p` is in its sub-processor notice period (announced, not yet in effect), by the database's clock. */
+const PENDING = 'coalesce(p.effective_from > now(), false)';
+
 /** The columns of a flow, besides its category (`ac.data_category_key`). */
 const FLOW_COLUMNS = `a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
     a.required_consent_key as "requiredConsentKey", a.retention_key as "retentionKey",
     p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
-    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote"`;
+    l.dpf_certification as "dpfCertification", l.dpf_review_due as "dpfReviewDue",
+    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote",
+    ${PENDING} as "pending"`;
 
 /** From an (activity, category) row `ac` to its ACTIVE processors declared for the category, at each destination. */
 const FLOW_JOINS = `processing_activity a
@@ -125,6 +134,13 @@ const REASON = `case
     when xa.legal_basis = 'CONSENT' and (xa.required_consent_key is null or xa.required_consent_key <> all(?::text[]))
     then 'CONSENT_NOT_GIVEN'
   end`;
+
+/**
+ * Why a flow does not reach the person, in the order of `exclusionFor`: the reason of its (activity, category)
+ * row `ac` first; a flow that would apply but whose processor is still in its notice period (`pending`, an SQL
+ * boolean) is SUBPROCESSOR_NOTICE_PERIOD.
+ */
+const flowReason = (pending: string) => `coalesce(ac.reason, case when ${pending} then 'SUBPROCESSOR_NOTICE_PERIOD' end)`;
 
 /** SQL text with its parameters, in the order they appear. */
 class Part {
@@ -165,11 +181,12 @@ function activityCategoryRows(rows: Part, profile: ProfileRule | null | undefine
   return { sql: `(select x.processing_activity_key, x.data_category_key${judged} from processing_activity_data_categories x${join}${where}${order})`, params };
 }
 
-function verdictCondition(verdict: Verdict | undefined, part: Part): void {
+/** `reason` is the flow's reason (see `flowReason`). */
+function verdictCondition(verdict: Verdict | undefined, part: Part, reason: string): void {
   if (!verdict) return;
-  if (verdict.included) part.add('ac.reason is null');
-  else if (verdict.reasons) part.add('ac.reason = any(?::text[])', textArray(verdict.reasons));
-  else part.add('ac.reason is not null');
+  if (verdict.included) part.add(`${reason} is null`);
+  else if (verdict.reasons) part.add(`${reason} = any(?::text[])`, textArray(verdict.reasons));
+  else part.add(`${reason} is not null`);
 }
 
 /**
@@ -182,12 +199,12 @@ function verdictCondition(verdict: Verdict | undefined, part: Part): void {
  */
 export function flowStatement({ filter, after, before, backward = false, limit, profile, verdict }: FlowQuery): Statement {
   const { rows, flows } = filterParts(filter);
-  const judged = profile ? ', ac.reason' : '';
   if (limit === undefined) {
     // The whole answer: one join, in whatever order the planner likes best, sorted at the end.
+    const judged = profile ? `, ${flowReason(PENDING)} as reason` : '';
     const source = activityCategoryRows(rows, profile, null);
     const outer = new Part();
-    verdictCondition(verdict, outer);
+    verdictCondition(verdict, outer, flowReason(PENDING));
     const sql = `select ac.data_category_key as "categoryKey", ${FLOW_COLUMNS}${judged}
 from ${source.sql} ac, ${FLOW_JOINS}
 where ${flowConditions([...flows.conditions, ...outer.conditions])}
@@ -198,8 +215,9 @@ order by "activityKey", "categoryKey", "processorKey", "destinationCode"`;
   if (after) rows.add('(x.processing_activity_key, x.data_category_key) >= (?, ?)', after[0], after[1]);
   if (before) rows.add('(x.processing_activity_key, x.data_category_key) <= (?, ?)', before[0], before[1]);
   const source = activityCategoryRows(rows, profile, `x.processing_activity_key ${direction}, x.data_category_key ${direction}`);
+  const judged = profile ? `, ${flowReason('f."pending"')} as reason` : '';
   const outer = new Part();
-  verdictCondition(verdict, outer);
+  verdictCondition(verdict, outer, flowReason('f."pending"'));
   const position = 'ac.processing_activity_key, ac.data_category_key, f."processorKey", f."destinationCode"';
   if (after) outer.add(`(${position}) > (?, ?, ?, ?)`, ...after);
   if (before) outer.add(`(${position}) < (?, ?, ?, ?)`, ...before);
@@ -222,7 +240,7 @@ export function flowCountStatement(filter: FlowQueryFilter | null | undefined, p
   const { rows, flows } = filterParts(filter);
   const source = activityCategoryRows(rows, profile, null);
   const outer = new Part();
-  verdictCondition(verdict, outer);
+  verdictCondition(verdict, outer, flowReason(PENDING));
   const sql = `select count(*)::int as "count"
 from ${source.sql} ac, ${FLOW_JOINS}
 where ${flowConditions([...flows.conditions, ...outer.conditions])}`;
@@ -242,12 +260,12 @@ export interface VerdictSummaryRow {
 export function verdictSummaryStatement(filter: FlowQueryFilter | null | undefined, profile: ProfileRule): Statement {
   const { rows, flows } = filterParts(filter);
   const source = activityCategoryRows(rows, profile, null);
-  const sql = `select ac.reason, count(*)::int as "count",
+  const sql = `select ${flowReason(PENDING)} as reason, count(*)::int as "count",
   array_agg(distinct p.key order by p.key) as processors,
   array_agg(distinct ${DESTINATION} order by ${DESTINATION}) as countries,
   array_agg(distinct ac.data_category_key order by ac.data_category_key) as categories
 from ${source.sql} ac, ${FLOW_JOINS}
 where ${flowConditions(flows.conditions)}
-group by ac.reason`;
+group by 1`;
   return { sql, params: [...source.params, ...flows.params] };
 }

@@ -35,11 +35,19 @@ export class DataFlow {
 
   @Field(() => String, { nullable: true, description: 'Why the transfer is not safeguarded; null when it is.' })
   transferProblem!: string | null;
+
+  @Field({
+    description:
+      "True while the processor is in its sub-processor notice period: announced on /subprocessors, but no data flows " +
+      "to it before its `effectiveFrom`.",
+  })
+  pending!: boolean;
 }
 
 export enum ExclusionReason {
   CONSENT_NOT_GIVEN = 'CONSENT_NOT_GIVEN',
   NOT_COLLECTED = 'NOT_COLLECTED',
+  SUBPROCESSOR_NOTICE_PERIOD = 'SUBPROCESSOR_NOTICE_PERIOD',
 }
 
 registerEnumType(ExclusionReason, {
@@ -50,6 +58,9 @@ registerEnumType(ExclusionReason, {
       description: 'No collection point the person went through (nor an automatic one) feeds the activity with this category.',
     },
     CONSENT_NOT_GIVEN: { description: 'The data is collected, but the activity relies on a consent the person did not grant.' },
+    SUBPROCESSOR_NOTICE_PERIOD: {
+      description: 'The flow would apply, but its processor is still in its sub-processor notice period (see `effectiveFrom`).',
+    },
   },
 });
 

@@ -1,30 +1,78 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
 
 export interface EmbeddedPostgres {
-  /** A postgres:// URL on loopback that the stock driver connects to. */
+  /**
+   * A postgres:// URL that the stock driver connects to: a Unix socket named by the `host` parameter, as libpq
+   * writes it (`postgres://postgres@localhost/postgres?host=/dir`). No TCP port is opened.
+   */
   url: string;
   stop(): Promise<void>;
 }
 
+/** The port in the socket's name (`.s.PGSQL.5432`): PostgreSQL clients look for this one in the socket directory. */
+const SOCKET_PORT = 5432;
+/** sun_path holds 108 bytes on Linux, the last one a NUL. */
+const MAX_SOCKET_PATH = 107;
+
 /**
- * Starts PGlite (PostgreSQL compiled to WASM) and serves it on a loopback port, so the stock MikroORM
- * PostgreSQL driver talks to it as to any server. PGlite runs one session, so clients use a pool of 1.
+ * A directory only this user can enter (0700), for the socket: inside the data directory when its path is short
+ * enough, otherwise (and for an in-memory database) a private temporary directory with a short path.
+ */
+function socketDirectory(dataDir?: string): { dir: string; temporary: boolean } {
+  const inside = dataDir && join(dataDir, 'run');
+  if (inside && join(inside, `.s.PGSQL.${SOCKET_PORT}`).length <= MAX_SOCKET_PATH) {
+    mkdirSync(inside, { recursive: true, mode: 0o700 });
+    chmodSync(inside, 0o700);
+    return { dir: inside, temporary: false };
+  }
+  return { dir: mkdtempSync(join(tmpdir(), 'datamap-')), temporary: true };
+}
+
+/**
+ * Starts PGlite (PostgreSQL compiled to WASM) and serves it on a Unix socket that only this user can reach, so the
+ * stock MikroORM PostgreSQL driver talks to it as to any server. PGlite runs one session, so clients use a pool of 1.
+ *
+ * With a data directory, this process takes it for itself first (see lockDataDir): a second process on the same
+ * files would corrupt them.
  *
  * @param dataDir where the database files live; undefined keeps them in memory.
  */
-export async function startEmbeddedPostgres(dataDir?: string, port = 0): Promise<EmbeddedPostgres> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 8 });
-  await server.start();
-  const [, boundPort] = server.getServerConn().split(':');
-  return {
-    url: `postgres://postgres@127.0.0.1:${boundPort}/postgres`,
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
+export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedPostgres> {
+  let lock: DataDirLock | undefined;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+    lock = lockDataDir(dataDir);
+  }
+  const socket = socketDirectory(dataDir);
+  const path = join(socket.dir, `.s.PGSQL.${SOCKET_PORT}`);
+  rmSync(path, { force: true }); // left by a process that was killed; the lock says nobody else uses it
+  let db: PGlite | undefined;
+  try {
+    db = await PGlite.create(dataDir);
+    const server = new PGLiteSocketServer({ db, path, maxConnections: 8 });
+    await server.start();
+    return {
+      url: `postgres://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socket.dir)}`,
+      async stop() {
+        try {
+          await server.stop();
+          await db?.close();
+        } finally {
+          rmSync(socket.temporary ? socket.dir : path, { recursive: true, force: true });
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    await db?.close().catch(() => undefined);
+    if (socket.temporary) rmSync(socket.dir, { recursive: true, force: true });
+    lock?.release();
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { AgeGateCount } from '../age-gate/age-gate-count.entity';
 import { AgePolicy, DigitalConsentAge } from '../age-policy/age-policy.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
+import { Breach } from '../breach/breach.entity';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { RegistryEntity } from '../common/registry.entity';
 import { Consent } from '../consent/consent.entity';
@@ -13,9 +14,12 @@ import { ProcessingActivity } from '../processing-activity/processing-activity.e
 import { ProcessingLocation } from '../processor/processing-location.entity';
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
+import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
+import { RightsRequest } from '../rights-request/rights-request.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
+import { Setting } from './setting.entity';
 
 /** Every entity the ORM maps. Listed explicitly: discovery by folder scanning differs between ts-jest and dist. */
 export const entities = [
@@ -23,6 +27,7 @@ export const entities = [
   AgeGateCount,
   AgePolicy,
   AuditEntry,
+  Breach,
   DigitalConsentAge,
   CollectionPoint,
   Consent,
@@ -36,6 +41,9 @@ export const entities = [
   ProcessingLocation,
   Processor,
   Purpose,
+  RecipientCategory,
   RetentionRule,
+  RightsRequest,
   SecurityMeasure,
+  Setting,
 ];

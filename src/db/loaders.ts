@@ -64,7 +64,7 @@ export class Loaders {
     return this.memo(`key:${shape.entity}:${also.join(',')}`, () => {
       const sql = `select ${selectList(shape, this.properties(shape, also))} from ${q(shape.table)} t where t.${q(shape.primaryColumn)}::text = any(?::text[])`;
       return new DataLoader<string, (E & Row) | null>(async (keys) => {
-        const rows = await readRows<E & Row>(this.em, sql, [textArray(keys)]);
+        const rows = await readRows<E & Row>(this.em, sql, [textArray(keys)], shape);
         const byKey = new Map(rows.map((row) => [String(row[shape.primaryKey]), row]));
         return keys.map((key) => byKey.get(key) ?? null);
       });
@@ -88,7 +88,7 @@ export class Loaders {
         const sql = `select ${selectList(target, this.properties(target, [foreignKey]))} from ${q(target.table)} t
           where t.${q(target.columns.get(foreignKey)!.column)}::text = any(?::text[]) order by ${order}`;
         return new DataLoader<string, (T & Row)[]>(async (keys) => {
-          const rows = await readRows<T & Row>(this.em, sql, [textArray(keys)]);
+          const rows = await readRows<T & Row>(this.em, sql, [textArray(keys)], target);
           rows.forEach(prime);
           return group(keys, rows, (row) => String(row[foreignKey]));
         });
@@ -101,7 +101,7 @@ export class Loaders {
         from ${q(owning.pivotTable)} l join ${q(target.table)} t on t.${q(target.primaryColumn)} = l.${q(targetColumn)}
         where l.${q(ownerColumn)}::text = any(?::text[]) order by ${order}`;
       return new DataLoader<string, (T & Row)[]>(async (keys) => {
-        const rows = await readRows<T & Row & { __owner: string }>(this.em, sql, [textArray(keys)]);
+        const rows = await readRows<T & Row & { __owner: string }>(this.em, sql, [textArray(keys)], target);
         // A target linked to many owners comes once per link; every owner gets the same object.
         const shared = new Map<string, T & Row>();
         const links = rows.map((row) => {

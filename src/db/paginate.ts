@@ -50,6 +50,7 @@ export async function paginateRows<E extends object>(
     em,
     `select ${selectList(shape, loaders.properties(shape, [keyField]))}${total} ${from}${whereSql(bounds)} order by ${keyColumn} ${window.backward ? 'desc' : 'asc'} limit ?`,
     [...(counted ? params : []), ...params, ...bounds.map(([, value]) => value), window.size + 1],
+    shape,
   );
   const totalCount = async () => {
     if (rows.length > 0 && rows[0].__total !== undefined) return rows[0].__total;

@@ -25,6 +25,23 @@ export interface TableShape {
   columns: ReadonlyMap<string, ColumnShape>;
   /** To-many relations, which the loaders read; selecting one needs no column of the owner. */
   collections: ReadonlySet<string>;
+  /**
+   * The prototype of its rows when the entity computes fields in getters (`provenance`, `dpf`): a row reads them
+   * as an entity would, from its own columns. Null when there are none.
+   */
+  rowPrototype: object | null;
+}
+
+/** The getters an entity class declares for computed fields (not MikroORM's own `__` helpers, not mapped properties). */
+function computedGetters(meta: EntityMetadata): PropertyDescriptorMap {
+  const getters: PropertyDescriptorMap = {};
+  for (let proto = meta.class?.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+      if (!descriptor.get || name.startsWith('_') || name in meta.properties || name in getters) continue;
+      getters[name] = { get: descriptor.get, enumerable: false, configurable: true };
+    }
+  }
+  return getters;
 }
 
 const shapes = new WeakMap<EntityMetadata, TableShape>();
@@ -47,6 +64,7 @@ export function tableShape(em: EntityManager, entity: EntityClass<object> | stri
     }
   }
   const primaryKey = meta.primaryKeys[0];
+  const getters = computedGetters(meta);
   shape = {
     entity: meta.className,
     table: meta.tableName,
@@ -54,6 +72,7 @@ export function tableShape(em: EntityManager, entity: EntityClass<object> | stri
     primaryColumn: columns.get(primaryKey)!.column,
     columns,
     collections,
+    rowPrototype: Object.keys(getters).length > 0 ? Object.create(Object.prototype, getters) : null,
   };
   shapes.set(meta, shape);
   return shape;
@@ -90,9 +109,15 @@ export function textArray(values: readonly unknown[]): string {
 
 export { quote as quoteIdentifier };
 
-/** Runs one read statement through the ORM's connection (counted, logged, in the request's transaction if any). */
-export function readRows<R = Row>(em: EntityManager, sql: string, params: unknown[] = []): Promise<R[]> {
-  return em.getConnection().execute<R[]>(sql, params, 'all', em.getTransactionContext());
+/**
+ * Runs one read statement through the ORM's connection (counted, logged, in the request's transaction if any).
+ * Rows of `shape` get its computed fields (see `rowPrototype`).
+ */
+export async function readRows<R = Row>(em: EntityManager, sql: string, params: unknown[] = [], shape?: TableShape): Promise<R[]> {
+  const rows = await em.getConnection().execute<R[]>(sql, params, 'all', em.getTransactionContext());
+  const prototype = shape?.rowPrototype;
+  if (prototype) for (const row of rows) Object.setPrototypeOf(row, prototype);
+  return rows;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ensureAgePolicy } from '../age-policy/age-policy.reference';
 import { projectPath } from '../common/project-path';
 import { ensureCountries } from '../country/country.reference';
-import { applyManifest, parseManifest, type ManifestDiff } from '../manifest/manifest.service';
+import { applyManifest, parseManifest, type ManifestPlan } from '../manifest/manifest.service';
 import { Organization } from '../organization/organization.entity';
 import { Processor } from '../processor/processor.entity';
 
@@ -13,7 +13,7 @@ export const DEFAULT_SEED_FILE = projectPath('seeds', 'pythonmaster.yaml');
  * Loads reference data (countries, the age policy) where it is missing, then the PythonMaster map when the
  * database holds no map yet. Safe to run at every start: a map that exists is never touched.
  */
-export async function seedDatabase(em: EntityManager, seedFile = DEFAULT_SEED_FILE): Promise<ManifestDiff | null> {
+export async function seedDatabase(em: EntityManager, seedFile = DEFAULT_SEED_FILE): Promise<ManifestPlan | null> {
   await ensureCountries(em);
   await ensureAgePolicy(em);
   const hasMap = (await em.count(Organization)) > 0 || (await em.count(Processor)) > 0;

@@ -1,4 +1,5 @@
 import { DefaultLogger, type LogContext, type LoggerNamespace, type LoggerOptions } from '@mikro-orm/core';
+import type { Logger } from 'pino';
 
 /**
  * Counts the SQL statements the ORM sends. Tests and the benchmark read it to prove that the number of
@@ -28,17 +29,35 @@ export const statementCounter = new StatementCounter();
 const printSql = process.env.LOG_SQL === 'true';
 const quiet = process.env.NODE_ENV === 'test' && !printSql;
 
+/**
+ * The ORM's logger: counts statements, and writes what the ORM has to say (the migrator's "Applied …", SQL with
+ * LOG_SQL) through the service's JSON logger when it has one, instead of colour-coded text on the console.
+ */
 class CountingLogger extends DefaultLogger {
+  constructor(
+    options: LoggerOptions,
+    private readonly service?: Logger,
+  ) {
+    super(options);
+  }
+
   override log(namespace: LoggerNamespace, message: string, context?: LogContext): void {
-    if (!quiet) super.log(namespace, message, context);
+    if (quiet && !this.service) return;
+    if (!this.service) return super.log(namespace, message, context);
+    if (!this.isEnabled(namespace, context)) return;
+    const level = context?.level === 'error' ? 'error' : context?.level === 'warning' ? 'warn' : 'info';
+    this.service[level]({ component: `orm:${namespace}` }, message.replace(/\s+/g, ' ').trim());
   }
 
   override logQuery(context: { query: string } & LogContext): void {
     statementCounter.record();
-    if (printSql) super.logQuery(context);
+    if (!printSql) return;
+    if (this.service) this.service.info({ component: 'orm:query', sql: context.query, tookMs: context.took }, 'sql');
+    else super.logQuery(context);
   }
 }
 
-export function statementLogger(options: LoggerOptions) {
-  return new CountingLogger(options);
+/** The ORM's logger factory; give it the service's logger to have the ORM write JSON lines. */
+export function statementLogger(options: LoggerOptions, service?: Logger) {
+  return new CountingLogger(options, service);
 }

@@ -1,10 +1,17 @@
 import { registerEnumType } from 'type-graphql';
 import { AdequacyScope } from '../country/country.entity';
-import type { Manifest } from '../manifest/manifest.schema';
+import { manifestSchema, type Manifest, type ManifestProcessor } from '../manifest/manifest.schema';
+import { DPIA_THRESHOLD, dpiaCriteriaOf } from '../processing-activity/dpia-criterion';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { ProcessorStatus } from '../processor/processor.entity';
-import { TransferMechanism } from '../processor/transfer-mechanism';
-import { isDpfReference, transferStatus, type CountryStanding } from '../processor/transfer-rules';
+import {
+  CONTROLLER_TO_PROCESSOR,
+  countryLabel,
+  headquartersFlawMessage,
+  judgeTransfer,
+  transferLocations,
+  type CountryStanding,
+} from '../processor/transfer-rules';
 
 export enum FindingSeverity {
   ERROR = 'ERROR',
@@ -22,7 +29,15 @@ registerEnumType(FindingSeverity, {
   },
 });
 
-export type FindingEntityType = 'Processor' | 'ProcessingActivity' | 'DataCategory' | 'CollectionPoint' | 'Country';
+export type FindingEntityType =
+  | 'Organization'
+  | 'Processor'
+  | 'ProcessingActivity'
+  | 'DataCategory'
+  | 'CollectionPoint'
+  | 'Country'
+  | 'RightsRequest'
+  | 'Breach';
 
 export interface FindingEntityRef {
   type: FindingEntityType;
@@ -50,8 +65,27 @@ export const RULES = {
     severity: FindingSeverity.WARNING,
     about: 'a processor that receives a category which none of its activities uses',
   },
-  'us-adequacy-without-dpf': { severity: FindingSeverity.ERROR, about: 'a US location relying on ADEQUACY_DECISION without a DPF reference' },
+  'systematic-derogation': {
+    severity: FindingSeverity.WARNING,
+    about: "an Art. 49 derogation carrying a processor's regular processing (EDPB Guidelines 2/2018)",
+  },
+  'dpf-review-overdue': { severity: FindingSeverity.WARNING, about: 'a US adequacy claim whose DPF certification review date has passed' },
+  'representative-not-recorded': {
+    severity: FindingSeverity.WARNING,
+    about: 'a controller outside the Union without a recorded representative (Art. 27, Art. 30(1)(a))',
+  },
+  'dpia-indicated': { severity: FindingSeverity.WARNING, about: 'an activity meeting two or more WP248 criteria without a recorded DPIA (Art. 35)' },
+  'special-category-without-condition': {
+    severity: FindingSeverity.ERROR,
+    about: 'an activity using a special category (Art. 9(1)) without an Art. 9(2) condition',
+  },
   'processor-awaiting-review': { severity: FindingSeverity.INFO, about: 'a PROPOSED processor awaiting the privacy officer' },
+  'rights-request-overdue': { severity: FindingSeverity.ERROR, about: 'an open rights request past its deadline' },
+  'rights-request-due-soon': { severity: FindingSeverity.WARNING, about: 'an open rights request due within 5 days' },
+  'breach-authority-notice-overdue': {
+    severity: FindingSeverity.ERROR,
+    about: 'a notifiable breach not reported to the supervisory authority within 72 hours',
+  },
 } as const;
 
 export type RuleId = keyof typeof RULES;
@@ -78,38 +112,49 @@ const SEVERITY_ORDER = [FindingSeverity.ERROR, FindingSeverity.WARNING, FindingS
  * Checks a data map, given as a manifest (an export of the database, or a file), against the rules. `countries`
  * gives the standing of every country its processors use; an unknown one counts as having no adequacy.
  */
-export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountryStanding>): Finding[] {
+export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountryStanding>, today: string | null = null): Finding[] {
   const findings: Finding[] = [];
   const activities = new Map(map.activities.map((a) => [a.key, a]));
+  const standingOf = (code: string): CountryStanding => countries.get(code) ?? { code, inEEA: false, adequacy: AdequacyScope.NONE };
+
+  const organization = map.organization;
+  if (organization && !standingOf(organization.country).inEEA && !organization.representative) {
+    findings.push(
+      finding(
+        'representative-not-recorded',
+        `${organization.key} is established in ${countryLabel(standingOf(organization.country))}, outside the Union, and ` +
+          `offers its services to people in the Union (Art. 3(2)(a)), but no representative in the Union is recorded ` +
+          `(Art. 27(1)); the record of processing must name it (Art. 30(1)(a))`,
+        [{ type: 'Organization', key: organization.key }],
+        'designate a representative in a member state where the people whose data is processed are, and record it ' +
+          '(organization.representative); or record why Art. 27(2) exempts the processing',
+      ),
+    );
+  }
+  const specialCategories = map.dataCategories.filter((c) => c.specialCategory).map((c) => c.key);
 
   for (const processor of map.processors.filter((p) => inPlay(p.status))) {
     const self: FindingEntityRef = { type: 'Processor', key: processor.key };
-    for (const location of processor.locations) {
-      const country = countries.get(location.country) ?? { code: location.country, inEEA: false, adequacy: AdequacyScope.NONE };
+    // The one judgment of each transfer; a processor without locations is judged at its headquarters.
+    for (const location of transferLocations(processor.headquarters, processor.locations)) {
+      const country = standingOf(location.country);
       const where: FindingEntityRef = { type: 'Country', key: location.country };
-      if (location.country === 'US' && location.mechanism === TransferMechanism.ADEQUACY_DECISION && !isDpfReference(location.reference)) {
-        findings.push(
-          finding(
-            'us-adequacy-without-dpf',
-            `${processor.key} relies on ADEQUACY_DECISION for the US with reference ${JSON.stringify(location.reference ?? null)}, ` +
-              `but the US decision covers only organisations certified under the EU-US Data Privacy Framework`,
-            [self, where],
-            `confirm the recipient's DPF certification and name it in the reference (e.g. "EU-US Data Privacy Framework"), ` +
-              `or rely on STANDARD_CONTRACTUAL_CLAUSES`,
-          ),
-        );
-        continue;
-      }
-      const status = transferStatus(country, location.mechanism ?? null, location.reference ?? null);
-      if (status.thirdCountry && !status.safeguarded) {
+      const judgment = judgeTransfer({ ...CONTROLLER_TO_PROCESSOR, destination: country, ...location, today });
+      if (judgment.flaw) {
+        const problem = location.atHeadquarters ? headquartersFlawMessage(country, judgment.flaw) : judgment.flaw.message;
         findings.push(
           finding(
             'transfer-without-safeguard',
-            `${processor.key} processes data in ${location.country} without a valid transfer mechanism: ${status.problem}`,
+            `${processor.key} processes data in ${location.country} without a valid transfer mechanism: ${problem}`,
             [self, where],
-            'record an Art. 46 safeguard (such as STANDARD_CONTRACTUAL_CLAUSES with its reference) for this location, or stop the transfer',
+            location.atHeadquarters
+              ? `record where ${processor.key} processes data, each location with its transfer mechanism`
+              : 'record an Art. 46 safeguard (such as STANDARD_CONTRACTUAL_CLAUSES with its module) for this location, or stop the transfer',
           ),
         );
+      }
+      for (const caution of judgment.cautions) {
+        findings.push(finding(caution.rule, `${processor.key} in ${location.country}: ${caution.message}`, [self, where], caution.fix));
       }
     }
 
@@ -160,6 +205,29 @@ export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountrySta
         ),
       );
     }
+    const special = activity.dataCategories.filter((key) => specialCategories.some((s) => related(s, key)));
+    if (special.length > 0 && !activity.specialCategoryCondition) {
+      findings.push(
+        finding(
+          'special-category-without-condition',
+          `${activity.key} uses special categories of data (${special.join(', ')}), which Art. 9(1) prohibits unless an Art. 9(2) condition applies, and records none`,
+          [self, ...special.map((key) => ({ type: 'DataCategory' as const, key }))],
+          `record the Art. 9(2) condition ${activity.key} relies on (specialCategoryCondition), or stop using ${special.join(', ')}`,
+        ),
+      );
+    }
+    const criteria = dpiaCriteriaOf(activity);
+    if (criteria.length >= DPIA_THRESHOLD && !activity.dpia) {
+      findings.push(
+        finding(
+          'dpia-indicated',
+          `${activity.key} meets ${criteria.length} WP248 criteria (${criteria.join(', ')}${activity.children ? '; it processes children\'s data' : ''}): ` +
+            `processing likely to result in a high risk, for which Art. 35(1) requires a data protection impact assessment`,
+          [self],
+          `carry out a DPIA for ${activity.key} and record its reference (dpia), or correct the criteria recorded`,
+        ),
+      );
+    }
     if (activity.legalBasis === LegalBasis.CONSENT && !activity.requiredConsent) {
       findings.push(
         finding(
@@ -189,10 +257,25 @@ export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountrySta
     );
   }
 
+  return sortFindings(findings);
+}
+
+/** Errors first, then warnings, then information; within a severity by rule, then by the first entity. */
+export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
       SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
       a.rule.localeCompare(b.rule) ||
       a.entities[0].key.localeCompare(b.entities[0].key),
   );
+}
+
+/**
+ * The findings one processor has by the rules that concern it alone (transfers, DPA, review), as `lintMap` finds
+ * them: what approving it checks first, so that review cannot let through what the lint reports as an ERROR.
+ */
+export function lintProcessor(processor: ManifestProcessor, countries: ReadonlyMap<string, CountryStanding>): Finding[] {
+  const map = manifestSchema.parse({ apiVersion: 'datamap/v1' });
+  map.processors.push(processor);
+  return lintMap(map, countries).filter((f) => f.entities.some((e) => e.type === 'Processor' && e.key === processor.key));
 }

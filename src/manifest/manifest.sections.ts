@@ -10,6 +10,7 @@ import { Organization } from '../organization/organization.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
+import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
@@ -44,11 +45,19 @@ export interface Section<S extends ListSection = ListSection, E extends Registry
 const keysOf = (items: { getItems(): { key: string }[] }) => items.getItems().map((item) => item.key);
 const keyOf = (ref: { key: string } | null | undefined) => ref?.key ?? null;
 const nullable = <T>(value: T | null | undefined): T | null => value ?? null;
-const base = (entity: RegistryEntity) => ({ key: entity.key, name: entity.name, description: nullable(entity.description) });
-const baseData = (entry: { key: string; name: string; description?: string | null }) => ({
+const base = (entity: RegistryEntity) => ({
+  key: entity.key,
+  name: entity.name,
+  description: nullable(entity.description),
+  source: nullable(entity.source),
+  assumed: nullable(entity.assumed),
+});
+const baseData = (entry: { key: string; name: string; description?: string | null; source?: string | null; assumed?: string | null }) => ({
   key: entry.key,
   name: entry.name,
   description: entry.description ?? null,
+  source: entry.source ?? null,
+  assumed: entry.assumed ?? null,
 });
 
 function section<S extends ListSection, E extends RegistryEntity>(definition: Section<S, E>): Section<S, E> {
@@ -96,6 +105,7 @@ export const processorSection = section({
       country: l.country.code,
       mechanism: nullable(l.mechanism),
       reference: nullable(l.reference),
+      dpf: l.dpf,
     })),
   }),
   toData: (e) => ({
@@ -173,8 +183,20 @@ export const sections = [
     populate: [],
     references: [],
     hierarchical: false,
-    toEntry: (r: DataSubjectRight) => ({ ...base(r), article: r.article, responseDays: r.responseDays }),
-    toData: (e) => ({ ...baseData(e), article: e.article, responseDays: e.responseDays }),
+    toEntry: (r: DataSubjectRight) => ({
+      ...base(r),
+      article: r.article,
+      responseDays: nullable(r.responseDays),
+      deadline: nullable(r.deadline),
+      extendableBy: nullable(r.extendableBy),
+    }),
+    toData: (e) => ({
+      ...baseData(e),
+      article: e.article,
+      responseDays: e.responseDays ?? null,
+      deadline: e.deadline ?? null,
+      extendableBy: e.extendableBy ?? null,
+    }),
   }),
   section({
     name: 'activities',
@@ -201,6 +223,10 @@ export const sections = [
       subjectTypes: keysOf(a.subjectTypes),
       collectionPoints: keysOf(a.collectionPoints),
       securityMeasures: keysOf(a.securityMeasures),
+      specialCategoryCondition: nullable(a.specialCategoryCondition),
+      children: a.children,
+      dpiaCriteria: [...a.dpiaCriteria],
+      dpia: nullable(a.dpia),
     }),
     toData: (e) => ({
       ...baseData(e),
@@ -213,9 +239,23 @@ export const sections = [
       subjectTypes: e.subjectTypes,
       collectionPoints: e.collectionPoints,
       securityMeasures: e.securityMeasures,
+      specialCategoryCondition: e.specialCategoryCondition ?? null,
+      children: e.children,
+      dpiaCriteria: e.dpiaCriteria,
+      dpia: e.dpia ?? null,
     }),
   }),
   processorSection,
+  // After activities, which recipient categories name.
+  section({
+    name: 'recipientCategories',
+    entity: RecipientCategory,
+    populate: [],
+    references: [{ field: 'activities', section: 'activities', many: true }],
+    hierarchical: false,
+    toEntry: (r: RecipientCategory) => ({ ...base(r), condition: r.condition, activities: [...r.activities] }),
+    toData: (e) => ({ ...baseData(e), condition: e.condition, activities: e.activities }),
+  }),
 ] as const;
 
 export const organizationSection = {
@@ -227,7 +267,8 @@ export const organizationSection = {
     phone: nullable(o.phone),
     address: o.address,
     country: o.country.code,
-    dpo: { name: o.dpoName, email: o.dpoEmail },
+    dpo: { name: o.dpoName, email: o.dpoEmail, designated: o.dpoDesignated },
+    representative: o.representativeName ? { name: o.representativeName, contact: nullable(o.representativeContact) } : null,
     rightsResponseDays: o.rightsResponseDays,
     breachNotificationHours: o.breachNotificationHours,
     policyUpdatedOn: o.policyUpdatedOn,
@@ -241,6 +282,9 @@ export const organizationSection = {
     country: e.country,
     dpoName: e.dpo.name,
     dpoEmail: e.dpo.email,
+    dpoDesignated: e.dpo.designated,
+    representativeName: e.representative?.name ?? null,
+    representativeContact: e.representative?.contact ?? null,
     rightsResponseDays: e.rightsResponseDays,
     breachNotificationHours: e.breachNotificationHours,
     policyUpdatedOn: e.policyUpdatedOn,

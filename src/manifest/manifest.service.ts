@@ -1,17 +1,19 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Document, isNode, LineCounter, parseDocument } from 'yaml';
-import type { ZodIssue } from 'zod';
+import { Document, isNode, LineCounter, parseDocument, stringify } from 'yaml';
+import { closest, distance } from 'fastest-levenshtein';
+import { ZodArray, ZodDefault, ZodEffects, ZodNullable, ZodObject, ZodOptional, type ZodIssue, type ZodTypeAny } from 'zod';
 import { parentKeyOf } from '../common/keys';
 import { Country } from '../country/country.entity';
 import { Organization } from '../organization/organization.entity';
 import { Processor } from '../processor/processor.entity';
 import { recordAudit, type Actor } from '../audit/audit.service';
-import { syncLocations } from '../processor/processor.service';
+import { ProcessorStatus } from '../processor/processor.entity';
+import { mayDecideReview, syncLocations } from '../processor/processor.service';
 import { checkProcessor, type CheckedLocation } from '../processor/processor.validation';
 import type { CountryStanding } from '../processor/transfer-rules';
-import { manifestSchema, type Manifest } from './manifest.schema';
-import { organizationSection, sections, type Section } from './manifest.sections';
+import { entrySchemas, manifestInputSchema, organizationSchema, type Manifest, type ManifestInput } from './manifest.schema';
+import { organizationSection, processorSection, sections, type Section } from './manifest.sections';
 
 export interface ManifestProblem {
   /** Where in the manifest, such as `processors[2].locations[0].mechanism`. */
@@ -27,12 +29,6 @@ export class ManifestInvalid extends Error {
   ) {
     super(problems.map((p) => `${source}${p.line ? `:${p.line}` : ''}: ${p.path}: ${p.message}`).join('\n'));
   }
-}
-
-export interface ManifestDiff {
-  added: string[];
-  changed: string[];
-  unchanged: string[];
 }
 
 function pathOf(segments: readonly (string | number)[]): string {
@@ -52,7 +48,7 @@ function lineOf(document: Document, lines: LineCounter, segments: readonly (stri
 
 /** A parsed manifest, and where each of its paths sits in the file. */
 export interface ParsedManifest {
-  manifest: Manifest;
+  manifest: ManifestInput;
   source: string;
   /** The line of a path such as `processors[2].locations[0].mechanism`, or of its nearest enclosing node. */
   lineOf(path: string): number | undefined;
@@ -61,6 +57,49 @@ export interface ParsedManifest {
 /** `processors[2].locations[0]` -> `['processors', 2, 'locations', 0]` */
 function segmentsOf(path: string): (string | number)[] {
   return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
+}
+
+/**
+ * The zod schema at a path of the input schema, to name the fields an object there allows: `processors[0]` ->
+ * the processor entry.
+ */
+function schemaAt(schema: ZodTypeAny, segments: readonly (string | number)[]): ZodTypeAny | undefined {
+  let current: ZodTypeAny | undefined = schema;
+  for (const segment of segments) {
+    current = unwrap(current);
+    if (current instanceof ZodArray && typeof segment === 'number') current = current.element;
+    else if (current instanceof ZodObject && typeof segment === 'string') current = current.shape[segment];
+    else return undefined;
+  }
+  return current && unwrap(current);
+}
+
+function unwrap(schema: ZodTypeAny | undefined): ZodTypeAny | undefined {
+  let current = schema;
+  while (current instanceof ZodOptional || current instanceof ZodNullable || current instanceof ZodDefault || current instanceof ZodEffects) {
+    current = current instanceof ZodEffects ? current.innerType() : current._def.innerType;
+  }
+  return current;
+}
+
+/** The known field an unknown one was probably meant to be: within a third of its length in edits, at most 3. */
+export function didYouMean(unknown: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const candidate = closest(unknown, [...known]);
+  return distance(unknown, candidate) <= Math.min(3, Math.max(1, Math.ceil(unknown.length / 3))) ? candidate : undefined;
+}
+
+/** One problem per unknown field, each at its own path: `processors[0].dpaRefernce: unknown field; did you mean dpaReference?` */
+function unknownFields(issue: ZodIssue & { code: 'unrecognized_keys' }): { segments: (string | number)[]; message: string }[] {
+  const object = schemaAt(manifestInputSchema as unknown as ZodTypeAny, issue.path);
+  const known = object instanceof ZodObject ? Object.keys(object.shape) : [];
+  return issue.keys.map((field) => {
+    const suggestion = didYouMean(field, known);
+    return {
+      segments: [...issue.path, field],
+      message: `unknown field; ${suggestion ? `did you mean ${suggestion}?` : `expected one of ${known.join(', ')}`}`,
+    };
+  });
 }
 
 /** Parses and shape-checks a manifest, keeping its positions. Every problem is reported at once, with its path and line. */
@@ -73,22 +112,20 @@ export function readManifest(text: string, source = 'manifest'): ParsedManifest 
       document.errors.map((e) => ({ path: '(yaml)', message: e.message.split('\n')[0], line: lines.linePos(e.pos[0]).line })),
     );
   }
-  const parsed = manifestSchema.safeParse(document.toJS());
+  const parsed = manifestInputSchema.safeParse(document.toJS());
   if (!parsed.success) {
     throw new ManifestInvalid(
       source,
-      parsed.error.issues.map((issue: ZodIssue) => ({
-        path: pathOf(issue.path) || '(root)',
-        message: issue.message,
-        line: lineOf(document, lines, issue.path),
-      })),
+      parsed.error.issues
+        .flatMap((issue) => (issue.code === 'unrecognized_keys' ? unknownFields(issue) : [{ segments: issue.path, message: issue.message }]))
+        .map(({ segments, message }) => ({ path: pathOf(segments) || '(root)', message, line: lineOf(document, lines, segments) })),
     );
   }
   return { manifest: parsed.data, source, lineOf: (path) => lineOf(document, lines, segmentsOf(path)) };
 }
 
 /** Parses and shape-checks a manifest. Every problem is reported at once, with its path and line. */
-export function parseManifest(text: string, source = 'manifest'): Manifest {
+export function parseManifest(text: string, source = 'manifest'): ManifestInput {
   return readManifest(text, source).manifest;
 }
 
@@ -101,15 +138,30 @@ type SectionName = Section['name'] | 'countries';
 export interface KnownKeys {
   /** Which of `keys` exist in `section`. */
   existing(section: Section['name'], keys: string[]): Promise<Set<string>>;
+  /** The stored entries among `keys`, as an export writes them: what the fields a manifest leaves out keep. */
+  stored(section: Section['name'], keys: string[]): Promise<Map<string, Record<string, unknown>>>;
+  /** The stored organization, if `key` names it. */
+  storedOrganization(key: string): Promise<Record<string, unknown> | undefined>;
   /** The standing of each known country among `codes`. */
   countries(codes: string[]): Promise<Map<string, CountryStanding>>;
 }
 
+const sectionNamed = (name: Section['name']) => (sections as readonly Section[]).find((s) => s.name === name)!;
+
 export function databaseKeys(em: EntityManager): KnownKeys {
   return {
     async existing(name, keys) {
-      const entity = sections.find((s) => s.name === name)!.entity;
+      const entity = sectionNamed(name).entity;
       return new Set((await em.find(entity, { key: { $in: keys } }, { fields: ['key'] })).map((e) => e.key));
+    },
+    async stored(name, keys) {
+      const section = sectionNamed(name);
+      const rows = keys.length ? await em.find(section.entity, { key: { $in: keys } }, { populate: section.populate as never[] }) : [];
+      return new Map(rows.map((row) => [row.key, section.toEntry(row as never) as Record<string, unknown>]));
+    },
+    async storedOrganization(key) {
+      const organization = await em.findOne(Organization, { key });
+      return organization ? organizationSection.toEntry(organization) : undefined;
     },
     async countries(codes) {
       return new Map((await em.find(Country, { code: { $in: codes } })).map((c) => [c.code, c]));
@@ -120,10 +172,18 @@ export function databaseKeys(em: EntityManager): KnownKeys {
 /** Keys defined by a base manifest (such as the committed seed), and the bundled reference countries. */
 export function offlineKeys(base: Manifest | null, countries: readonly CountryStanding[]): KnownKeys {
   const byCode = new Map(countries.map((c) => [c.code, c]));
+  const entries = (name: Section['name']) => (base?.[name] ?? []) as unknown as Record<string, unknown>[];
   return {
     async existing(name, keys) {
-      const defined = new Set(((base?.[name] ?? []) as { key: string }[]).map((e) => e.key));
+      const defined = new Set(entries(name).map((e) => e.key));
       return new Set(keys.filter((key) => defined.has(key)));
+    },
+    async stored(name, keys) {
+      const wanted = new Set(keys);
+      return new Map(entries(name).filter((e) => wanted.has(e.key as string)).map((e) => [e.key as string, e]));
+    },
+    async storedOrganization(key) {
+      return base?.organization?.key === key ? base.organization : undefined;
     },
     async countries(codes) {
       return new Map(codes.flatMap((code) => (byCode.has(code) ? [[code, byCode.get(code)!] as const] : [])));
@@ -219,18 +279,116 @@ export async function checkManifest(manifest: Manifest, source: KnownKeys): Prom
   return { problems, locations };
 }
 
+type Entry = Record<string, unknown>;
+
+/** One field a manifest changes: `processors` / `stripe` / `dpaReference`, with its value before and after. */
+export interface ManifestChange {
+  entity: string;
+  key: string;
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export enum ManifestOutcome {
+  ADDED = 'ADDED',
+  CHANGED = 'CHANGED',
+  UNCHANGED = 'UNCHANGED',
+}
+
+/** What a manifest does to one entry it names. */
+export interface ManifestEntryPlan {
+  entity: string;
+  key: string;
+  outcome: ManifestOutcome;
+}
+
+/** What applying a manifest changes (or, in a dry run, would change), field by field. */
+export interface ManifestPlan {
+  applied: boolean;
+  entries: ManifestEntryPlan[];
+  changes: ManifestChange[];
+}
+
 /**
- * Absent and null values alike left out, and reference lists in key order, so that a manifest entry (which may
- * omit optional fields) and an export (which gives them as null) compare equal.
+ * An entry in the form that compares and audits: every field present (null when empty), reference lists in key
+ * order, locations in country order. An export and the manifest that produced it compare equal.
  */
-function comparable(section: Section | null, entry: object): unknown {
-  const copy = JSON.parse(JSON.stringify(entry, (_k, v) => (v === null ? undefined : v)));
-  for (const ref of section?.references ?? []) if (ref.many) copy[ref.field] = [...(copy[ref.field] ?? [])].sort();
-  if (Array.isArray(copy.locations)) copy.locations.sort((a: { country: string }, b: { country: string }) => a.country.localeCompare(b.country));
+function normalized(section: Section | null, entry: Entry): Entry {
+  const copy: Entry = JSON.parse(JSON.stringify(entry, (_k, v) => (v === undefined ? null : v)));
+  for (const ref of section?.references ?? []) if (ref.many) copy[ref.field] = [...((copy[ref.field] as string[]) ?? [])].sort();
+  if (Array.isArray(copy.locations)) {
+    copy.locations = (copy.locations as Entry[])
+      .map((l) => ({ country: l.country, mechanism: l.mechanism ?? null, reference: l.reference ?? null }))
+      .sort((a, b) => String(a.country).localeCompare(String(b.country)));
+  }
   return copy;
 }
 
-const depth = (key: string) => key.split('.').length;
+const isEmpty = (value: unknown) => value === null || (Array.isArray(value) && value.length === 0);
+
+/** The fields that differ between the stored entry (null: a new one) and the entry the manifest completes to. */
+function changesOf(entity: string, before: Entry | null, after: Entry): ManifestChange[] {
+  const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after)])].filter((field) => field !== 'key');
+  return fields.flatMap((field) => {
+    const was = before?.[field] ?? null;
+    const is = after[field] ?? null;
+    if (isDeepStrictEqual(was, is) || (!before && isEmpty(is))) return [];
+    return [{ entity, key: after.key as string, field, before: was, after: is }];
+  });
+}
+
+const given = (entry: object) => Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
+
+/**
+ * One entry as it will be stored: a stored entry keeps every field the manifest leaves out (an explicit null or []
+ * clears it); a new entry must give every required field and takes the defaults for the rest.
+ */
+function completeEntry(schema: ZodTypeAny, entry: Entry, stored: Entry | undefined, path: string, problems: ManifestProblem[]): Entry | null {
+  if (stored) return { ...stored, ...given(entry) };
+  const parsed = schema.safeParse(entry);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+    problems.push({
+      path: `${path}.${pathOf(issue.path)}`,
+      message: missing ? `required: "${String(entry.key)}" does not exist yet, so the entry must give it` : issue.message,
+    });
+  }
+  return null;
+}
+
+/** A manifest completed against what is stored, with each entry's stored version (null for a new one). */
+export interface CompletedManifest {
+  manifest: Manifest;
+  organizationBefore: Entry | null;
+  /** By section and entry index: the stored entry, as an export writes it, or null. */
+  before: Record<Section['name'], (Entry | null)[]>;
+  /** Required fields missing from new entries; when there are any, the manifest lacks those entries. */
+  problems: ManifestProblem[];
+}
+
+/** Completes every entry (see `completeEntry`), reading the stored ones in one query per section. */
+export async function completeManifest(input: ManifestInput, known: KnownKeys): Promise<CompletedManifest> {
+  const problems: ManifestProblem[] = [];
+  const manifest: Record<string, unknown> = { apiVersion: input.apiVersion };
+  const before = {} as CompletedManifest['before'];
+  let organizationBefore: Entry | null = null;
+  if (input.organization) {
+    organizationBefore = (await known.storedOrganization(input.organization.key)) ?? null;
+    const entry = completeEntry(organizationSchema, input.organization, organizationBefore ?? undefined, 'organization', problems);
+    if (entry) manifest.organization = entry;
+  }
+  for (const section of sections as readonly Section[]) {
+    const entries = input[section.name] as Entry[];
+    const stored = entries.length ? await known.stored(section.name, entries.map((e) => e.key as string)) : new Map<string, Entry>();
+    before[section.name] = entries.map((e) => stored.get(e.key as string) ?? null);
+    manifest[section.name] = entries.map((entry, index) =>
+      completeEntry(entrySchemas[section.name], entry, stored.get(entry.key as string), `${section.name}[${index}]`, problems),
+    );
+  }
+  return { manifest: manifest as Manifest, organizationBefore, before, problems };
+}
 
 export interface ApplyOptions {
   dryRun?: boolean;
@@ -238,8 +396,47 @@ export interface ApplyOptions {
   source?: string;
   /** Adds line numbers to problems (from `readManifest`). */
   lineOf?: ParsedManifest['lineOf'];
-  /** Who applies it; each entry added or changed is then audited with its before and after. */
+  /**
+   * Who applies it; each entry added or changed is then audited with its before and after. Without an actor (the
+   * seed, tests), or as PRIVACY_OFFICER, the manifest may decide a processor's review status.
+   */
   actor?: Actor;
+}
+
+/**
+ * The review rule (the same `updateProcessor` applies): only a privacy officer decides a processor's status.
+ * Anyone else's new processors enter as PROPOSED, a status that differs from the stored one is an error, and a
+ * processor that has left PROPOSED may not be changed.
+ */
+function reviewProblems(manifest: Manifest, before: (Entry | null)[], actor: Actor | undefined): ManifestProblem[] {
+  if (mayDecideReview(actor)) return [];
+  const role = actor?.viewer?.roles.join(', ') || 'no role';
+  return manifest.processors.flatMap((processor, index) => {
+    const stored = before[index];
+    const path = `processors[${index}]`;
+    if (!stored) {
+      Object.assign(processor, { status: ProcessorStatus.PROPOSED, statusReason: null });
+      return [];
+    }
+    const changes = changesOf('processors', normalized(processorSection, stored), normalized(processorSection, processor));
+    const review = changes.find((c) => c.field === 'status' || c.field === 'statusReason');
+    if (review) {
+      return [{
+        path: `${path}.${review.field}`,
+        message: `only a PRIVACY_OFFICER may change a processor's ${review.field} (${JSON.stringify(review.before)} -> ` +
+          `${JSON.stringify(review.after)}; the caller has ${role}): leave it out, and a privacy officer decides with approveProcessor, ` +
+          `rejectProcessor or retireProcessor`,
+      }];
+    }
+    if (changes.length > 0 && stored.status !== ProcessorStatus.PROPOSED) {
+      return [{
+        path,
+        message: `processor "${processor.key}" is ${String(stored.status)}: only a PRIVACY_OFFICER may change it once it has left ` +
+          `PROPOSED (it would change ${changes.map((c) => c.field).join(', ')})`,
+      }];
+    }
+    return [];
+  });
 }
 
 /** The manifest's processors with locations as they will be stored, so that they compare equal to an export. */
@@ -247,64 +444,80 @@ function withCheckedLocations(manifest: Manifest, locations: CheckedLocation[][]
   return { ...manifest, processors: manifest.processors.map((p, i) => ({ ...p, locations: locations[i] })) };
 }
 
-/**
- * Brings the database in line with the manifest: entries it names are created or updated, others are left alone.
- * Applying the same manifest twice changes nothing the second time. With `dryRun`, only the diff is computed.
- * An invalid manifest changes nothing: every problem is reported in one `ManifestInvalid`.
- */
-export async function applyManifest(em: EntityManager, input: Manifest, options: ApplyOptions = {}): Promise<ManifestDiff> {
-  const { problems, locations } = await checkManifest(input, databaseKeys(em));
-  if (problems.length > 0) {
-    throw new ManifestInvalid(
-      options.source ?? 'manifest',
-      problems.map((p) => ({ ...p, line: p.line ?? options.lineOf?.(p.path) })),
-    );
-  }
-  const manifest = withCheckedLocations(input, locations);
+const depth = (key: string) => key.split('.').length;
 
-  const diff: ManifestDiff = { added: [], changed: [], unchanged: [] };
-  await em.transactional(async (tx) => {
-    const audit = (entityType: string, key: string, before: unknown, after: unknown) => {
-      if (options.actor && !options.dryRun) {
-        recordAudit(tx, options.actor, { operation: 'applyManifest', entityType, entityKey: key, before, after });
-      }
+export interface CheckedManifest {
+  completed: CompletedManifest;
+  /** The completed manifest, with locations as they will be stored; complete only when there are no problems. */
+  manifest: Manifest;
+  locations: CheckedLocation[][];
+  problems: ManifestProblem[];
+}
+
+/**
+ * Every check a manifest goes through, for `apply` (against the database) and `validate` (against a base map):
+ * completion against the stored entries, references and transfer rules, and the review rule for the actor.
+ */
+export async function checkManifestInput(input: ManifestInput, known: KnownKeys, actor?: Actor): Promise<CheckedManifest> {
+  const completed = await completeManifest(input, known);
+  if (completed.problems.length > 0) return { completed, manifest: completed.manifest, locations: [], problems: completed.problems };
+  const checked = await checkManifest(completed.manifest, known);
+  const manifest = withCheckedLocations(completed.manifest, checked.locations);
+  const problems = [...checked.problems, ...reviewProblems(manifest, completed.before.processors, actor)];
+  return { completed, manifest, locations: checked.locations, problems };
+}
+
+/**
+ * Brings the database in line with the manifest: entries it names are created or updated, others are left alone;
+ * within an entry, fields it leaves out keep their stored values. Applying the same manifest twice changes nothing
+ * the second time. With `dryRun`, only the plan is computed. It runs in one transaction: an invalid manifest
+ * changes nothing, and every problem is reported in one `ManifestInvalid`.
+ */
+export async function applyManifest(em: EntityManager, input: ManifestInput, options: ApplyOptions = {}): Promise<ManifestPlan> {
+  const source = options.source ?? 'manifest';
+  const invalid = (problems: ManifestProblem[]) =>
+    new ManifestInvalid(source, problems.map((p) => ({ ...p, line: p.line ?? options.lineOf?.(p.path) })));
+  return em.transactional(async (tx) => {
+    const { completed, manifest, locations, problems } = await checkManifestInput(input, databaseKeys(tx), options.actor);
+    if (problems.length > 0) throw invalid(problems);
+
+    const plan: ManifestPlan = { applied: !options.dryRun, entries: [], changes: [] };
+    /** Plans one entry and audits it; true when it changes. */
+    const planEntry = (entity: string, entityType: string, section: Section | null, stored: Entry | null, entry: Entry) => {
+      const before = stored && normalized(section, stored);
+      const after = normalized(section, entry);
+      const changes = changesOf(entity, before, after);
+      const outcome = !stored ? ManifestOutcome.ADDED : changes.length ? ManifestOutcome.CHANGED : ManifestOutcome.UNCHANGED;
+      plan.entries.push({ entity, key: entry.key as string, outcome });
+      plan.changes.push(...changes);
+      if (outcome === ManifestOutcome.UNCHANGED || options.dryRun) return false;
+      if (options.actor) recordAudit(tx, options.actor, { operation: 'applyManifest', entityType, entityKey: entry.key as string, before, after });
+      return true;
     };
+
     if (manifest.organization) {
-      const current = await tx.findOne(Organization, { key: manifest.organization.key });
-      const label = `organization/${manifest.organization.key}`;
-      const before = current ? comparable(null, organizationSection.toEntry(current)) : null;
-      const after = comparable(null, manifest.organization);
-      if (!current) {
-        diff.added.push(label);
-        if (!options.dryRun) tx.create(Organization, organizationSection.toData(manifest.organization) as never);
-      } else if (!isDeepStrictEqual(before, after)) {
-        diff.changed.push(label);
-        if (!options.dryRun) tx.assign(current, organizationSection.toData(manifest.organization));
-      } else diff.unchanged.push(label);
-      if (!isDeepStrictEqual(before, after)) audit('Organization', manifest.organization.key, before, after);
+      const entry = manifest.organization;
+      if (planEntry('organization', 'Organization', null, completed.organizationBefore, entry)) {
+        const current = await tx.findOne(Organization, { key: entry.key });
+        if (current) tx.assign(current, organizationSection.toData(entry));
+        else tx.create(Organization, organizationSection.toData(entry) as never);
+      }
     }
 
     for (const section of sections as readonly Section[]) {
-      const entries = manifest[section.name] as { key: string }[];
+      const entries = manifest[section.name] as Entry[];
       if (entries.length === 0) continue;
       const order = entries.map((entry, i) => ({ entry, i }));
-      if (section.hierarchical) order.sort((a, b) => depth(a.entry.key) - depth(b.entry.key));
-      const current = await tx.find(section.entity, { key: { $in: entries.map((e) => e.key) } }, {
+      if (section.hierarchical) order.sort((a, b) => depth(a.entry.key as string) - depth(b.entry.key as string));
+      const entityType = tx.getMetadata().get(section.entity.name).className;
+      const changed = order.filter(({ entry, i }) => planEntry(section.name, entityType, section, completed.before[section.name][i], entry));
+      if (changed.length === 0) continue;
+      const current = await tx.find(section.entity, { key: { $in: changed.map(({ entry }) => entry.key as string) } }, {
         populate: section.populate as never[],
       });
       const byKey = new Map(current.map((entity) => [entity.key, entity]));
-      for (const { entry, i } of order) {
-        const label = `${section.name}/${entry.key}`;
-        const entity = byKey.get(entry.key);
-        const before = entity ? comparable(section, section.toEntry(entity as never)) : null;
-        const after = comparable(section, entry);
-        if (isDeepStrictEqual(before, after)) {
-          diff.unchanged.push(label);
-          continue;
-        }
-        (entity ? diff.changed : diff.added).push(label);
-        if (options.dryRun) continue;
-        audit(tx.getMetadata().get(section.entity.name).className, entry.key, before, after);
+      for (const { entry, i } of changed) {
+        const entity = byKey.get(entry.key as string);
         const data = section.toData(entry as never);
         const target = entity ? tx.assign(entity, data) : tx.create(section.entity, data as never);
         // A change to links alone leaves the row clean: touching it records the change and bumps a processor's version.
@@ -314,8 +527,39 @@ export async function applyManifest(em: EntityManager, input: Manifest, options:
       // Parents before children: each section is flushed before the next one refers to it.
       await tx.flush();
     }
+    // Entries in section order, as the manifest gives them.
+    return plan;
   });
-  return diff;
+}
+
+/** Reads, checks and applies a manifest's text: the `applyManifest` mutation and `datamap apply` both call this. */
+export async function applyManifestText(em: EntityManager, text: string, options: Omit<ApplyOptions, 'lineOf'> = {}): Promise<ManifestPlan> {
+  const parsed = readManifest(text, options.source);
+  return applyManifest(em, parsed.manifest, { ...options, lineOf: parsed.lineOf });
+}
+
+/** The plan in a reader's terms: `+ processors/x` for each added entry, `~` and each changed field for changed ones. */
+export function describePlan(plan: ManifestPlan): string[] {
+  const count = (outcome: ManifestOutcome) => plan.entries.filter((e) => e.outcome === outcome).length;
+  const lines: string[] = [];
+  for (const entry of plan.entries) {
+    if (entry.outcome === ManifestOutcome.UNCHANGED) continue;
+    lines.push(`${entry.outcome === ManifestOutcome.ADDED ? '+' : '~'} ${entry.entity}/${entry.key}`);
+    if (entry.outcome === ManifestOutcome.ADDED) continue;
+    for (const change of plan.changes.filter((c) => c.entity === entry.entity && c.key === entry.key)) {
+      lines.push(`    ${change.field}: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`);
+    }
+  }
+  lines.push(
+    `${count(ManifestOutcome.ADDED)} added, ${count(ManifestOutcome.CHANGED)} changed, ${count(ManifestOutcome.UNCHANGED)} unchanged` +
+      (plan.applied ? '' : ' (dry run: nothing was written)'),
+  );
+  return lines;
+}
+
+/** A manifest as YAML text, as `datamap export` writes it and `datamap apply` reads it. */
+export function manifestYaml(manifest: object): string {
+  return `# The data map, exported by datamap. Apply it with: npm run datamap -- apply <file>\n${stringify(manifest)}`;
 }
 
 /** Writes the current map as a manifest; applying it to an empty database reproduces the map. */
@@ -331,10 +575,18 @@ export async function exportManifest(em: EntityManager): Promise<Manifest> {
   return manifest as Manifest;
 }
 
-/** The current map, and the standing of every country its processors use: what the lint and the RoPA read. */
+/**
+ * The current map, and the standing of every country it names (processors' locations and headquarters, the
+ * controller's country): what the lint and the RoPA read.
+ */
 export async function exportMapWithCountries(em: EntityManager): Promise<{ map: Manifest; countries: Map<string, CountryStanding> }> {
   const map = await exportManifest(em);
-  const codes = [...new Set(map.processors.flatMap((p) => p.locations.map((l) => l.country)))];
+  const codes = [
+    ...new Set([
+      ...map.processors.flatMap((p) => [p.headquarters, ...p.locations.map((l) => l.country)]),
+      ...(map.organization ? [map.organization.country] : []),
+    ]),
+  ];
   const rows = codes.length ? await em.find(Country, { code: { $in: codes } }) : [];
   return { map, countries: new Map(rows.map((c) => [c.code, c])) };
 }

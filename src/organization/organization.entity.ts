@@ -35,7 +35,34 @@ export class Organization extends RegistryEntity {
   @Property({ type: 'text' })
   dpoEmail!: string;
 
-  @Field(() => Int, { description: 'Days within which the controller answers a rights request (the policy says 30).' })
+  @Field({
+    description:
+      'True when the person named as DPO is a data protection officer designated under Art. 37; false when the policy ' +
+      'names a privacy contact of another title (PythonMaster\'s "Privacy Officer").',
+  })
+  @Property({ type: 'boolean', default: true })
+  dpoDesignated: boolean = true;
+
+  /** The representative in the Union (Art. 27), when the controller is established outside it. */
+  @Property({ type: 'text', nullable: true })
+  representativeName?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  representativeContact?: string | null;
+
+  @Field(() => Representative, {
+    nullable: true,
+    description: 'The representative in the Union (Art. 27) of a controller established outside it; null when none is recorded.',
+  })
+  get representative(): Representative | null {
+    return this.representativeName ? { name: this.representativeName, contact: this.representativeContact ?? null } : null;
+  }
+
+  @Field(() => Int, {
+    description:
+      "The policy's promise: days within which a rights request is answered (30). The statutory deadline is one " +
+      'calendar month, extendable by two (Art. 12(3)); see DataSubjectRight.deadline.',
+  })
   @Property({ type: 'integer' })
   rightsResponseDays!: number;
 
@@ -46,4 +73,13 @@ export class Organization extends RegistryEntity {
   @Field({ description: 'The date the published privacy policy was last updated (YYYY-MM-DD).' })
   @Property({ type: 'text' })
   policyUpdatedOn!: string;
+}
+
+@ObjectType({ description: 'The representative in the Union of a controller established outside it (GDPR Art. 27).' })
+export class Representative {
+  @Field({ description: 'Name of the representative.' })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'How to reach the representative.' })
+  contact!: string | null;
 }

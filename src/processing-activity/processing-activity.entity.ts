@@ -1,5 +1,6 @@
 import { Collection, Entity, Enum, ManyToMany, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
+import { DpiaCriterion } from './dpia-criterion';
 import { RegistryEntity } from '../common/registry.entity';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { Consent } from '../consent/consent.entity';
@@ -26,6 +27,27 @@ export class ProcessingActivity extends RegistryEntity {
   @Field(() => String, { nullable: true, description: 'For LEGITIMATE_INTERESTS: the interest pursued.' })
   @Property({ type: 'text', nullable: true })
   legitimateInterest?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where the activity uses a special category (Art. 9(1)): the Art. 9(2) condition it relies on, such as "Art. 9(2)(a) explicit consent".',
+  })
+  @Property({ type: 'text', nullable: true })
+  specialCategoryCondition?: string | null;
+
+  @Field({ description: "True when the activity processes children's data (people under 18, recital 38)." })
+  @Property({ type: 'boolean', default: false })
+  children: boolean = false;
+
+  @Field(() => [DpiaCriterion], {
+    description: 'The WP248 criteria the activity is recorded to meet (vulnerable subjects also follows from `children`).',
+  })
+  @Enum({ items: () => DpiaCriterion, array: true, default: [] })
+  dpiaCriteria: DpiaCriterion[] = [];
+
+  @Field(() => String, { nullable: true, description: 'Reference to the data protection impact assessment carried out (Art. 35), if any.' })
+  @Property({ type: 'text', nullable: true })
+  dpia?: string | null;
 
   /** Required when the legal basis is CONSENT: the person must have granted it. */
   @ManyToOne(() => Consent, { nullable: true, deleteRule: 'restrict', index: true })

@@ -28,4 +28,35 @@ export class ProcessingLocation {
   })
   @Property({ type: 'text', nullable: true })
   reference?: string | null;
+
+  /** The recipient's DPF List entry (URL or organisation id); read through the GraphQL field `dpf`. */
+  @Property({ type: 'text', nullable: true })
+  dpfCertification?: string | null;
+
+  /** YYYY-MM-DD: when the DPF certification must next be checked. */
+  @Property({ type: 'text', nullable: true })
+  dpfReviewDue?: string | null;
+
+  @Field(() => DpfCertification, {
+    nullable: true,
+    description: 'For ADEQUACY_DECISION in the US: the recipient\'s EU-US Data Privacy Framework certification; null otherwise.',
+  })
+  get dpf(): DpfCertification | null {
+    return dpfOf(this);
+  }
+}
+
+@ObjectType({ description: "A recipient's certification under the EU-US Data Privacy Framework (Decision (EU) 2023/1795)." })
+export class DpfCertification {
+  @Field(() => String, { nullable: true, description: "Where the certification can be checked: its DPF List entry or the recipient's statement (https URL), or its DPF organisation id." })
+  certification!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: when the certification must next be checked (it lapses unless renewed yearly).' })
+  reviewDue!: string | null;
+}
+
+/** The DPF certification of a stored location (entity or plain row), or null when it records none. */
+export function dpfOf(row: { dpfCertification?: string | null; dpfReviewDue?: string | null }): DpfCertification | null {
+  if (!row.dpfCertification && !row.dpfReviewDue) return null;
+  return { certification: row.dpfCertification ?? null, reviewDue: row.dpfReviewDue ?? null };
 }

@@ -1,4 +1,5 @@
 import { Collection, Entity, Enum, ManyToMany, ManyToOne, OneToMany, Property } from '@mikro-orm/core';
+import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { RegistryEntity } from '../common/registry.entity';
 import { Country } from '../country/country.entity';
@@ -57,6 +58,15 @@ export class Processor extends RegistryEntity {
   })
   @Property({ type: 'text', nullable: true })
   statusReason?: string | null;
+
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description:
+      'When data starts to flow to it: its approval plus SUBPROCESSOR_NOTICE_DAYS, so that customers can object first ' +
+      '(Art. 28(2)). Null when it took effect on approval (no notice period) or was never approved through the API.',
+  })
+  @Property({ type: 'timestamptz', nullable: true })
+  effectiveFrom?: Date | null;
 
   @Field(() => Int, { description: 'Increases with every change; pass it back as `expectedVersion` to update.' })
   @Property({ version: true })

@@ -1,6 +1,15 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { TransferMechanism } from './transfer-mechanism';
 
+@InputType({ description: "A recipient's EU-US Data Privacy Framework certification." })
+export class DpfCertificationInput {
+  @Field(() => String, { nullable: true, description: "Where the certification can be checked: its DPF List entry or the recipient's statement (https URL), or its DPF organisation id." })
+  certification?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: when the certification must next be checked.' })
+  reviewDue?: string | null;
+}
+
 @InputType({ description: 'A country where the processor processes data, and what makes the transfer lawful.' })
 export class ProcessingLocationInput {
   @Field({ description: 'ISO 3166-1 alpha-2 code, such as "IN".' })
@@ -14,6 +23,12 @@ export class ProcessingLocationInput {
 
   @Field(() => String, { nullable: true, description: 'The instrument relied on, such as "SCC 2021/914 module 2".' })
   reference?: string | null;
+
+  @Field(() => DpfCertificationInput, {
+    nullable: true,
+    description: 'Required for ADEQUACY_DECISION in the US: the recipient\'s DPF certification and its review date.',
+  })
+  dpf?: DpfCertificationInput | null;
 }
 
 @InputType({ description: 'A new processor. It starts PROPOSED, until a privacy officer approves or rejects it.' })

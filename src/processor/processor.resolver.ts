@@ -57,13 +57,18 @@ export class ProcessorResolver {
     return updateProcessor(ctx.em, actorOf(ctx), key, expectedVersion, input);
   }
 
-  @Mutation(() => Processor, { description: 'PROPOSED -> ACTIVE: the processor may receive data.' })
+  @Mutation(() => Processor, {
+    description: 'PROPOSED -> ACTIVE: announced on /subprocessors at once; receives data from `effectiveFrom` (after SUBPROCESSOR_NOTICE_DAYS).',
+  })
   approveProcessor(
     @Arg('key', () => ID) key: string,
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: RequestContext,
   ) {
-    return transitionProcessor(ctx.em, actorOf(ctx), 'approveProcessor', key, note);
+    return transitionProcessor(ctx.em, actorOf(ctx), 'approveProcessor', key, note, {
+      now: ctx.clock(),
+      noticeDays: ctx.settings.subprocessorNoticeDays,
+    });
   }
 
   @Mutation(() => Processor, { description: 'PROPOSED -> REJECTED, with the reason.' })

@@ -6,12 +6,13 @@ import { Role } from '../auth/viewer';
 import { badInput, conflict, forbidden, notFound, ValidationFailed } from '../common/errors';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
+import { FindingSeverity, lintProcessor } from '../findings/findings.rules';
 import { processorSection } from '../manifest/manifest.sections';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingLocation } from './processing-location.entity';
 import { Processor, ProcessorStatus } from './processor.entity';
 import type { RegisterProcessorInput, UpdateProcessorInput } from './processor.inputs';
-import { checkProcessor, referencedKeys, type CheckedLocation, type ProcessorFields } from './processor.validation';
+import { checkProcessor, headquartersProblem, referencedKeys, type CheckedLocation, type ProcessorFields } from './processor.validation';
 import { nextStatus, type Transition } from './processor.workflow';
 
 const RELATIONS = ['locations', 'dataCategories', 'activities'] as const;
@@ -56,11 +57,21 @@ export function syncLocations(em: EntityManager, processor: Processor, wanted: r
   for (const location of wanted) {
     const current = byCountry.get(location.country);
     byCountry.delete(location.country);
-    const data = { mechanism: location.mechanism, reference: location.reference };
+    const data = {
+      mechanism: location.mechanism,
+      reference: location.reference,
+      dpfCertification: location.dpf?.certification ?? null,
+      dpfReviewDue: location.dpf?.reviewDue ?? null,
+    };
     if (current) em.assign(current, data);
     else processor.locations.add(em.create(ProcessingLocation, { processor, country: location.country, ...data }));
   }
   for (const stale of byCountry.values()) processor.locations.remove(stale);
+}
+
+/** Whether the actor decides reviews: a PRIVACY_OFFICER, or a tool acting for the operator (no token: the seed). */
+export function mayDecideReview(actor: Actor | undefined): boolean {
+  return actor?.viewer?.roles.includes(Role.PRIVACY_OFFICER) ?? true;
 }
 
 const trimmedOrNull = (value: string | null | undefined) => value?.trim() || null;
@@ -142,8 +153,7 @@ export async function updateProcessor(
   try {
     return await em.transactional(async (tx) => {
       const processor = await loadForChange(tx, key);
-      const officer = actor.viewer?.roles.includes(Role.PRIVACY_OFFICER) ?? true;
-      if (!officer && processor.status !== ProcessorStatus.PROPOSED) {
+      if (!mayDecideReview(actor) && processor.status !== ProcessorStatus.PROPOSED) {
         throw forbidden(
           `processor "${key}" is ${processor.status}: an ENGINEER may update a processor only while it is PROPOSED; ` +
             `ask a PRIVACY_OFFICER to change it`,
@@ -165,6 +175,7 @@ export async function updateProcessor(
         ...(input.activities != null ? { activities: [...new Set(input.activities)] } : {}),
       });
       if (input.locations != null) syncLocations(tx, processor, locations);
+      await assertJudgedAtHeadquarters(tx, processor);
       const after = processorSnapshot(processor);
       if (isDeepStrictEqual(before, after)) return processor;
       // Links and locations live in other tables: touching the row makes every change bump the version.
@@ -178,6 +189,41 @@ export async function updateProcessor(
   }
 }
 
+/**
+ * Refuses to make a processor ACTIVE when it would then have an ERROR finding (no DPA, a transfer without a valid
+ * mechanism, ...): the findings rules judge it, so review and lint never disagree.
+ */
+async function refuseWithErrorFindings(tx: EntityManager, processor: Processor, transition: Transition): Promise<void> {
+  const entry = { ...processorSection.toEntry(processor), status: ProcessorStatus.ACTIVE };
+  const codes = entry.locations.map((l) => l.country);
+  const countries = new Map((codes.length ? await tx.find(Country, { code: { $in: codes } }) : []).map((c) => [c.code, c]));
+  const errors = lintProcessor(entry, countries).filter((f) => f.severity === FindingSeverity.ERROR);
+  if (errors.length === 0) return;
+  throw badInput(
+    `key: ${transition} refuses "${processor.key}": ACTIVE, it would break ` +
+      errors.map((f) => `the rule ${f.rule} (${f.message}; fix: ${f.fix})`).join(', and '),
+    { field: 'key', value: processor.key, rules: errors.map((f) => f.rule) },
+  );
+}
+
+/** When an approval is decided, and how long customers have to object before data flows (Art. 28(2)). */
+export interface SubprocessorNotice {
+  now: Date;
+  noticeDays: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const effectiveFromOf = ({ now, noticeDays }: SubprocessorNotice) => new Date(now.getTime() + noticeDays * DAY_MS);
+
+/** After an update, a processor left without locations is judged at its (possibly new) headquarters. */
+async function assertJudgedAtHeadquarters(tx: EntityManager, processor: Processor): Promise<void> {
+  if (processor.locations.length > 0) return;
+  const headquarters = await tx.findOne(Country, { code: processor.headquarters.code });
+  const problem = headquartersProblem(headquarters ?? undefined, 'input.locations');
+  if (problem) throw new ValidationFailed([problem]);
+}
+
 /** A review decision: approve (with an optional note), reject or retire (with a reason). Audited with both states. */
 export async function transitionProcessor(
   em: EntityManager,
@@ -185,6 +231,7 @@ export async function transitionProcessor(
   transition: Transition,
   key: string,
   reason: string | null | undefined,
+  notice: SubprocessorNotice = { now: new Date(), noticeDays: 0 },
 ): Promise<Processor> {
   const reasonRequired = transition !== 'approveProcessor';
   const field = reasonRequired ? 'reason' : 'note';
@@ -198,14 +245,18 @@ export async function transitionProcessor(
       if ('refusal' in next) {
         throw badInput(`key: ${next.refusal}`, { field: 'key', value: key, status: processor.status });
       }
+      if (next.to === ProcessorStatus.ACTIVE) await refuseWithErrorFindings(tx, processor, transition);
       const before = processorSnapshot(processor);
       tx.assign(processor, { status: next.to, statusReason: trimmedOrNull(reason) });
+      // An approval is announced at once; data flows to the processor only once the notice period has run.
+      const effectiveFrom = transition === 'approveProcessor' && notice.noticeDays > 0 ? effectiveFromOf(notice) : undefined;
+      if (effectiveFrom) processor.effectiveFrom = effectiveFrom;
       recordAudit(tx, actor, {
         operation: transition,
         entityType: 'Processor',
         entityKey: key,
         before,
-        after: processorSnapshot(processor),
+        after: { ...processorSnapshot(processor), ...(effectiveFrom ? { effectiveFrom: effectiveFrom.toISOString() } : {}) },
       });
       return processor;
     });

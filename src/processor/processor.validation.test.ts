@@ -26,8 +26,29 @@ describe('checkProcessor', () => {
   it('accepts a complete processor and keeps its locations as given', () => {
     expect(checkProcessor(valid, refs, 'input')).toEqual({
       problems: [],
-      locations: [{ country: 'IN', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2' }],
+      locations: [{ country: 'IN', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2', dpf: null }],
     });
+  });
+
+  it('judges a processor registered without locations at its headquarters', () => {
+    expect(checkProcessor({ ...valid, locations: [] }, refs, 'input').problems).toEqual([
+      {
+        field: 'input.locations',
+        value: [],
+        message:
+          'input.locations: no processing location is recorded, so the processor is judged at its headquarters IN (India): ' +
+          'a mechanism is required for IN (India), which has no adequacy decision; use an Art. 46 safeguard ' +
+          '(STANDARD_CONTRACTUAL_CLAUSES, BINDING_CORPORATE_RULES, CODE_OF_CONDUCT, CERTIFICATION) or an Art. 49 derogation ' +
+          '(DEROGATION_EXPLICIT_CONSENT, DEROGATION_CONTRACT); add a location for IN with its transfer mechanism',
+      },
+    ]);
+    expect(checkProcessor({ ...valid, headquarters: 'DE', locations: [] }, refs, 'input').problems).toEqual([]);
+    expect(checkProcessor({ ...valid, headquarters: 'JP', locations: [] }, refs, 'input').problems).toEqual([]);
+  });
+
+  it('refuses SCC module 3 for a processor the controller engages directly', () => {
+    const input = { ...valid, locations: [{ country: 'IN', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 3' }] };
+    expect(checkProcessor(input, refs, 'input').problems.map((p) => p.field)).toEqual(['input.locations[0].reference']);
   });
 
   it('reports every problem at once, each naming its field and value', () => {
@@ -70,8 +91,8 @@ describe('checkProcessor', () => {
   it('resolves mechanisms by the transfer rules: none inside the EEA, adequacy for a fully adequate country', () => {
     const input = { ...valid, locations: [{ country: 'de', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES }, { country: 'JP' }] };
     expect(checkProcessor(input, refs, 'input').locations).toEqual([
-      { country: 'DE', mechanism: null, reference: null },
-      { country: 'JP', mechanism: TransferMechanism.ADEQUACY_DECISION, reference: null },
+      { country: 'DE', mechanism: null, reference: null, dpf: null },
+      { country: 'JP', mechanism: TransferMechanism.ADEQUACY_DECISION, reference: null, dpf: null },
     ]);
   });
 

@@ -1,7 +1,14 @@
 import type { ValidationProblem } from '../common/errors';
-import { isValidKey } from '../common/keys';
+import { invalidKeyMessage, isValidKey } from '../common/keys';
 import { TransferMechanism } from './transfer-mechanism';
-import { validateLocation, type CountryStanding } from './transfer-rules';
+import {
+  CONTROLLER_TO_PROCESSOR,
+  headquartersFlawMessage,
+  judgeTransfer,
+  validateLocation,
+  type CountryStanding,
+  type DpfCertification,
+} from './transfer-rules';
 
 /** The fields of a processor that the registry checks, as the API input and a manifest entry both give them. */
 export interface ProcessorFields {
@@ -9,10 +16,27 @@ export interface ProcessorFields {
   name?: string | null;
   service?: string | null;
   headquarters?: string | null;
-  locations?: readonly { country: string; mechanism?: TransferMechanism | null; reference?: string | null }[] | null;
+  locations?:
+    | readonly { country: string; mechanism?: TransferMechanism | null; reference?: string | null; dpf?: DpfCertification | null }[]
+    | null;
   dataCategories?: readonly string[] | null;
   activities?: readonly string[] | null;
+  legalName?: string | null;
+  description?: string | null;
+  dpaReference?: string | null;
+  website?: string | null;
 }
+
+/** The longest text each field of a processor takes: a name is a line, a description a few pages. */
+export const TEXT_LIMITS = {
+  name: 200,
+  legalName: 200,
+  service: 200,
+  dpaReference: 2000,
+  website: 2000,
+  description: 10_000,
+} as const;
+const MAX_LOCATION_REFERENCE = 2000;
 
 /** What a processor may refer to: from the database for the API, from a manifest (and the database) for the CLI. */
 export interface ProcessorReferences {
@@ -25,6 +49,7 @@ export interface CheckedLocation {
   country: string;
   mechanism: TransferMechanism | null;
   reference: string | null;
+  dpf: { certification: string | null; reviewDue: string | null } | null;
 }
 
 export interface ProcessorCheck {
@@ -55,8 +80,13 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
     problems.push({ field: `${path}.${field}`, value, message: `${path}.${field}: ${rule}` });
 
   if (input.key !== undefined && !isValidKey(input.key)) {
-    report('key', input.key, `"${input.key}" is not a valid key: use lowercase letters and digits, separated by "." or "-"`);
+    report('key', input.key, invalidKeyMessage(input.key));
   }
+  const tooLong = (field: string, value: string | null | undefined, max: number) => {
+    if (typeof value === 'string' && value.length > max) report(field, `${value.slice(0, 20)}…`, `is ${value.length} characters long; at most ${max} are allowed`);
+  };
+  for (const [field, max] of Object.entries(TEXT_LIMITS)) tooLong(field, input[field as keyof typeof TEXT_LIMITS], max);
+  (input.locations ?? []).forEach((location, i) => tooLong(`locations[${i}].reference`, location.reference, MAX_LOCATION_REFERENCE));
   for (const field of ['name', 'service'] as const) {
     const value = input[field];
     if (value !== undefined && !value?.trim()) report(field, value, 'must not be empty');
@@ -69,7 +99,7 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
     ['activities', input.activities, refs.hasActivity, 'processing activity'],
   ] as const) {
     (keys ?? []).forEach((key, i) => {
-      if (!isValidKey(key)) report(`${field}[${i}]`, key, `"${key}" is not a valid key: use lowercase letters and digits, separated by "." or "-"`);
+      if (!isValidKey(key)) report(`${field}[${i}]`, key, invalidKeyMessage(key));
       else if (!known(key)) report(`${field}[${i}]`, key, `unknown ${what} "${key}"`);
     });
   }
@@ -88,9 +118,27 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
       return;
     }
     seen.add(code);
-    const checked = validateLocation({ country, mechanism: location.mechanism, reference: location.reference }, `${path}.locations[${i}]`);
+    const checked = validateLocation(
+      { country, mechanism: location.mechanism, reference: location.reference, dpf: location.dpf },
+      `${path}.locations[${i}]`,
+    );
     problems.push(...checked.problems);
-    locations.push({ country: code, mechanism: checked.mechanism, reference: checked.reference });
+    locations.push({ country: code, mechanism: checked.mechanism, reference: checked.reference, dpf: checked.dpf });
   });
+  if (input.locations && input.locations.length === 0 && input.headquarters) {
+    const problem = headquartersProblem(refs.country(input.headquarters.toUpperCase()), `${path}.locations`);
+    if (problem) problems.push(problem);
+  }
   return { problems, locations };
+}
+
+/**
+ * A processor that records no location is judged at its headquarters, with no mechanism (`transferLocations`).
+ * Null when that transfer is safeguarded (an EEA or fully adequate headquarters) or the country is unknown.
+ */
+export function headquartersProblem(headquarters: CountryStanding | undefined, field: string): ValidationProblem | null {
+  if (!headquarters) return null;
+  const { flaw } = judgeTransfer({ ...CONTROLLER_TO_PROCESSOR, destination: headquarters });
+  if (!flaw) return null;
+  return { field, value: [], message: `${field}: ${headquartersFlawMessage(headquarters, flaw)}` };
 }

@@ -1,6 +1,18 @@
 import { AdequacyScope } from '../country/country.entity';
 import { TransferMechanism } from './transfer-mechanism';
-import { CountryStanding, isDpfReference, transferStatus, validateLocation } from './transfer-rules';
+import {
+  CONTROLLER_TO_PROCESSOR,
+  CountryStanding,
+  headquartersFlawMessage,
+  isDpfCertification,
+  judgeTransfer,
+  namesProcessorBcr,
+  PartyRole,
+  sccModuleOf,
+  transferLocations,
+  validateLocation,
+  type TransferFacts,
+} from './transfer-rules';
 
 const { FULL, PARTIAL, NONE } = AdequacyScope;
 const M = TransferMechanism;
@@ -9,316 +21,272 @@ const country = (code: string, name: string, adequacy: AdequacyScope, inEEA = fa
   ({ code, name, inEEA, adequacy, adequacyNote }) satisfies CountryStanding;
 
 const DE = country('DE', 'Germany', NONE, true);
+const RE = country('RE', 'Réunion', NONE, true);
 const JP = country('JP', 'Japan', FULL);
 const GB = country('GB', 'United Kingdom', FULL);
-const CH = country('CH', 'Switzerland', FULL);
 const US = country('US', 'United States', PARTIAL, false, 'DPF-certified organisations');
 const CA = country('CA', 'Canada', PARTIAL, false, 'commercial organisations');
 const IN = country('IN', 'India', NONE);
-const CN = country('CN', 'China', NONE);
 
-const FIELD = 'input.locations[0]';
-const DPF = 'EU-US Data Privacy Framework';
-const SCC_REF = 'SCC 2021/914 module 2';
-const ART_46_AND_49 = [
-  M.STANDARD_CONTRACTUAL_CLAUSES,
-  M.BINDING_CORPORATE_RULES,
-  M.CODE_OF_CONDUCT,
-  M.CERTIFICATION,
-  M.DEROGATION_EXPLICIT_CONSENT,
-  M.DEROGATION_CONTRACT,
-];
+const SCC2 = 'SCC 2021/914 module 2';
+const DPF = { certification: 'https://www.dataprivacyframework.gov/participant/5780', reviewDue: '2027-06-30' };
+const judge = (facts: Partial<TransferFacts> & Pick<TransferFacts, 'destination'>) => judgeTransfer({ ...CONTROLLER_TO_PROCESSOR, ...facts });
+const safe = (mechanism: TransferMechanism | null, thirdCountry = true) => ({ thirdCountry, mechanism, safeguarded: true, flaw: null, cautions: [] });
+
+describe('judgeTransfer', () => {
+  describe('inside the EEA, its territories included', () => {
+    it.each([DE, RE])('finds no transfer to $code, whatever mechanism is recorded', (destination) => {
+      expect(judge({ destination })).toEqual(safe(null, false));
+      expect(judge({ destination, mechanism: M.DEROGATION_CONTRACT })).toEqual(safe(null, false));
+    });
+  });
+
+  describe('full adequacy (Art. 45)', () => {
+    it.each([JP, GB])('rests a transfer to $code on the adequacy decision by default', (destination) => {
+      expect(judge({ destination })).toEqual(safe(M.ADEQUACY_DECISION));
+    });
+
+    it('keeps SCCs chosen as a fallback, without checking their module', () => {
+      expect(judge({ destination: JP, mechanism: M.STANDARD_CONTRACTUAL_CLAUSES })).toEqual(safe(M.STANDARD_CONTRACTUAL_CLAUSES));
+    });
+  });
+
+  describe('the US: partial adequacy, DPF certification as data', () => {
+    it('accepts ADEQUACY_DECISION with a DPF certification URL and a review date', () => {
+      expect(judge({ destination: US, mechanism: M.ADEQUACY_DECISION, dpf: DPF })).toEqual(safe(M.ADEQUACY_DECISION));
+    });
+
+    it('accepts a DPF organisation id', () => {
+      expect(judge({ destination: US, mechanism: M.ADEQUACY_DECISION, dpf: { certification: '5780', reviewDue: '2027-06-30' } }).safeguarded).toBe(true);
+    });
+
+    it('refuses a reference that only names the framework: free text is no certification', () => {
+      expect(judge({ destination: US, mechanism: M.ADEQUACY_DECISION, reference: 'EU-US Data Privacy Framework' }).flaw).toEqual({
+        field: 'dpf.certification',
+        value: null,
+        message:
+          'the DPF certification is required: ADEQUACY_DECISION for US (United States) covers only organisations certified ' +
+          'under the EU-US Data Privacy Framework (Decision (EU) 2023/1795), so record where its certification can be ' +
+          'checked: its DPF List entry (https URL) or its DPF organisation id',
+      });
+    });
+
+    it('refuses "Not DPF certified" as a certification', () => {
+      const judgment = judge({ destination: US, mechanism: M.ADEQUACY_DECISION, dpf: { certification: 'Not DPF certified', reviewDue: '2027-01-01' } });
+      expect(judgment.safeguarded).toBe(false);
+      expect(judgment.flaw!.field).toBe('dpf.certification');
+      expect(judgment.flaw!.message).toMatch(/^"Not DPF certified" is not a DPF certification: /);
+    });
+
+    it('requires a review date in YYYY-MM-DD', () => {
+      expect(judge({ destination: US, mechanism: M.ADEQUACY_DECISION, dpf: { certification: DPF.certification } }).flaw).toEqual({
+        field: 'dpf.reviewDue',
+        value: null,
+        message:
+          'a review date is required: a DPF certification lapses unless renewed every year, so record when it must next be checked on the DPF List',
+      });
+      expect(judge({ destination: US, mechanism: M.ADEQUACY_DECISION, dpf: { ...DPF, reviewDue: 'soon' } }).flaw!.message).toMatch(/^"soon" is not a date/);
+    });
+
+    it('cautions, without unsafeguarding, when the review date has passed', () => {
+      const judgment = judge({ destination: US, mechanism: M.ADEQUACY_DECISION, dpf: DPF, today: '2027-07-01' });
+      expect(judgment.safeguarded).toBe(true);
+      expect(judgment.cautions).toEqual([
+        {
+          rule: 'dpf-review-overdue',
+          message:
+            'the DPF certification https://www.dataprivacyframework.gov/participant/5780 was due for review on 2027-06-30: ' +
+            'the adequacy decision (EU) 2023/1795 covers the recipient only while its certification is active',
+          fix: 'check the recipient on the DPF List (https://www.dataprivacyframework.gov/list) and record the next review date, or rely on STANDARD_CONTRACTUAL_CLAUSES',
+        },
+      ]);
+      expect(judge({ destination: US, mechanism: M.ADEQUACY_DECISION, dpf: DPF, today: '2027-06-30' }).cautions).toEqual([]);
+    });
+
+    it('needs a mechanism', () => {
+      expect(judge({ destination: US }).flaw).toMatchObject({ field: 'mechanism', value: null });
+    });
+
+    it('judges SCCs by their module', () => {
+      expect(judge({ destination: US, mechanism: M.STANDARD_CONTRACTUAL_CLAUSES, reference: SCC2 })).toEqual(safe(M.STANDARD_CONTRACTUAL_CLAUSES));
+    });
+  });
+
+  describe('Canada: partial adequacy with a reference', () => {
+    it('accepts ADEQUACY_DECISION with a reference, refuses it without', () => {
+      expect(judge({ destination: CA, mechanism: M.ADEQUACY_DECISION, reference: 'PIPEDA' }).safeguarded).toBe(true);
+      expect(judge({ destination: CA, mechanism: M.ADEQUACY_DECISION }).flaw).toEqual({
+        field: 'reference',
+        value: null,
+        message:
+          'a reference is required: ADEQUACY_DECISION for CA (Canada) covers only some recipients (commercial organisations), ' +
+          'so the reference must name the decision and why the recipient falls under it',
+      });
+    });
+  });
+
+  describe('no adequacy (Art. 44, 46, 49)', () => {
+    it('needs a mechanism, and refuses ADEQUACY_DECISION', () => {
+      expect(judge({ destination: IN }).flaw!.message).toBe(
+        'a mechanism is required for IN (India), which has no adequacy decision; use an Art. 46 safeguard ' +
+          '(STANDARD_CONTRACTUAL_CLAUSES, BINDING_CORPORATE_RULES, CODE_OF_CONDUCT, CERTIFICATION) or an Art. 49 derogation ' +
+          '(DEROGATION_EXPLICIT_CONSENT, DEROGATION_CONTRACT)',
+      );
+      expect(judge({ destination: IN, mechanism: M.ADEQUACY_DECISION }).flaw).toMatchObject({ field: 'mechanism', value: M.ADEQUACY_DECISION });
+    });
+  });
+
+  describe('SCC modules follow the parties (Decision (EU) 2021/914)', () => {
+    const scc = (reference: string | null, exporter = PartyRole.CONTROLLER, importer = PartyRole.PROCESSOR) =>
+      judge({ destination: IN, mechanism: M.STANDARD_CONTRACTUAL_CLAUSES, reference, exporter, importer });
+
+    it('accepts module 2 from the controller to a processor, and module 3 from a processor to a sub-processor', () => {
+      expect(scc(SCC2).safeguarded).toBe(true);
+      expect(scc('SCC 2021/914 module 3', PartyRole.PROCESSOR, PartyRole.PROCESSOR).safeguarded).toBe(true);
+      expect(scc('SCC Module One', PartyRole.CONTROLLER, PartyRole.CONTROLLER).safeguarded).toBe(true);
+      expect(scc('SCC module 4', PartyRole.PROCESSOR, PartyRole.CONTROLLER).safeguarded).toBe(true);
+    });
+
+    it('refuses module 3 for a processor the controller engages directly', () => {
+      expect(scc('SCC 2021/914 module 3').flaw).toEqual({
+        field: 'reference',
+        value: 'SCC 2021/914 module 3',
+        message:
+          '"SCC 2021/914 module 3" names module 3 (processor to processor), but the exporter is a controller and the importer ' +
+          'a processor, so the clauses must be Decision (EU) 2021/914 module 2 (controller to processor); name it, such as ' +
+          '"SCC 2021/914 module 2"',
+      });
+    });
+
+    it('refuses module 2 between two processors', () => {
+      expect(scc(SCC2, PartyRole.PROCESSOR, PartyRole.PROCESSOR).flaw!.message).toMatch(/^"SCC 2021\/914 module 2" names module 2 \(controller to processor\), but the exporter is a processor/);
+    });
+
+    it('needs a reference that names the module', () => {
+      expect(scc(null).flaw!.message).toMatch(/^a reference is required: the exporter is a controller/);
+      expect(scc('SCC 2021/914').flaw!.message).toMatch(/^"SCC 2021\/914" names no SCC module: /);
+    });
+  });
+
+  describe('BCRs are a group instrument (Art. 47)', () => {
+    const bcr = (reference: string | null, intraGroup = false) => judge({ destination: IN, mechanism: M.BINDING_CORPORATE_RULES, reference, intraGroup });
+
+    it('accepts them within the corporate group', () => {
+      expect(bcr(null, true).safeguarded).toBe(true);
+    });
+
+    it("accepts a vendor's own BCR-P named as such", () => {
+      expect(bcr('Acme BCR-P, approved by the CNIL').safeguarded).toBe(true);
+      expect(bcr('Binding Corporate Rules for Processors of Acme').safeguarded).toBe(true);
+    });
+
+    it("refuses a vendor's transfer on BCRs that are not its BCR-P", () => {
+      expect(bcr('PayPal Binding Corporate Rules').flaw).toEqual({
+        field: 'reference',
+        value: 'PayPal Binding Corporate Rules',
+        message:
+          'BINDING_CORPORATE_RULES cover transfers within a corporate group (Art. 47): for a recipient outside the group, the ' +
+          'reference must name the recipient\'s own approved Binding Corporate Rules for processors (BCR-P), and ' +
+          '"PayPal Binding Corporate Rules" does not',
+      });
+      expect(bcr('no BCR-P yet').safeguarded).toBe(false);
+    });
+  });
+
+  it.each([M.CODE_OF_CONDUCT, M.CERTIFICATION])('needs a reference for %s', (mechanism) => {
+    expect(judge({ destination: IN, mechanism }).flaw!.field).toBe('reference');
+    expect(judge({ destination: IN, mechanism, reference: 'EU Cloud CoC, level 2' }).safeguarded).toBe(true);
+  });
+
+  describe('Art. 49 derogations (EDPB Guidelines 2/2018)', () => {
+    it.each([M.DEROGATION_EXPLICIT_CONSENT, M.DEROGATION_CONTRACT])('keep %s lawful but caution when it carries regular processing', (mechanism) => {
+      const judgment = judge({ destination: IN, mechanism });
+      expect(judgment.safeguarded).toBe(true);
+      expect(judgment.cautions).toEqual([
+        {
+          rule: 'systematic-derogation',
+          message:
+            `${mechanism} is an Art. 49(1) derogation, meant for occasional transfers, yet it carries the regular processing ` +
+            'of an engaged processor to IN (India) (EDPB Guidelines 2/2018)',
+          fix: 'rely on an Art. 46 safeguard (such as STANDARD_CONTRACTUAL_CLAUSES) for regular transfers',
+        },
+      ]);
+    });
+
+    it('do not caution an occasional transfer', () => {
+      expect(judge({ destination: IN, mechanism: M.DEROGATION_CONTRACT, regular: false }).cautions).toEqual([]);
+    });
+  });
+});
 
 describe('validateLocation', () => {
-  describe('inside the EEA', () => {
-    it('accepts a German location without a mechanism and resolves no mechanism', () => {
-      expect(validateLocation({ country: DE }, FIELD)).toEqual({ mechanism: null, reference: null, problems: [] });
-    });
-
-    it('accepts a German location given a mechanism, drops the mechanism and keeps the reference', () => {
-      const input = { country: DE, mechanism: M.STANDARD_CONTRACTUAL_CLAUSES, reference: SCC_REF };
-      const result = validateLocation(input, FIELD);
-      expect(result).toEqual({ mechanism: null, reference: SCC_REF, problems: [] });
-    });
-
-    it('treats an EEA member as inside the EEA even when its adequacy field says none', () => {
-      expect(validateLocation({ country: DE, mechanism: M.ADEQUACY_DECISION }, FIELD).problems).toEqual([]);
+  it('reports a flaw on the exact sub-field, and returns what is stored', () => {
+    expect(validateLocation({ country: US, mechanism: M.ADEQUACY_DECISION, reference: '  DPF ', dpf: { certification: 'x y' } }, 'input.locations[0]')).toEqual({
+      mechanism: M.ADEQUACY_DECISION,
+      reference: 'DPF',
+      dpf: { certification: 'x y', reviewDue: null },
+      problems: [
+        {
+          field: 'input.locations[0].dpf.certification',
+          value: 'x y',
+          message: expect.stringMatching(/^input\.locations\[0\]\.dpf\.certification: "x y" is not a DPF certification: /),
+        },
+      ],
     });
   });
 
-  describe('in a country with full adequacy', () => {
-    it.each([JP, GB, CH])('resolves $code without a mechanism to ADEQUACY_DECISION', (full) => {
-      expect(validateLocation({ country: full }, FIELD)).toEqual({
-        mechanism: M.ADEQUACY_DECISION,
-        reference: null,
-        problems: [],
-      });
-    });
+  it('resolves a full-adequacy location without a mechanism to ADEQUACY_DECISION', () => {
+    expect(validateLocation({ country: JP }, 'l')).toEqual({ mechanism: M.ADEQUACY_DECISION, reference: null, dpf: null, problems: [] });
+  });
+});
 
-    it.each([JP, GB, CH])('keeps standard contractual clauses chosen for $code', (full) => {
-      const input = { country: full, mechanism: M.STANDARD_CONTRACTUAL_CLAUSES, reference: SCC_REF };
-      const result = validateLocation(input, FIELD);
-      expect(result).toEqual({ mechanism: M.STANDARD_CONTRACTUAL_CLAUSES, reference: SCC_REF, problems: [] });
-    });
-
-    it('accepts an explicit adequacy decision without a reference', () => {
-      expect(validateLocation({ country: JP, mechanism: M.ADEQUACY_DECISION }, FIELD).problems).toEqual([]);
-    });
+describe('a processor without locations is judged at its headquarters', () => {
+  it('gives its headquarters, with no mechanism, as its one location', () => {
+    expect(transferLocations('IN', [])).toEqual([{ country: 'IN', mechanism: null, reference: null, dpf: null, atHeadquarters: true }]);
+    expect(transferLocations('IN', [{ country: 'DE' }])).toEqual([{ country: 'DE', atHeadquarters: false }]);
   });
 
-  describe('in the US, with partial adequacy', () => {
-    it('reports a missing mechanism on the mechanism field', () => {
-      const result = validateLocation({ country: US }, FIELD);
-      expect(result.mechanism).toBeNull();
-      expect(result.problems).toEqual([
-        {
-          field: 'input.locations[0].mechanism',
-          value: null,
-          message:
-            'input.locations[0].mechanism: a mechanism is required for US (United States), whose adequacy decision ' +
-            'is only partial (DPF-certified organisations); use ADEQUACY_DECISION with a reference showing the ' +
-            'recipient is covered, an Art. 46 safeguard (STANDARD_CONTRACTUAL_CLAUSES, BINDING_CORPORATE_RULES, ' +
-            'CODE_OF_CONDUCT, CERTIFICATION) or an Art. 49 derogation',
-        },
-      ]);
-    });
-
-    it('accepts an adequacy decision that names the EU-US Data Privacy Framework', () => {
-      expect(validateLocation({ country: US, mechanism: M.ADEQUACY_DECISION, reference: DPF }, FIELD)).toEqual({
-        mechanism: M.ADEQUACY_DECISION,
-        reference: DPF,
-        problems: [],
-      });
-    });
-
-    it('accepts an adequacy decision whose reference abbreviates the framework as DPF', () => {
-      const input = { country: US, mechanism: M.ADEQUACY_DECISION, reference: 'DPF certified' };
-      const result = validateLocation(input, FIELD);
-      expect(result.problems).toEqual([]);
-    });
-
-    it('reports an adequacy decision without a reference on the reference field, naming the DPF', () => {
-      const result = validateLocation({ country: US, mechanism: M.ADEQUACY_DECISION }, FIELD);
-      expect(result.problems).toEqual([
-        {
-          field: 'input.locations[0].reference',
-          value: null,
-          message:
-            'input.locations[0].reference: a reference is required: ADEQUACY_DECISION for US (United States) ' +
-            'covers only organisations certified under the EU-US Data Privacy Framework (DPF), so the reference ' +
-            "must name the recipient's EU-US Data Privacy Framework certification",
-        },
-      ]);
-    });
-
-    it('reports an adequacy decision with a blank reference as having no reference', () => {
-      const result = validateLocation({ country: US, mechanism: M.ADEQUACY_DECISION, reference: '   ' }, FIELD);
-      expect(result.reference).toBeNull();
-      expect(result.problems).toHaveLength(1);
-      expect(result.problems[0]).toMatchObject({ field: 'input.locations[0].reference', value: null });
-    });
-
-    it('reports an adequacy decision whose reference does not name the DPF, quoting the reference', () => {
-      const result = validateLocation({ country: US, mechanism: M.ADEQUACY_DECISION, reference: SCC_REF }, FIELD);
-      expect(result.problems).toEqual([
-        {
-          field: 'input.locations[0].reference',
-          value: SCC_REF,
-          message:
-            'input.locations[0].reference: "SCC 2021/914 module 2" does not name the DPF: ADEQUACY_DECISION for ' +
-            'US (United States) covers only organisations certified under the EU-US Data Privacy Framework (DPF), ' +
-            "so the reference must name the recipient's EU-US Data Privacy Framework certification",
-        },
-      ]);
-    });
-
-    it('accepts standard contractual clauses without a reference', () => {
-      expect(validateLocation({ country: US, mechanism: M.STANDARD_CONTRACTUAL_CLAUSES }, FIELD)).toEqual({
-        mechanism: M.STANDARD_CONTRACTUAL_CLAUSES,
-        reference: null,
-        problems: [],
-      });
-    });
-  });
-
-  describe('in Canada, with partial adequacy', () => {
-    it('accepts an adequacy decision with any reference', () => {
-      const reference = 'Decision 2002/2/EC, PIPEDA';
-      expect(validateLocation({ country: CA, mechanism: M.ADEQUACY_DECISION, reference }, FIELD)).toEqual({
-        mechanism: M.ADEQUACY_DECISION,
-        reference,
-        problems: [],
-      });
-    });
-
-    it('reports an adequacy decision without a reference on the reference field', () => {
-      const result = validateLocation({ country: CA, mechanism: M.ADEQUACY_DECISION, reference: null }, FIELD);
-      expect(result.problems).toEqual([
-        {
-          field: 'input.locations[0].reference',
-          value: null,
-          message:
-            'input.locations[0].reference: a reference is required: ADEQUACY_DECISION for CA (Canada) covers only ' +
-            'some recipients (commercial organisations), so the reference must name the decision and why the ' +
-            'recipient falls under it',
-        },
-      ]);
-    });
-
-    it('reports a missing mechanism', () => {
-      const result = validateLocation({ country: CA }, FIELD);
-      expect(result.problems).toHaveLength(1);
-      expect(result.problems[0]).toMatchObject({ field: 'input.locations[0].mechanism', value: null });
-    });
-  });
-
-  describe('in a country without adequacy', () => {
-    it.each([IN, CN])('reports a missing mechanism for $code', (none) => {
-      const result = validateLocation({ country: none }, FIELD);
-      expect(result.mechanism).toBeNull();
-      expect(result.problems).toEqual([
-        {
-          field: 'input.locations[0].mechanism',
-          value: null,
-          message:
-            `input.locations[0].mechanism: a mechanism is required for ${none.code} (${none.name}), which has no ` +
-            'adequacy decision; use an Art. 46 safeguard (STANDARD_CONTRACTUAL_CLAUSES, BINDING_CORPORATE_RULES, ' +
-            'CODE_OF_CONDUCT, CERTIFICATION) or an Art. 49 derogation ' +
-            '(DEROGATION_EXPLICIT_CONSENT, DEROGATION_CONTRACT)',
-        },
-      ]);
-    });
-
-    it('refuses an adequacy decision for India', () => {
-      const result = validateLocation({ country: IN, mechanism: M.ADEQUACY_DECISION, reference: 'none' }, FIELD);
-      expect(result.problems).toEqual([
-        {
-          field: 'input.locations[0].mechanism',
-          value: 'ADEQUACY_DECISION',
-          message:
-            'input.locations[0].mechanism: ADEQUACY_DECISION is not available for IN (India), which has no adequacy ' +
-            'decision; use an Art. 46 safeguard (STANDARD_CONTRACTUAL_CLAUSES, BINDING_CORPORATE_RULES, ' +
-            'CODE_OF_CONDUCT, CERTIFICATION) or an Art. 49 derogation',
-        },
-      ]);
-    });
-
-    it('refuses an adequacy decision for China', () => {
-      const result = validateLocation({ country: CN, mechanism: M.ADEQUACY_DECISION }, FIELD);
-      expect(result.problems.map((p) => p.field)).toEqual(['input.locations[0].mechanism']);
-      expect(result.problems[0].message).toContain('ADEQUACY_DECISION is not available for CN (China)');
-    });
-
-    it.each(ART_46_AND_49.flatMap((mechanism) => [IN, CN].map((none) => [mechanism, none.code, none] as const)))(
-      'accepts %s for %s',
-      (mechanism, _code, none) => {
-        const expected = { mechanism, reference: null, problems: [] };
-        expect(validateLocation({ country: none, mechanism }, FIELD)).toEqual(expected);
-      },
+  it('explains the headquarters judgment', () => {
+    const { flaw } = judge({ destination: IN });
+    expect(headquartersFlawMessage(IN, flaw!)).toBe(
+      'no processing location is recorded, so the processor is judged at its headquarters IN (India): a mechanism is required ' +
+        'for IN (India), which has no adequacy decision; use an Art. 46 safeguard (STANDARD_CONTRACTUAL_CLAUSES, ' +
+        'BINDING_CORPORATE_RULES, CODE_OF_CONDUCT, CERTIFICATION) or an Art. 49 derogation (DEROGATION_EXPLICIT_CONSENT, ' +
+        'DEROGATION_CONTRACT); add a location for IN with its transfer mechanism',
     );
   });
-
-  describe('field paths and messages', () => {
-    it('prefixes the field with the given input path', () => {
-      const [problem] = validateLocation({ country: IN }, 'input.locations[3]').problems;
-      expect(problem.field).toBe('input.locations[3].mechanism');
-      expect(problem.message.startsWith('input.locations[3].mechanism: ')).toBe(true);
-    });
-
-    it('falls back to the country code when the name is not known', () => {
-      const [problem] = validateLocation({ country: { code: 'IN', inEEA: false, adequacy: NONE } }, FIELD).problems;
-      expect(problem.message).toContain('a mechanism is required for IN, which has no adequacy decision');
-    });
-
-    it('trims the reference it returns', () => {
-      expect(validateLocation({ country: US, mechanism: M.ADEQUACY_DECISION, reference: `  ${DPF} ` }, FIELD)).toEqual({
-        mechanism: M.ADEQUACY_DECISION,
-        reference: DPF,
-        problems: [],
-      });
-    });
-  });
 });
 
-describe('transferStatus', () => {
-  const safe = { safeguarded: true, problem: null };
-
-  it('treats a German location as no transfer, with or without a mechanism', () => {
-    expect(transferStatus(DE, null, null)).toEqual({ thirdCountry: false, ...safe });
-    expect(transferStatus(DE, M.STANDARD_CONTRACTUAL_CLAUSES, SCC_REF)).toEqual({ thirdCountry: false, ...safe });
+describe('reading references', () => {
+  it.each([
+    ['SCC 2021/914 module 2', 2],
+    ['Module Three (processor to processor)', 3],
+    ['SCC module4', 4],
+    ['SCC 2021/914', null],
+    [null, null],
+  ])('finds the SCC module of %p: %p', (reference, module) => {
+    expect(sccModuleOf(reference)).toBe(module);
   });
 
-  it.each([JP, GB, CH])('counts $code as safeguarded by adequacy even without a recorded mechanism', (full) => {
-    expect(transferStatus(full, null, null)).toEqual({ thirdCountry: true, ...safe });
-    expect(transferStatus(full, M.ADEQUACY_DECISION, null)).toEqual({ thirdCountry: true, ...safe });
-    expect(transferStatus(full, M.STANDARD_CONTRACTUAL_CLAUSES, null)).toEqual({ thirdCountry: true, ...safe });
+  it.each([
+    ['https://www.dataprivacyframework.gov/participant/5780', true],
+    ['https://stripe.com/legal/dta', true],
+    ['5780', true],
+    ['EU-US Data Privacy Framework', false],
+    ['Not DPF certified', false],
+    ['DPF', false],
+    ['http://example.com/dpf', false],
+    ['', false],
+    [null, false],
+  ])('tells whether %p is a DPF certification: %p', (value, expected) => {
+    expect(isDpfCertification(value)).toBe(expected);
   });
 
-  it('counts a US location without a mechanism as unsafeguarded', () => {
-    expect(transferStatus(US, null, null)).toEqual({
-      thirdCountry: true,
-      safeguarded: false,
-      problem: expect.stringMatching(/^a mechanism is required for US \(United States\), whose adequacy/),
-    });
-  });
-
-  it('counts a US adequacy decision with a DPF reference as safeguarded', () => {
-    expect(transferStatus(US, M.ADEQUACY_DECISION, DPF)).toEqual({ thirdCountry: true, ...safe });
-  });
-
-  it('counts a US adequacy decision without a DPF reference as unsafeguarded', () => {
-    for (const reference of [null, SCC_REF]) {
-      const status = transferStatus(US, M.ADEQUACY_DECISION, reference);
-      expect(status).toMatchObject({ thirdCountry: true, safeguarded: false });
-      expect(status.problem).toContain('EU-US Data Privacy Framework');
-    }
-  });
-
-  it('counts US standard contractual clauses as safeguarded', () => {
-    expect(transferStatus(US, M.STANDARD_CONTRACTUAL_CLAUSES, null)).toEqual({ thirdCountry: true, ...safe });
-  });
-
-  it('counts a Canadian adequacy decision as safeguarded only with a reference', () => {
-    expect(transferStatus(CA, M.ADEQUACY_DECISION, 'Decision 2002/2/EC')).toEqual({ thirdCountry: true, ...safe });
-    expect(transferStatus(CA, M.ADEQUACY_DECISION, null)).toMatchObject({ thirdCountry: true, safeguarded: false });
-    expect(transferStatus(CA, M.ADEQUACY_DECISION, '')).toMatchObject({ safeguarded: false });
-  });
-
-  it.each([IN, CN])('counts $code without a mechanism as unsafeguarded', (none) => {
-    expect(transferStatus(none, null, null)).toEqual({
-      thirdCountry: true,
-      safeguarded: false,
-      problem: expect.stringContaining(`a mechanism is required for ${none.code} (${none.name}), which has no`),
-    });
-  });
-
-  it.each([IN, CN])('counts an adequacy decision for $code as unsafeguarded', (none) => {
-    expect(transferStatus(none, M.ADEQUACY_DECISION, null)).toEqual({
-      thirdCountry: true,
-      safeguarded: false,
-      problem: expect.stringContaining(`ADEQUACY_DECISION is not available for ${none.code} (${none.name})`),
-    });
-  });
-
-  it.each(ART_46_AND_49)('counts %s for India as safeguarded', (mechanism) => {
-    expect(transferStatus(IN, mechanism, null)).toEqual({ thirdCountry: true, ...safe });
-  });
-
-  it('gives the same verdict as validateLocation, without the field path', () => {
-    const status = transferStatus(IN, M.ADEQUACY_DECISION, null);
-    const [problem] = validateLocation({ country: IN, mechanism: M.ADEQUACY_DECISION }, FIELD).problems;
-    expect(problem.message).toBe(`${FIELD}.mechanism: ${status.problem}`);
-  });
-});
-
-describe('isDpfReference', () => {
-  const dpfReferences = ['EU-US Data Privacy Framework', 'data privacy framework', 'DPF', 'DPF-certified'];
-
-  it.each(dpfReferences)('recognises "%s"', (reference) => {
-    expect(isDpfReference(reference)).toBe(true);
-  });
-
-  it.each([null, undefined, '', 'SCC 2021/914 module 2', 'Privacy Shield', 'ADPFX'])('rejects %p', (reference) => {
-    expect(isDpfReference(reference)).toBe(false);
+  it.each([
+    ['Twilio BCR-P', true],
+    ['Twilio Binding Corporate Rules', false],
+    ['BCR-P not approved', false],
+  ])('tells whether %p names a BCR-P: %p', (reference, expected) => {
+    expect(namesProcessorBcr(reference)).toBe(expected);
   });
 });

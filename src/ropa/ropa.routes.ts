@@ -2,21 +2,26 @@ import express from 'express';
 import { HTTP_ACCESS } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import type { AppDependencies } from '../server/app';
-import { renderRopa, type RopaFormat } from './ropa';
+import { logAccessDenied, recordOf } from '../server/request-log';
+import { EmptyMap, renderRopa, type Ropa, type RopaFormat } from './ropa';
 import { ropaOf } from './ropa.service';
 
 const DOWNLOADS: { path: keyof typeof HTTP_ACCESS; format: RopaFormat; type: string }[] = [
   { path: '/ropa.csv', format: 'csv', type: 'text/csv; charset=utf-8' },
   { path: '/ropa.md', format: 'md', type: 'text/markdown; charset=utf-8' },
+  { path: '/ropa.json', format: 'json', type: 'application/json; charset=utf-8' },
 ];
 
-function refuse(res: express.Response, status: 401 | 403, code: string, message: string) {
+function refuse(logger: AppDependencies['logger'], res: express.Response, status: 401 | 403, code: string, message: string) {
+  const record = recordOf(res);
+  record.errorCodes.push(code);
+  logAccessDenied(logger, record, code, message);
   if (status === 401) res.set('www-authenticate', 'Bearer');
   res.status(status).json({ error: { code, message } });
 }
 
-/** The record of processing as files, for the privacy officer and auditors: `GET /ropa.csv` and `GET /ropa.md`. */
-export function ropaRouter({ db, authenticate }: Pick<AppDependencies, 'db' | 'authenticate'>): express.Router {
+/** The record of processing as files, for the privacy officer and auditors: `GET /ropa.csv`, `/ropa.md` and `/ropa.json`. */
+export function ropaRouter({ db, authenticate, logger }: Pick<AppDependencies, 'db' | 'authenticate' | 'logger'>): express.Router {
   const router = express.Router();
   for (const { path, format, type } of DOWNLOADS) {
     router.get(path, async (req, res) => {
@@ -24,14 +29,22 @@ export function ropaRouter({ db, authenticate }: Pick<AppDependencies, 'db' | 'a
       try {
         viewer = await authenticate(req.get('authorization'));
       } catch (error) {
-        return refuse(res, 401, 'UNAUTHENTICATED', error instanceof Error ? error.message : 'Invalid token');
+        return refuse(logger, res, 401, 'UNAUTHENTICATED', error instanceof Error ? error.message : 'Invalid token');
       }
-      if (!viewer) return refuse(res, 401, 'UNAUTHENTICATED', `${path} needs a token: send Authorization: Bearer <token>`);
+      if (!viewer) return refuse(logger, res, 401, 'UNAUTHENTICATED', `${path} needs a token: send Authorization: Bearer <token>`);
       const allowed: readonly string[] = HTTP_ACCESS[path];
+      recordOf(res).viewer = viewer;
       if (!viewer.roles.some((role) => allowed.includes(role))) {
-        return refuse(res, 403, 'FORBIDDEN', `${path} is for ${allowed.join(' and ')}; this token has ${viewer.roles.join(', ') || 'no roles'}`);
+        return refuse(logger, res, 403, 'FORBIDDEN', `${path} is for ${allowed.join(' and ')}; this token has ${viewer.roles.join(', ') || 'no roles'}`);
       }
-      const body = renderRopa(await ropaOf(db.orm.em.fork()), format);
+      let ropa: Ropa;
+      try {
+        ropa = await ropaOf(db.orm.em.fork());
+      } catch (error) {
+        if (error instanceof EmptyMap) return res.status(404).json({ error: { code: 'NOT_FOUND', message: error.message } });
+        throw error;
+      }
+      const body = renderRopa(ropa, format);
       res.type(type).set('content-disposition', `attachment; filename="ropa.${format}"`).send(body);
     });
   }

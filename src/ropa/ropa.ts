@@ -1,15 +1,28 @@
-import { stringify } from 'csv-stringify/sync';
+import { markdownCell, toSafeCsv } from '../common/export-text';
 import type { Manifest } from '../manifest/manifest.schema';
 import { ProcessorStatus } from '../processor/processor.entity';
-import type { CountryStanding } from '../processor/transfer-rules';
+import { AdequacyScope } from '../country/country.entity';
+import { DPIA_THRESHOLD, dpiaCriteriaOf } from '../processing-activity/dpia-criterion';
+import { CONTROLLER_TO_PROCESSOR, judgeTransfer, transferLocations, type CountryStanding } from '../processor/transfer-rules';
 
 export interface RopaTransfer {
   /** ISO 3166-1 alpha-2 code of the third country. */
   country: string;
   processor: string;
-  /** The safeguard: a transfer mechanism, or null when none is recorded. */
+  /** What the transfer rests on (the one judgment's view), or null when nothing is recorded. */
   mechanism: string | null;
   reference: string | null;
+  /** False when the judgment finds no valid safeguard. */
+  safeguarded: boolean;
+  /** True when the processor records no location and is judged at its headquarters. */
+  atHeadquarters: boolean;
+}
+
+/** One category of recipients (Art. 30(1)(d)) and, for processors, who they are. */
+export interface RopaRecipients {
+  category: string;
+  /** The processors by name and service; for other categories, when they receive the data. */
+  recipients: string[];
 }
 
 export interface RopaRow {
@@ -20,17 +33,38 @@ export interface RopaRow {
   legitimateInterest: string | null;
   dataSubjects: string[];
   dataCategories: string[];
-  recipients: string[];
+  /** Special categories (Art. 9(1)) the activity uses, and the Art. 9(2) condition it relies on. */
+  specialCategories: { categories: string[]; condition: string | null } | null;
+  /** True when it processes children's data. */
+  children: boolean;
+  /** WP248 criteria met; two or more indicate a DPIA. */
+  dpiaCriteria: string[];
+  dpia: string | null;
+  recipients: RopaRecipients[];
   transfers: RopaTransfer[];
   retention: string | null;
   securityMeasures: string[];
+  /** The policy sections that state the activity and its retention rule. */
+  sources: string[];
+  /** What the activity, its retention rule and its recipients assume beyond the policy, each naming its entry. */
+  assumed: string[];
 }
 
-/** The record of processing activities of GDPR Art. 30(1): the controller, its DPO, and one row per activity. */
+/** The person the record names for data protection (Art. 30(1)(a)), labelled as what they are. */
+export interface RopaContact {
+  /** "Data protection officer" only for a DPO designated under Art. 37. */
+  label: string;
+  name: string;
+  email: string;
+}
+
+/** The record of processing activities of GDPR Art. 30(1): the controller, its representative and DPO, and one row per activity. */
 export interface Ropa {
   title: string;
   controller: { name: string; legalName: string; address: string; email: string; phone: string | null } | null;
-  dpo: { name: string; email: string } | null;
+  /** The representative in the Union (Art. 27); null when none is recorded. */
+  representative: { name: string; contact: string | null } | null;
+  dataProtectionContact: RopaContact | null;
   activities: RopaRow[];
 }
 
@@ -38,12 +72,46 @@ export type RopaFormat = 'csv' | 'md' | 'json';
 export const ROPA_FORMATS: readonly RopaFormat[] = ['csv', 'md', 'json'];
 
 const TITLE = 'Record of processing activities (GDPR Art. 30(1))';
+const NOT_RECORDED = 'NOT RECORDED';
+
+/** A map with neither a controller nor activities has no record of processing to give. */
+export class EmptyMap extends Error {
+  constructor() {
+    super('the database holds no data map (no organization, no processing activities): apply one first, such as `npm run datamap -- apply seeds/pythonmaster.yaml`');
+    this.name = 'EmptyMap';
+  }
+}
+
+const PERIOD_UNITS: [string, string][] = [['Y', 'year'], ['M', 'month'], ['W', 'week'], ['D', 'day']];
+
+/** "P3Y" -> "3 years", "P1Y6M" -> "1 year 6 months"; an unusual period is shown as written. */
+export function periodText(period: string): string {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(period);
+  if (!match || match.slice(1).every((part) => part === undefined)) return period;
+  return PERIOD_UNITS.flatMap(([, unit], i) => {
+    const count = match[i + 1];
+    return count === undefined ? [] : [`${Number(count)} ${unit}${Number(count) === 1 ? '' : 's'}`];
+  }).join(' ');
+}
+
+const eventText = (event: string) => event.toLowerCase().replace(/_/g, ' ');
+
+/** A retention rule in words: its description, or its period and events ("3 years after account closure"). */
+export function retentionText(rule: { description?: string | null; duration?: string | null; startsAt: string; until?: string | null }): string {
+  if (rule.description) return rule.description;
+  const until = rule.until ? `until ${eventText(rule.until)}` : null;
+  if (rule.duration) return `${periodText(rule.duration)} after ${eventText(rule.startsAt)}${until ? `, or ${until}` : ''}`;
+  return until ?? `from ${eventText(rule.startsAt)}, with no period recorded`;
+}
 
 /**
  * Builds the record from the map (a manifest: an export of the database). Only ACTIVE processors are recipients:
- * proposed ones receive nothing yet, rejected and retired ones nothing any more.
+ * proposed ones receive nothing yet, rejected and retired ones nothing any more. Each transfer is judged by the
+ * one judgment (`judgeTransfer`), a processor without locations at its headquarters.
  */
 export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryStanding>): Ropa {
+  const organization = map.organization;
+  if (!organization && map.activities.length === 0) throw new EmptyMap();
   const nameOf = (entries: readonly { key: string; name: string }[]) => {
     const names = new Map(entries.map((e) => [e.key, e.name]));
     return (key: string) => names.get(key) ?? key;
@@ -54,17 +122,35 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
   const measure = nameOf(map.securityMeasures);
   const retention = new Map(map.retentionRules.map((r) => [r.key, r]));
   const active = map.processors.filter((p) => p.status === ProcessorStatus.ACTIVE);
-  const organization = map.organization;
+  const special = map.dataCategories.filter((c) => c.specialCategory).map((c) => c.key);
+  const standing = (code: string): CountryStanding => countries.get(code) ?? { code, inEEA: false, adequacy: AdequacyScope.NONE };
 
   return {
     title: TITLE,
     controller: organization
       ? { name: organization.name, legalName: organization.legalName, address: organization.address, email: organization.email, phone: organization.phone ?? null }
       : null,
-    dpo: organization ? { name: organization.dpo.name, email: organization.dpo.email } : null,
+    representative: organization?.representative ? { name: organization.representative.name, contact: organization.representative.contact ?? null } : null,
+    dataProtectionContact: organization
+      ? {
+          label: organization.dpo.designated
+            ? 'Data protection officer'
+            : 'Privacy contact (not a data protection officer designated under Art. 37)',
+          name: organization.dpo.name,
+          email: organization.dpo.email,
+        }
+      : null,
     activities: map.activities.map((activity) => {
-      const recipients = active.filter((p) => p.activities.includes(activity.key));
+      const processors = active.filter((p) => p.activities.includes(activity.key));
+      const others = map.recipientCategories.filter((r) => r.activities.length === 0 || r.activities.includes(activity.key));
       const rule = activity.retention ? retention.get(activity.retention) : undefined;
+      const specialUsed = activity.dataCategories.filter((key) => special.some((s) => key === s || key.startsWith(`${s}.`) || s.startsWith(`${key}.`)));
+      const assumed = [
+        ...(activity.assumed ? [`activity: ${activity.assumed}`] : []),
+        ...(rule?.assumed ? [`retention ${rule.key}: ${rule.assumed}`] : []),
+        ...processors.flatMap((p) => (p.assumed ? [`${p.name}: ${p.assumed}`] : [])),
+        ...others.flatMap((r) => (r.assumed ? [`${r.name}: ${r.assumed}`] : [])),
+      ];
       return {
         key: activity.key,
         activity: activity.name,
@@ -73,14 +159,33 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
         legitimateInterest: activity.legitimateInterest ?? null,
         dataSubjects: activity.subjectTypes.map(subject),
         dataCategories: activity.dataCategories.map(category),
-        recipients: recipients.map((p) => `${p.name} (${p.service})`),
-        transfers: recipients.flatMap((p) =>
-          p.locations
-            .filter((l) => !(countries.get(l.country)?.inEEA ?? false))
-            .map((l) => ({ country: l.country, processor: p.name, mechanism: l.mechanism ?? null, reference: l.reference ?? null })),
+        specialCategories: specialUsed.length > 0 ? { categories: specialUsed.map(category), condition: activity.specialCategoryCondition ?? null } : null,
+        children: activity.children,
+        dpiaCriteria: dpiaCriteriaOf(activity),
+        dpia: activity.dpia ?? null,
+        recipients: [
+          ...(processors.length > 0 ? [{ category: 'Processors', recipients: processors.map((p) => `${p.name} (${p.service})`) }] : []),
+          ...others.map((r) => ({ category: r.name, recipients: [r.condition] })),
+        ],
+        transfers: processors.flatMap((p) =>
+          transferLocations(p.headquarters, p.locations).flatMap((l) => {
+            const judgment = judgeTransfer({ ...CONTROLLER_TO_PROCESSOR, destination: standing(l.country), ...l });
+            if (!judgment.thirdCountry) return [];
+            const dpf = l.dpf?.certification ? `DPF ${l.dpf.certification}${l.dpf.reviewDue ? `, review due ${l.dpf.reviewDue}` : ''}` : null;
+            return [{
+              country: l.country,
+              processor: p.name,
+              mechanism: judgment.mechanism,
+              reference: [l.reference, dpf].filter(Boolean).join('; ') || null,
+              safeguarded: judgment.safeguarded,
+              atHeadquarters: l.atHeadquarters,
+            }];
+          }),
         ),
-        retention: rule ? (rule.description ?? `${rule.duration ?? 'until'} from ${rule.startsAt}`) : activity.retention ?? null,
+        retention: rule ? retentionText(rule) : activity.retention ?? null,
         securityMeasures: activity.securityMeasures.map(measure),
+        sources: [...new Set([activity.source, rule?.source].filter((s): s is string => Boolean(s)))],
+        assumed,
       };
     }),
   };
@@ -88,7 +193,19 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
 
 function transferText(t: RopaTransfer): string {
   const safeguard = t.mechanism ? `${t.mechanism}${t.reference ? ` (${t.reference})` : ''}` : 'NO SAFEGUARD RECORDED';
-  return `${t.country}: ${t.processor}, ${safeguard}`;
+  const where = t.atHeadquarters ? ' at its headquarters (no location recorded)' : '';
+  return `${t.country}: ${t.processor}${where}, ${safeguard}${t.safeguarded || !t.mechanism ? '' : ' (NOT A VALID SAFEGUARD)'}`;
+}
+
+function specialText(r: RopaRow): string {
+  if (!r.specialCategories) return 'none';
+  return `${r.specialCategories.categories.join('; ')}: ${r.specialCategories.condition ?? `Art. 9(2) condition ${NOT_RECORDED}`}`;
+}
+
+function dpiaText(r: RopaRow): string {
+  if (r.dpiaCriteria.length === 0) return 'none';
+  const indicated = r.dpiaCriteria.length >= DPIA_THRESHOLD ? `; DPIA indicated: ${r.dpia ?? NOT_RECORDED}` : '';
+  return `${r.dpiaCriteria.join(', ')}${indicated}`;
 }
 
 const COLUMNS: [string, (row: RopaRow) => string][] = [
@@ -97,22 +214,29 @@ const COLUMNS: [string, (row: RopaRow) => string][] = [
   ['Legal basis', (r) => (r.legitimateInterest ? `${r.legalBasis}: ${r.legitimateInterest}` : r.legalBasis)],
   ['Categories of data subjects', (r) => r.dataSubjects.join('; ')],
   ['Categories of personal data', (r) => r.dataCategories.join('; ')],
-  ['Recipients', (r) => r.recipients.join('; ')],
+  ['Special categories (Art. 9) and condition', specialText],
+  ["Children's data", (r) => (r.children ? 'yes' : 'no')],
+  ['DPIA criteria (WP248)', dpiaText],
+  ['Recipients', (r) => r.recipients.map((g) => `${g.category}: ${g.recipients.join(', ')}`).join('; ')],
   ['Third-country transfers and safeguards', (r) => r.transfers.map(transferText).join('; ')],
-  ['Retention', (r) => r.retention ?? 'NOT RECORDED'],
+  ['Retention', (r) => r.retention ?? NOT_RECORDED],
   ['Security measures', (r) => r.securityMeasures.join('; ')],
+  ['Source in the privacy policy', (r) => r.sources.join('; ')],
+  ['ASSUMED (not stated by the policy)', (r) => r.assumed.join('; ')],
 ];
 
 function headerLines(ropa: Ropa): [string, string][] {
   const c = ropa.controller;
-  const d = ropa.dpo;
+  const r = ropa.representative;
+  const d = ropa.dataProtectionContact;
   return [
-    ['Controller', c ? `${c.legalName}, ${c.address}, ${c.email}${c.phone ? `, ${c.phone}` : ''}` : 'NOT RECORDED'],
-    ['Data protection officer', d ? `${d.name}, ${d.email}` : 'NOT RECORDED'],
+    ['Controller', c ? `${c.legalName}, ${c.address}, ${c.email}${c.phone ? `, ${c.phone}` : ''}` : NOT_RECORDED],
+    ['Representative in the Union (Art. 27)', r ? `${r.name}${r.contact ? `, ${r.contact}` : ''}` : NOT_RECORDED],
+    [d?.label ?? 'Data protection officer', d ? `${d.name}, ${d.email}` : NOT_RECORDED],
   ];
 }
 
-/** RFC 4180 (CRLF, quotes doubled), UTF-8 with a byte-order mark so that spreadsheets pick the encoding. */
+/** RFC 4180 with formula-like cells neutralised (see toSafeCsv): the API's /ropa.csv and the CLI's alike. */
 function toCsv(ropa: Ropa): string {
   const rows = [
     [ropa.title],
@@ -121,20 +245,18 @@ function toCsv(ropa: Ropa): string {
     COLUMNS.map(([title]) => title),
     ...ropa.activities.map((row) => COLUMNS.map(([, cell]) => cell(row))),
   ];
-  return stringify(rows, { bom: true, record_delimiter: 'windows' });
+  return toSafeCsv(rows);
 }
-
-const mdCell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 
 function toMarkdown(ropa: Ropa): string {
   return [
     `# ${ropa.title}`,
     '',
-    ...headerLines(ropa).map(([label, value]) => `- **${label}:** ${mdCell(value)}`),
+    ...headerLines(ropa).map(([label, value]) => `- **${label}:** ${markdownCell(value)}`),
     '',
     `| ${COLUMNS.map(([title]) => title).join(' | ')} |`,
     `|${COLUMNS.map(() => '---').join('|')}|`,
-    ...ropa.activities.map((row) => `| ${COLUMNS.map(([, cell]) => mdCell(cell(row))).join(' | ')} |`),
+    ...ropa.activities.map((row) => `| ${COLUMNS.map(([, cell]) => markdownCell(cell(row))).join(' | ')} |`),
     '',
   ].join('\n');
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -6,7 +5,6 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { GraphQLError } from 'graphql';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AgeGateCounters } from '../age-gate/age-gate.counters';
 import { PolicyCachedInProcess, PolicyReadPerCheck } from '../age-gate/age-gate.policy';
 import { AgeGateService } from '../age-gate/age-gate.service';
@@ -15,13 +13,25 @@ import type { Viewer } from '../auth/viewer';
 import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
 import { selectedFields } from '../db/selection';
+import { purgeRightsRequests as purgeExpiredRightsRequests } from '../rights-request/rights-request.service';
 import { ropaRouter } from '../ropa/ropa.routes';
+import { subprocessorRouter } from '../subprocessor/subprocessor.routes';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
+import { corsFor } from './cors';
 import { explorerRouter } from './explorer';
+import { mapPageRouter } from './map-page';
 import { createErrorFormatter } from './format-error';
+import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
+import { rejectNulCharacters } from './nul-characters';
+import { createMetrics } from './metrics';
 import { queryLimitProtection } from './query-limits';
+import { logAccessDenied, operationOfBody, recordOf, recordOperations, requestLogging, type RequestRecord } from './request-log';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The purge acts on its own: its audit entries name it. */
+const PURGE_ACTOR = { viewer: { subject: 'system:rights-request-purge', roles: [] } };
 
 export interface AppDependencies {
   config: AppConfig;
@@ -38,33 +48,44 @@ export interface App {
   app: express.Express;
   apollo: ApolloServer<RequestContext>;
   ageGateCounters: AgeGateCounters;
+  /** Clears the subject reference of rights requests closed longer than the retention period; at start, then daily. */
+  purgeRightsRequests(): Promise<number>;
   /** Builds the context a request gets, for callers that execute operations without HTTP (benchmarks). */
   contextFor(viewer: Viewer | null, requestId: string): RequestContext;
+  /** The first step of a shutdown: /readyz answers 503, and responses ask clients to close their connections. */
+  drain(): void;
   /** Stops GraphQL and flushes the age-gate counters; call it after the HTTP server closes, before the database does. */
   stop(): Promise<void>;
 }
 
 /** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
 export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date() }: AppDependencies): Promise<App> {
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
+  const serviceMetrics = createMetrics(config.metricsOperationNames);
+  const metrics = serviceMetrics.registry;
   const ageGateCounters = new AgeGateCounters({ em: db.orm.em, registry: metrics, logger, flushIntervalMs: config.ageGateFlushMs });
   // Embedded PGlite serves this process alone, so a policy kept in memory and dropped on change stays exact;
   // instances sharing a PostgreSQL server read it for every check (one primary-key statement).
   const agePolicy = db.external ? new PolicyReadPerCheck() : new PolicyCachedInProcess(db.orm.em);
   const ageGate = new AgeGateService(ageGateCounters, agePolicy, clock);
+  const settings = { subprocessorNoticeDays: config.subprocessorNoticeDays, rightsRequestRetentionDays: config.rightsRequestRetentionDays };
+  const contextFor = (viewer: Viewer | null, requestId: string, record?: RequestRecord) =>
+    createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings, record);
 
   const limits = queryLimitProtection();
   const apollo = new ApolloServer<RequestContext>({
     schema: protectSchema(schema),
+    // Apollo's own handler would stop the server and re-raise the signal before ours flushes and closes anything.
+    stopOnTerminationSignals: false,
     // Apollo's own messages go through the service logger, and its redaction.
     logger,
     allowBatchedHttpRequests: false,
-    introspection: config.introspection,
+    // Introspection is decided by introspectionNeedsAToken, which names INTROSPECTION when it refuses.
+    introspection: true,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: createErrorFormatter({
       exposeDetails: config.nodeEnv === 'development',
       log: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
+      warn: (error) => logger.warn({ reason: (error as Error).message }, 'the database did not answer a GraphQL request in time'),
     }),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
@@ -74,7 +95,9 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       ApolloServerPluginLandingPageDisabled(),
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
-      introspectionNeedsAToken(),
+      recordOperations(logger),
+      introspectionNeedsAToken({ enabled: config.introspection }),
+      rejectNulCharacters(),
       ...limits.plugins,
       // Once the operation is known, the loaders learn which fields it reads of each type (and so which columns).
       {
@@ -90,32 +113,48 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   });
   await apollo.start();
 
+  let draining = false;
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogging(logger, serviceMetrics));
+  if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
+  app.use((_req, res, next) => {
+    if (draining) res.set('connection', 'close');
+    next();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = await db.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
+    const ready = !draining && (await db.isReady());
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : draining ? 'shutting down' : 'database unavailable' });
   });
   // Aggregate counts and process figures only, like /healthz: open to the scraper on the private network.
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use(explorerRouter());
-  app.use(ropaRouter({ db, authenticate }));
+  app.use(mapPageRouter());
+  app.use(ropaRouter({ db, authenticate, logger }));
+  app.use(subprocessorRouter({ db, clock, noticeDays: config.subprocessorNoticeDays }));
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    requireJsonBody,
+    express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = req.get('x-request-id') ?? randomUUID();
+      context: async ({ req, res }) => {
+        const record = recordOf(res);
         try {
-          return createRequestContext(db.orm.em, requestId, await authenticate(req.get('authorization')), ageGate);
+          record.viewer = await authenticate(req.get('authorization'));
+          return contextFor(record.viewer, record.requestId, record);
         } catch (error) {
           // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
           if (error instanceof GraphQLError) {
+            const operation = operationOfBody(req.body);
+            Object.assign(record, { operationName: operation.name, operationType: operation.type });
+            const code = String(error.extensions.code);
+            record.errorCodes.push(code);
+            logAccessDenied(logger, record, code, error.message);
             throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
           }
           throw error;
@@ -123,13 +162,27 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       },
     }),
   );
+  app.use(jsonErrors(logger));
   ageGateCounters.start();
+  const purgeRightsRequests = () =>
+    purgeExpiredRightsRequests(db.orm.em.fork(), PURGE_ACTOR, clock(), config.rightsRequestRetentionDays);
+  const purgeDaily = () =>
+    purgeRightsRequests()
+      .then((purged) => purged > 0 && logger.info({ purged }, 'cleared the subject reference of expired rights requests'))
+      .catch((error) => logger.error({ err: error }, 'the rights-request purge failed; it runs again in a day'));
+  await purgeDaily();
+  const purgeTimer = setInterval(purgeDaily, DAY_MS).unref();
   return {
+    purgeRightsRequests,
     app,
     apollo,
     ageGateCounters,
-    contextFor: (viewer, requestId) => createRequestContext(db.orm.em, requestId, viewer, ageGate),
+    contextFor,
+    drain() {
+      draining = true;
+    },
     async stop() {
+      clearInterval(purgeTimer);
       await apollo.stop();
       await ageGateCounters.stop();
     },

@@ -1,7 +1,13 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { estimatedEntropyBits, MIN_SECRET_ENTROPY_BITS } from '../auth/secret-strength';
 
 export interface AppConfig {
   port: number;
+  /** The interface to listen on: loopback unless HOST opens it (the Docker image sets 0.0.0.0). */
+  host: string;
+  /** Browser origins allowed to call the API (CORS); empty answers no cross-origin request. */
+  corsOrigins: string[];
   /** A postgres:// URL; without one, the service runs on embedded PGlite in `dataDir`. */
   databaseUrl?: string;
   dataDir: string;
@@ -14,20 +20,42 @@ export interface AppConfig {
   introspection: boolean;
   /** How often the age-gate counters are added to the database (and at shutdown). */
   ageGateFlushMs: number;
+  /** Days between a processor's approval and its first data flow, so that the published list announces it first (Art. 28(2)). */
+  subprocessorNoticeDays: number;
+  /** Days a closed rights request keeps its subject reference before the purge clears it. */
+  rightsRequestRetentionDays: number;
+  /** How long in-flight requests may run on after SIGTERM or SIGINT before the process stops anyway. */
+  shutdownGraceMs: number;
+  /** The longest one SQL statement may take; past it the request fails with SERVICE_UNAVAILABLE. */
+  dbStatementTimeoutMs: number;
+  /** How long start-up keeps trying to reach the database before it gives up. */
+  dbConnectTimeoutMs: number;
+  /**
+   * Operation names that get their own series in the request metrics (METRICS_OPERATION_NAMES, added to the
+   * names the service's own pages use); any other name is counted as `other`.
+   */
+  metricsOperationNames: string[];
 }
 
 export interface AuthConfig {
-  /** HS256 secret. Required in production unless a JWKS URL is set; development falls back to a fixed one. */
+  /**
+   * HS256 secret from JWT_SECRET. Required in production unless a JWKS URL is set; elsewhere, when both are
+   * unset, the service generates one and keeps it with the data (see `src/auth/jwt-secret.ts`).
+   */
   jwtSecret?: string;
-  /** Where RS256/ES256 public keys are published. */
+  /** Where RS256/ES256 public keys are published: https, or http on loopback only. */
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest lifetime a token may claim (exp - iat), in seconds. */
+  maxTtlSeconds: number;
 }
 
-/** The secret development uses when JWT_SECRET is unset, so that `npm start` and `npm run token` agree. */
-export const DEVELOPMENT_JWT_SECRET = 'datamap-development-secret-do-not-use-in-production';
 const MIN_SECRET_LENGTH = 32;
+const THIRTY_DAYS = 30 * 24 * 3600;
+
+/** The operations the service's own pages send (the explorer's example, the /map page). */
+export const BUNDLED_OPERATION_NAMES = ['MapGraph', 'MapChoices', 'MapPerson', 'MapNodeDetails', 'ExplorerExample'];
 
 export class ConfigError extends Error {}
 
@@ -64,6 +92,66 @@ function secondsVar(env: Env, name: string, fallback: number, max: number): numb
   return seconds * 1000;
 }
 
+function integerVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) throw new ConfigError(`${name}="${value}" is not a whole number from ${min} to ${max}`);
+  return number;
+}
+
+/** Exact origins such as `https://dashboard.example.com`: scheme, host and port, nothing after. */
+function originsVar(env: Env, name: string): string[] {
+  const origins = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      throw new ConfigError(`${name}: "${origin}" is not an exact origin such as https://dashboard.example.com (scheme, host, optional port; no path or trailing slash)`);
+    }
+  }
+  return origins;
+}
+
+/** Whether a host name or address (IPv6 with or without brackets) stays on this machine. */
+export const isLoopback = (hostname: string) => {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+};
+
+/** Keys fetched over plain http could be swapped on the way, so only a key server on this machine may use it. */
+function jwksUrlVar(env: Env): string | undefined {
+  const value = env.JWT_JWKS_URL || undefined;
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`JWT_JWKS_URL="${value}" is not a URL: expected https://issuer.example/.well-known/jwks.json`);
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return value;
+  throw new ConfigError(`JWT_JWKS_URL="${value}" must be an https URL (plain http only on loopback, such as http://127.0.0.1)`);
+}
+
+function millisecondsVar(env: Env, name: string, fallback: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 1 || ms > max) throw new ConfigError(`${name}="${value}" is not a number of milliseconds from 1 to ${max}`);
+  return ms;
+}
+
+function operationNamesVar(env: Env, name: string): string[] {
+  const names = (env[name] ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+  const invalid = names.filter((value) => !/^[_A-Za-z][_0-9A-Za-z]*$/.test(value));
+  if (invalid.length > 0) throw new ConfigError(`${name} lists ${invalid.join(', ')}, which are not GraphQL operation names`);
+  return [...BUNDLED_OPERATION_NAMES, ...names];
+}
+
 function databaseUrlVar(env: Env): string | undefined {
   const value = env.DATABASE_URL;
   if (value === undefined || value === '') return undefined;
@@ -80,19 +168,40 @@ function databaseUrlVar(env: Env): string | undefined {
 }
 
 function authConfig(env: Env, nodeEnv: AppConfig['nodeEnv']): AuthConfig {
-  const jwksUrl = env.JWT_JWKS_URL || undefined;
-  if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) throw new ConfigError(`JWT_JWKS_URL="${jwksUrl}" must be an http(s) URL`);
-  let jwtSecret = env.JWT_SECRET || undefined;
+  const jwksUrl = jwksUrlVar(env);
+  const jwtSecret = env.JWT_SECRET || undefined;
   if (jwtSecret && jwtSecret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(`JWT_SECRET is too short: HS256 needs at least ${MIN_SECRET_LENGTH} characters`);
   }
-  if (!jwtSecret && !jwksUrl) {
-    if (nodeEnv === 'production') {
-      throw new ConfigError('JWT_SECRET is required in production (or JWT_JWKS_URL for RS256/ES256 tokens)');
+  if (jwtSecret) {
+    const bits = estimatedEntropyBits(jwtSecret);
+    if (bits < MIN_SECRET_ENTROPY_BITS) {
+      throw new ConfigError(
+        `JWT_SECRET is too predictable: about ${Math.floor(bits)} bits of estimated entropy, at least ${MIN_SECRET_ENTROPY_BITS} needed ` +
+          '(generate one with: openssl rand -base64 32)',
+      );
     }
-    jwtSecret = DEVELOPMENT_JWT_SECRET;
   }
-  return { jwtSecret, jwksUrl, issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined };
+  if (!jwtSecret && !jwksUrl && nodeEnv === 'production') {
+    throw new ConfigError('JWT_SECRET is required in production (or JWT_JWKS_URL for RS256/ES256 tokens)');
+  }
+  return {
+    jwtSecret,
+    jwksUrl,
+    issuer: env.JWT_ISSUER || undefined,
+    audience: env.JWT_AUDIENCE || undefined,
+    maxTtlSeconds: integerVar(env, 'JWT_MAX_TTL_SECONDS', THIRTY_DAYS, 1, 10 * 365 * 24 * 3600),
+  };
+}
+
+function daysVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const days = Number(value);
+  if (!/^\d+$/.test(value) || days < min || days > max) {
+    throw new ConfigError(`${name}="${value}" is not a whole number of days from ${min} to ${max}`);
+  }
+  return days;
 }
 
 /** Reads and checks the configuration. A bad value stops the service with a message that names it. */
@@ -100,6 +209,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   return {
     port: portVar(env, 'PORT', 4000),
+    host: env.HOST || '127.0.0.1',
+    corsOrigins: originsVar(env, 'CORS_ORIGINS'),
     databaseUrl: databaseUrlVar(env),
     dataDir: resolve(env.DATA_DIR || './data'),
     nodeEnv,
@@ -108,5 +219,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: authConfig(env, nodeEnv),
     introspection: booleanVar(env, 'INTROSPECTION', nodeEnv !== 'production'),
     ageGateFlushMs: secondsVar(env, 'AGE_GATE_FLUSH_SECONDS', 10, 3600),
+    subprocessorNoticeDays: daysVar(env, 'SUBPROCESSOR_NOTICE_DAYS', 0, 0, 365),
+    rightsRequestRetentionDays: daysVar(env, 'RIGHTS_REQUEST_RETENTION_DAYS', 1095, 1, 36500),
+    shutdownGraceMs: secondsVar(env, 'SHUTDOWN_GRACE_SECONDS', 10, 3600),
+    dbStatementTimeoutMs: millisecondsVar(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 3_600_000),
+    dbConnectTimeoutMs: secondsVar(env, 'DB_CONNECT_TIMEOUT_SECONDS', 30, 3600),
+    metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),
   };
 }

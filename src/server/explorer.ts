@@ -1,20 +1,31 @@
 import { dirname, join } from 'node:path';
 import express from 'express';
+import { projectPath } from '../common/project-path';
 
 /**
  * GraphiQL served from this process's own node_modules: Apollo's landing page loads from a CDN that users
  * behind a firewall cannot reach, and a blank page helps no one.
  */
-const assets: Record<string, string> = {
-  'react.js': join(dirname(require.resolve('react/package.json')), 'umd', 'react.production.min.js'),
-  'react-dom.js': join(dirname(require.resolve('react-dom/package.json')), 'umd', 'react-dom.production.min.js'),
-  'graphiql.js': join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.js'),
-  'graphiql.css': join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.css'),
-};
+// A Map, not an object: a name from the URL such as `__proto__` or `constructor` must not find inherited members.
+const assets = new Map<string, string>([
+  ['react.js', join(dirname(require.resolve('react/package.json')), 'umd', 'react.production.min.js')],
+  ['react-dom.js', join(dirname(require.resolve('react-dom/package.json')), 'umd', 'react-dom.production.min.js')],
+  ['graphiql.js', join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.js')],
+  ['graphiql.css', join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.css')],
+  ['token.js', projectPath('public', 'token.js')],
+  ['explorer.js', projectPath('public', 'explorer.js')],
+]);
+
+/** The command that prints a token for a local server, as the explorer and the map page show it. */
+export const TOKEN_COMMAND = 'npm run --silent token -- --role VIEWER --sub you@pythonmaster.com';
 
 const EXAMPLE = `# datamap: where PythonMaster's personal data goes.
-# Add your token under Headers: {"Authorization": "Bearer <token>"} (npm run token -- --role VIEWER)
-{
+#
+# Every request needs a token. Make one in a terminal:
+#   ${TOKEN_COMMAND}
+# then open Headers (below) and paste:
+#   {"Authorization": "Bearer <the token>"}
+query ExplorerExample {
   processors(receives: "financial", status: ACTIVE) {
     nodes { key name locations { country { code } mechanism reference } }
   }
@@ -27,26 +38,33 @@ const page = `<!doctype html>
   <meta charset="utf-8" />
   <title>datamap explorer</title>
   <link rel="stylesheet" href="/explorer/graphiql.css" />
-  <style>body { margin: 0; height: 100vh; } #explorer { height: 100vh; }</style>
+  <style>
+    body { margin: 0; height: 100vh; display: flex; flex-direction: column; font-family: system-ui, sans-serif; }
+    #no-token { padding: 10px 16px; background: #fff4d6; border-bottom: 1px solid #e0c46c; }
+    #no-token code { background: #fff; padding: 2px 4px; }
+    #explorer { flex: 1; min-height: 0; }
+  </style>
 </head>
 <body>
+  <div id="no-token" hidden>
+    No token yet: every request needs one. In a terminal, run <code>${TOKEN_COMMAND}</code>,
+    then paste <code>{"Authorization": "Bearer &lt;the token&gt;"}</code> under <b>Headers</b>.
+    The map page is at <a href="/map">/map</a>.
+  </div>
   <div id="explorer">Loading the explorer…</div>
+  <script>window.explorerDefaultQuery = ${JSON.stringify(EXAMPLE).replace(/</g, '\\u003c')};</script>
   <script src="/explorer/react.js"></script>
   <script src="/explorer/react-dom.js"></script>
   <script src="/explorer/graphiql.js"></script>
-  <script>
-    const fetcher = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
-    ReactDOM.createRoot(document.getElementById('explorer')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE)}, shouldPersistHeaders: true }),
-    );
-  </script>
+  <script src="/explorer/token.js"></script>
+  <script src="/explorer/explorer.js"></script>
 </body>
 </html>`;
 
 export function explorerRouter(): express.Router {
   const router = express.Router();
   router.get('/explorer/:asset', (req, res) => {
-    const file = assets[req.params.asset];
+    const file = assets.get(req.params.asset);
     if (!file) {
       res.status(404).end();
       return;

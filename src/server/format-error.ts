@@ -1,25 +1,55 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { classifyDatabaseError } from '../db/database-errors';
 
-const CONTRACT_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
+const CONTRACT_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'SERVICE_UNAVAILABLE']);
+
+const ACCESS_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
 
 /** Errors a client causes by the shape of its request: all of them are its bad input. */
 const REQUEST_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
 /**
- * Keeps the contract's codes, turns request-shape errors into BAD_USER_INPUT, and hides the details of
- * anything unexpected (logging it instead) outside development.
+ * Keeps the contract's codes, turns request-shape errors into BAD_USER_INPUT, turns a value the database refused
+ * into BAD_USER_INPUT and a database that does not answer into SERVICE_UNAVAILABLE (see classifyDatabaseError),
+ * and hides the details of anything unexpected outside development. Only the unexpected is logged as an error.
  */
-export function createErrorFormatter(options: { exposeDetails: boolean; log: (error: unknown) => void }) {
+export function createErrorFormatter(options: {
+  exposeDetails: boolean;
+  log: (error: unknown) => void;
+  /** The database did not answer: an outage for the operator to see, not a bug. */
+  warn?: (error: unknown) => void;
+}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
     const { stacktrace, ...extensions } = formatted.extensions ?? {};
-    const details = options.exposeDetails ? { stacktrace } : {};
+    // A refused token or role is no fault of the code: its stack would only bury the reason (in the explorer too).
+    const details = options.exposeDetails && !ACCESS_CODES.has(code ?? '') ? { stacktrace } : {};
     if (code && CONTRACT_CODES.has(code)) return { ...formatted, extensions: { ...extensions, ...details } };
     if (code && REQUEST_ERRORS.has(code)) {
       return { ...formatted, extensions: { ...extensions, ...details, code: 'BAD_USER_INPUT', reason: code } };
     }
-    options.log(unwrapResolverError(error));
+    const cause = unwrapResolverError(error);
+    const failure = classifyDatabaseError(cause);
+    if (failure === 'client') {
+      const reason = (cause as Error).message.split('\n')[0].replace(/^.* - /, '');
+      return {
+        message: `The database refused a value of this request: ${reason}`,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT', reason: (cause as { code?: string }).code, ...details },
+      };
+    }
+    if (failure === 'unavailable') {
+      options.warn?.(cause);
+      return {
+        message: 'The database did not answer in time; try again shortly',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', ...details },
+      };
+    }
+    options.log(cause);
     return {
       message: options.exposeDetails ? formatted.message : 'Internal server error',
       locations: formatted.locations,

@@ -3,10 +3,12 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AgeGateResolver } from '../age-gate/age-gate.resolver';
 import { AgePolicyResolver } from '../age-policy/age-policy.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
+import { BreachImpactResolver, BreachResolver } from '../breach/breach.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
 import { NodeResolver } from '../common/node.resolver';
 import { registryQueries } from '../common/registry.resolver';
+import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { Consent } from '../consent/consent.entity';
 import { CookieCategory } from '../cookie/cookie-category.entity';
 import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
@@ -16,6 +18,7 @@ import { DataCategoryResolver } from '../data-category/data-category.resolver';
 import { DataFlowResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { FindingResolver } from '../findings/findings.resolver';
+import { ManifestResolver } from '../manifest/manifest.resolver';
 import { OrganizationResolver } from '../organization/organization.resolver';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingActivityResolver } from '../processing-activity/processing-activity.resolver';
@@ -25,12 +28,21 @@ import { Purpose } from '../purpose/purpose.entity';
 import { PurposeResolver } from '../purpose/purpose.resolver';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
+import {
+  RightsRequestResolver,
+  RightsRequestScopeResolver,
+  ScopeActivityResolver,
+  ScopeCopyResolver,
+  ScopeProcessorResolver,
+} from '../rights-request/rights-request.resolver';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
 
 export const resolvers: NonEmptyArray<Function> = [
   AgeGateResolver,
   AgePolicyResolver,
   AuditResolver,
+  BreachImpactResolver,
+  BreachResolver,
   CollectionPointResolver,
   CookieCategoryResolver,
   CountryResolver,
@@ -40,11 +52,17 @@ export const resolvers: NonEmptyArray<Function> = [
   UserDataFlowSummaryResolver,
   FindingResolver,
   NodeResolver,
+  ManifestResolver,
   OrganizationResolver,
   ProcessingActivityResolver,
   ProcessingLocationResolver,
   ProcessorResolver,
   PurposeResolver,
+  RightsRequestResolver,
+  RightsRequestScopeResolver,
+  ScopeActivityResolver,
+  ScopeCopyResolver,
+  ScopeProcessorResolver,
   ...registryQueries(Processor, { one: 'processor', label: 'processor' }),
   ...registryQueries(DataCategory, { one: 'dataCategory', label: 'data category' }),
   ...registryQueries(ProcessingActivity, { one: 'processingActivity', label: 'processing activity' }),
@@ -54,6 +72,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ...registryQueries(DataSubjectType, { one: 'dataSubjectType', many: 'dataSubjectTypes', label: 'data subject type' }),
   ...registryQueries(DataSubjectRight, { one: 'dataSubjectRight', many: 'dataSubjectRights', label: 'data subject right' }),
   ...registryQueries(Purpose, { one: 'purpose', many: 'purposes', label: 'purpose' }),
+  ...registryQueries(RecipientCategory, { one: 'recipientCategory', many: 'recipientCategories', label: 'recipient category' }),
   ...registryQueries(RetentionRule, { one: 'retentionRule', many: 'retentionRules', label: 'retention rule' }),
   ...registryQueries(SecurityMeasure, { one: 'securityMeasure', many: 'securityMeasures', label: 'security measure' }),
 ];

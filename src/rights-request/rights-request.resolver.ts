@@ -1,0 +1,171 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Connection } from '../common/connection';
+import { loadReference } from '../common/registry.resolver';
+import { Country } from '../country/country.entity';
+import { DataCategory } from '../data-category/data-category.entity';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { Processor } from '../processor/processor.entity';
+import { Purpose } from '../purpose/purpose.entity';
+import { RetentionRule } from '../retention/retention-rule.entity';
+import { DataSubjectRight } from '../rights/data-subject-right.entity';
+import { clocked, type RequestContext } from '../server/context';
+import { RightsRequest, RightsRequestStatus } from './rights-request.entity';
+import { RightsRequestInput, RightsRequestListArgs } from './rights-request.inputs';
+import { timelinessOf } from './rights-request.rules';
+import {
+  createRightsRequest,
+  extendRightsRequest,
+  listRightsRequests,
+  rightsRequestStats,
+  scopesOf,
+  updateRightsRequest,
+} from './rights-request.service';
+import { RightsRequestScope, RightsRequestStats, ScopeActivity, ScopeCopy, ScopeProcessor, Timeliness } from './rights-request.types';
+
+const RightsRequestConnection = Connection(RightsRequest);
+
+
+@Resolver(() => RightsRequest)
+export class RightsRequestResolver {
+  @Query(() => RightsRequestConnection, {
+    description: 'The register of rights requests, the most urgent first (by deadline). Privacy officers and auditors only.',
+  })
+  rightsRequests(@Args() args: RightsRequestListArgs, @Ctx() { em }: RequestContext) {
+    return listRightsRequests(em, args);
+  }
+
+  @Query(() => RightsRequestStats, { description: 'The register in numbers: by right, status and timeliness. Names no one.' })
+  rightsRequestStats(@Ctx() ctx: RequestContext) {
+    return rightsRequestStats(ctx.em, ctx.clock());
+  }
+
+  @Mutation(() => RightsRequest, { description: 'Logs a rights request and sets its deadline from the jurisdiction.' })
+  createRightsRequest(@Arg('input', () => RightsRequestInput) input: RightsRequestInput, @Ctx() ctx: RequestContext) {
+    return createRightsRequest(ctx.em, clocked(ctx), input);
+  }
+
+  @Mutation(() => RightsRequest, {
+    description: 'Extends the deadline once (two months under the GDPR, 45 days in California), with the reason told to the person.',
+  })
+  extendRightsRequest(@Arg('id', () => ID) id: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext) {
+    return extendRightsRequest(ctx.em, clocked(ctx), id, reason);
+  }
+
+  @Mutation(() => RightsRequest, {
+    description: 'Moves a request one step: RECEIVED -> VERIFYING -> IN_PROGRESS -> COMPLETED or REFUSED (with a reason).',
+  })
+  updateRightsRequest(
+    @Arg('id', () => ID) id: string,
+    @Arg('status', () => RightsRequestStatus) status: RightsRequestStatus,
+    @Arg('reason', () => String, { nullable: true, description: 'Required for REFUSED: the reason given to the person.' }) reason: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return updateRightsRequest(ctx.em, clocked(ctx), id, status, reason);
+  }
+
+  @FieldResolver(() => DataSubjectRight, { description: 'The right exercised.' })
+  right(@Root() request: RightsRequest, @Ctx() ctx: RequestContext) {
+    return loadReference(ctx, DataSubjectRight, request.right);
+  }
+
+  @FieldResolver(() => Timeliness, { description: 'ON_TIME or LATE once closed; OPEN or OVERDUE while open.' })
+  timeliness(@Root() request: RightsRequest, @Ctx() { clock }: RequestContext) {
+    return timelinessOf(request, clock());
+  }
+
+  @FieldResolver(() => RightsRequestScope, {
+    description: "What the request touches, from the person's flows on the map as it is now.",
+  })
+  scope(@Root() request: RightsRequest, @Ctx() { em, loaders }: RequestContext) {
+    return loaders.custom<RightsRequest, RightsRequestScope>('rights-request-scope', (requests) => scopesOf(em, requests)).load(request);
+  }
+}
+
+@Resolver(() => RightsRequestScope)
+export class RightsRequestScopeResolver {
+  @FieldResolver(() => [Processor], {
+    description: 'For erasure, rectification and restriction: the recipients to tell (Art. 19); empty for other rights.',
+  })
+  recipientsToNotify(@Root() scope: RightsRequestScope, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Processor).loadMany(scope.recipientKeys);
+  }
+}
+
+@Resolver(() => ScopeProcessor)
+export class ScopeProcessorResolver {
+  @FieldResolver(() => Processor)
+  processor(@Root() holder: ScopeProcessor, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Processor).load(holder.processorKey);
+  }
+
+  @FieldResolver(() => [ProcessingActivity], { description: "The activities for which it holds the person's data." })
+  activities(@Root() holder: ScopeProcessor, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(ProcessingActivity).loadMany(holder.activityKeys);
+  }
+
+  @FieldResolver(() => [DataCategory], { description: 'The categories it holds.' })
+  categories(@Root() holder: ScopeProcessor, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(DataCategory).loadMany(holder.categoryKeys);
+  }
+
+  @FieldResolver(() => [Country], { description: 'Where it processes them.' })
+  countries(@Root() holder: ScopeProcessor, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Country).loadMany(holder.countryCodes);
+  }
+}
+
+@Resolver(() => ScopeActivity)
+export class ScopeActivityResolver {
+  @FieldResolver(() => ProcessingActivity)
+  activity(@Root() scope: ScopeActivity, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(ProcessingActivity).load(scope.activityKey);
+  }
+
+  @FieldResolver(() => Purpose)
+  purpose(@Root() scope: ScopeActivity, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Purpose).load(scope.purposeKey);
+  }
+
+  @FieldResolver(() => RetentionRule, { nullable: true })
+  retention(@Root() scope: ScopeActivity, @Ctx() { loaders }: RequestContext) {
+    return scope.retentionKey === null ? null : loaders.byKey(RetentionRule).load(scope.retentionKey);
+  }
+
+  @FieldResolver(() => [DataCategory], { description: "The person's categories the activity uses." })
+  categories(@Root() scope: ScopeActivity, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(DataCategory).loadMany(scope.categoryKeys);
+  }
+
+  @FieldResolver(() => [Processor], { description: 'The processors it hands them to.' })
+  processors(@Root() scope: ScopeActivity, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Processor).loadMany(scope.processorKeys);
+  }
+}
+
+@Resolver(() => ScopeCopy)
+export class ScopeCopyResolver {
+  @FieldResolver(() => [DataCategory], { description: 'The categories of data the copy contains (Art. 15(1)(b)).' })
+  categories(@Root() copy: ScopeCopy, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(DataCategory).loadMany(copy.categoryKeys);
+  }
+
+  @FieldResolver(() => [Purpose], { description: 'The purposes to state (Art. 15(1)(a)).' })
+  purposes(@Root() copy: ScopeCopy, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Purpose).loadMany(copy.purposeKeys);
+  }
+
+  @FieldResolver(() => [Processor], { description: 'The recipients to name (Art. 15(1)(c)).' })
+  recipients(@Root() copy: ScopeCopy, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Processor).loadMany(copy.processorKeys);
+  }
+
+  @FieldResolver(() => [Country], { description: 'The countries the data goes to (Art. 15(2) for third countries).' })
+  countries(@Root() copy: ScopeCopy, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Country).loadMany(copy.countryCodes);
+  }
+
+  @FieldResolver(() => [RetentionRule], { description: 'How long each part is kept (Art. 15(1)(d)).' })
+  retentionRules(@Root() copy: ScopeCopy, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(RetentionRule).loadMany(copy.retentionKeys);
+  }
+}

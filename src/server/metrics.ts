@@ -1,0 +1,60 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** Label values for an operation name the service does not know: keeps the series count bounded. */
+export const OTHER_OPERATION = 'other';
+
+/** Error codes the service answers with; anything else counts as OTHER. */
+const ERROR_CODES = new Set([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+]);
+
+/**
+ * prom-client's default gauges whose names end in `_total`, which Prometheus keeps for counters:
+ * `promtool check metrics` rejects them. The same figures remain as `nodejs_active_*` without the suffix.
+ */
+const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+export interface ServiceMetrics {
+  registry: Registry;
+  /** Records one GraphQL request; `operationName` is counted under its name only when it is known. */
+  observeOperation(operation: { name?: string; type?: string; seconds: number; errorCodes: readonly string[] }): void;
+}
+
+/**
+ * The service's Prometheus registry: process figures, GraphQL request durations by operation, and GraphQL errors
+ * by code. Operation names come from a known set (`knownOperations`), every other name is `other`.
+ */
+export function createMetrics(knownOperations: Iterable<string>): ServiceMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
+  const known = new Set(knownOperations);
+  const duration = new Histogram({
+    name: 'datamap_graphql_request_duration_seconds',
+    help: 'Time to answer a GraphQL request, by operation name (known names, else "other") and type',
+    labelNames: ['operation_name', 'operation_type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'datamap_graphql_errors_total',
+    help: 'GraphQL errors answered, by extensions.code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeOperation({ name, type, seconds, errorCodes }) {
+      const operationName = name && known.has(name) ? name : name ? OTHER_OPERATION : 'anonymous';
+      const operationType = type === 'query' || type === 'mutation' || type === 'subscription' ? type : 'unknown';
+      duration.observe({ operation_name: operationName, operation_type: operationType }, seconds);
+      for (const code of errorCodes) errors.inc({ code: ERROR_CODES.has(code) ? code : 'OTHER' });
+    },
+  };
+}

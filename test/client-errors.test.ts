@@ -1,0 +1,92 @@
+import { Writable } from 'node:stream';
+import { encodeCursor } from '../src/common/connection';
+import { createLogger } from '../src/server/logger';
+import { authAs, startTestApp, type TestApp } from './harness';
+
+/**
+ * Issue 9: values the database cannot take (a NUL character, a 3,000-character key, a 400-digit cursor) came back
+ * as INTERNAL_SERVER_ERROR and were logged as errors. They are the client's: BAD_USER_INPUT, and no error log.
+ */
+describe('client errors are the client’s', () => {
+  let app: TestApp;
+  const logs: { level: number; msg: string }[] = [];
+
+  beforeAll(async () => {
+    const capture = new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    app = await startTestApp({ logger: createLogger({ logLevel: 'info' }, capture) });
+  });
+  afterAll(() => app.close());
+  afterEach(() => {
+    expect(logs.filter((entry) => entry.level >= 50)).toEqual([]);
+  });
+
+  const REGISTER = `mutation ($input: RegisterProcessorInput!) { registerProcessor(input: $input) { key } }`;
+  const processor = (changes: Record<string, unknown> = {}) => ({
+    key: 'acme-cloud',
+    name: 'Acme Cloud',
+    service: 'Hosting',
+    headquarters: 'DE',
+    locations: [{ country: 'DE' }],
+    dataCategories: ['contact'],
+    activities: ['process-payments'],
+    ...changes,
+  });
+  const register = async (changes: Record<string, unknown>) => app.gql(REGISTER, { input: processor(changes) }, await authAs('ENGINEER'));
+  const codesOf = (response: { status: number; errors?: { extensions?: Record<string, any> }[] }) => ({
+    status: response.status,
+    codes: response.errors?.map((error) => error.extensions?.code),
+  });
+
+  it.each([
+    ['a name', { name: 'Acme\u0000Cloud' }, 'input.name'],
+    ['a location reference', { locations: [{ country: 'DE', reference: 'x\u0000' }] }, 'input.locations[0].reference'],
+    ['a key in a list', { dataCategories: ['contact\u0000'] }, 'input.dataCategories[0]'],
+  ])('refuses a NUL character in %s, naming the variable', async (_what, changes, field) => {
+    const response = await register(changes);
+    expect(codesOf(response)).toEqual({ status: 400, codes: ['BAD_USER_INPUT'] });
+    expect(response.errors?.[0]).toMatchObject({
+      message: `the variable ${field} contains a NUL character (\\u0000), which no text field accepts`,
+      extensions: { field },
+    });
+  });
+
+  it('refuses a NUL character written in the query, in a filter and in a key argument', async () => {
+    for (const query of ['{ processor(key: "stripe\\u0000") { key } }', '{ dataFlows(filter: { destinations: ["U\\u0000S"] }) { totalCount } }']) {
+      const response = await app.gql(query, {}, await authAs('VIEWER'));
+      expect(codesOf(response)).toEqual({ status: 400, codes: ['BAD_USER_INPUT'] });
+      expect(response.errors?.[0].message).toBe('a string in the query contains a NUL character (\\u0000), which no text field accepts');
+    }
+    const filtered = await app.gql('query ($f: DataFlowFilter) { dataFlows(filter: $f) { totalCount } }', { f: { processors: ['stri\u0000pe'] } }, await authAs('VIEWER'));
+    expect(filtered.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'f.processors[0]' } });
+  });
+
+  it.each([
+    ['a 3,000-character key', { key: 'a'.repeat(3000) }, 'input.key', `input.key: "${'a'.repeat(20)}…" (3000 characters) is not a valid key: use at most 64 lowercase letters and digits, separated by "." or "-"`],
+    ['a 65-character key', { key: 'a'.repeat(65) }, 'input.key', `input.key: "${'a'.repeat(20)}…" (65 characters) is not a valid key: use at most 64 lowercase letters and digits, separated by "." or "-"`],
+    ['a name over 200 characters', { name: 'n'.repeat(201) }, 'input.name', 'input.name: is 201 characters long; at most 200 are allowed'],
+    ['a description over 10,000 characters', { description: 'd'.repeat(10_001) }, 'input.description', 'input.description: is 10001 characters long; at most 10000 are allowed'],
+  ])('refuses %s with BAD_USER_INPUT naming the field', async (_what, changes, field, message) => {
+    const response = await register(changes);
+    expect(codesOf(response)).toEqual({ status: 200, codes: ['BAD_USER_INPUT'] });
+    expect(response.errors?.[0]).toMatchObject({ message, extensions: { field } });
+  });
+
+  it('accepts a key of 64 characters, a name of 200 and a description of 10,000', async () => {
+    const response = await register({ key: 'k'.repeat(64), name: 'n'.repeat(200), description: 'd'.repeat(10_000) });
+    expect(response).toEqual({ status: 200, data: { registerProcessor: { key: 'k'.repeat(64) } } });
+  });
+
+  it('refuses an auditLog cursor of 400 digits, or of 19, as not issued by the list', async () => {
+    for (const digits of ['9'.repeat(400), '9'.repeat(19)]) {
+      const after = encodeCursor(digits);
+      const response = await app.gql('query ($after: String) { auditLog(after: $after) { totalCount } }', { after }, await authAs('AUDITOR'));
+      expect(codesOf(response)).toEqual({ status: 200, codes: ['BAD_USER_INPUT'] });
+      expect(response.errors?.[0].message).toBe(`after "${after}" is not a cursor this list issued`);
+    }
+  });
+});

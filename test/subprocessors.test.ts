@@ -1,0 +1,161 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { Processor } from '../src/processor/processor.entity';
+import { authAs, startTestApp, type TestApp } from './harness';
+
+const REGISTER = `mutation ($input: RegisterProcessorInput!) { registerProcessor(input: $input) { key } }`;
+const APPROVE = `mutation ($key: ID!) { approveProcessor(key: $key) { key status effectiveFrom } }`;
+const RETIRE = `mutation ($key: ID!) { retireProcessor(key: $key, reason: "Contract ended") { key status } }`;
+const USER_FLOWS = `query ($profile: SubjectProfileInput!) { userDataFlow(profile: $profile) {
+  processors { key } excluded { reason flow { processor { key } pending } }
+} }`;
+const FLOWS = `{ dataFlows(filter: { processors: ["learnlytics"] }) { nodes { pending processor { key effectiveFrom } activity { key } } } }`;
+
+const learnlytics = {
+  key: 'learnlytics',
+  name: 'Learnlytics <Analytics & Co>',
+  service: 'Learning analytics',
+  headquarters: 'IN',
+  locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3' }],
+  dataCategories: ['usage'],
+  activities: ['usage-analytics'],
+  dpaReference: 'https://learnlytics.example/dpa',
+};
+
+async function fetchText(app: TestApp, path: string) {
+  const response = await fetch(`${app.url}${path}`);
+  return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
+}
+
+const atomParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'link'].includes(name) });
+
+describe('the public sub-processor list', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('serves the page, the JSON and the feed without a token', async () => {
+    const page = await fetchText(app, '/subprocessors');
+    expect([page.status, page.type]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(page.body).toContain('<td>Cloud hosting</td>');
+    expect(page.body).toContain('STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 2)');
+
+    const json = await fetch(`${app.url}/subprocessors.json`);
+    expect(json.status).toBe(200);
+    const list = (await json.json()) as any;
+    expect(list.processors.map((p: { key: string }) => p.key)).toEqual([
+      'aws', 'google-analytics', 'google-cloud', 'intercom', 'mailchimp', 'paypal', 'sendgrid', 'stripe', 'zendesk',
+    ]);
+    expect(list.processors[0]).toEqual({
+      key: 'aws',
+      name: 'Amazon Web Services',
+      legalName: 'Amazon Web Services, Inc.',
+      service: 'Cloud hosting',
+      website: 'https://aws.amazon.com',
+      headquarters: 'US',
+      locations: [{ country: 'US', countryName: 'United States', inEEA: false, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
+      addedAt: null,
+      effectiveFrom: null,
+      pending: false,
+    });
+    expect(list.changes).toEqual([]);
+
+    const feed = await fetchText(app, '/subprocessors.atom');
+    expect([feed.status, feed.type]).toEqual([200, 'application/atom+xml; charset=utf-8']);
+    expect(XMLValidator.validate(feed.body)).toBe(true);
+    expect(atomParser.parse(feed.body).feed).toMatchObject({
+      '@xmlns': 'http://www.w3.org/2005/Atom',
+      id: 'tag:pythonmaster.com,2024-01-15:subprocessors',
+      title: 'PythonMaster sub-processors',
+    });
+  });
+
+  it('gets an Atom entry, with a stable id and escaped text, after an approval and after a retirement', async () => {
+    const asOfficer = await authAs('PRIVACY_OFFICER');
+    await app.gql(REGISTER, { input: learnlytics }, await authAs('ENGINEER'));
+    const before = atomParser.parse((await fetchText(app, '/subprocessors.atom')).body).feed;
+    expect(before.entry).toBeUndefined(); // a proposal is not a change of the list
+
+    await app.gql(APPROVE, { key: 'learnlytics' }, asOfficer);
+    const afterApproval = await fetchText(app, '/subprocessors.atom');
+    expect(XMLValidator.validate(afterApproval.body)).toBe(true);
+    const feed = atomParser.parse(afterApproval.body).feed;
+    expect(feed.entry).toHaveLength(1);
+    const [entry] = feed.entry;
+    expect(entry).toMatchObject({
+      id: expect.stringMatching(/^tag:pythonmaster\.com,2024-01-15:subprocessors\/change\/\d+$/),
+      title: 'Added: Learnlytics <Analytics & Co> (Learning analytics)',
+      category: { '@term': 'added' },
+      summary: {
+        '#text': expect.stringMatching(/^Learnlytics <Analytics & Co> is added as a sub-processor for Learning analytics, processing in IN; personal data flows to it from /),
+        '@type': 'text',
+      },
+    });
+    expect(afterApproval.body).toContain('Learnlytics &lt;Analytics &amp; Co&gt;');
+    expect(feed.updated).toBe(entry.updated);
+
+    await app.gql(RETIRE, { key: 'learnlytics' }, asOfficer);
+    const retired = atomParser.parse((await fetchText(app, '/subprocessors.atom')).body).feed;
+    expect(retired.entry.map((e: { title: string; id: string }) => e.title)).toEqual([
+      'Retired: Learnlytics <Analytics & Co> (Learning analytics)',
+      'Added: Learnlytics <Analytics & Co> (Learning analytics)',
+    ]);
+    expect(retired.entry[1].id).toBe(entry.id);
+
+    const json = (await (await fetch(`${app.url}/subprocessors.json`)).json()) as any;
+    expect(json.changes.map((c: { kind: string; processor: string }) => [c.kind, c.processor])).toEqual([
+      ['RETIRED', 'learnlytics'],
+      ['ADDED', 'learnlytics'],
+    ]);
+    expect(json.processors.map((p: { key: string }) => p.key)).not.toContain('learnlytics');
+    const page = await fetchText(app, '/subprocessors');
+    expect(page.body).toContain('Learnlytics &lt;Analytics &amp; Co&gt; is no longer a sub-processor');
+  });
+});
+
+describe('SUBPROCESSOR_NOTICE_DAYS', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ config: { subprocessorNoticeDays: 30 } });
+  });
+  afterAll(() => app.close());
+
+  it('announces an approved processor at once, and keeps it out of data flows, shown as pending, until effectiveFrom', async () => {
+    const asOfficer = await authAs('PRIVACY_OFFICER');
+    await app.gql(REGISTER, { input: learnlytics }, await authAs('ENGINEER'));
+    const approvedAt = Date.now();
+    const approval = await app.gql(APPROVE, { key: 'learnlytics' }, asOfficer);
+    const effectiveFrom = new Date(approval.data!.approveProcessor.effectiveFrom).getTime();
+    expect(effectiveFrom - approvedAt).toBeGreaterThanOrEqual(30 * 86_400_000 - 5_000);
+    expect(effectiveFrom - approvedAt).toBeLessThanOrEqual(30 * 86_400_000 + 5_000);
+
+    const list = (await (await fetch(`${app.url}/subprocessors.json`)).json()) as any;
+    expect(list.noticeDays).toBe(30);
+    expect(list.processors.find((p: { key: string }) => p.key === 'learnlytics')).toMatchObject({
+      pending: true,
+      effectiveFrom: approval.data!.approveProcessor.effectiveFrom,
+    });
+    expect(list.changes[0]).toMatchObject({ kind: 'ADDED', processor: 'learnlytics', effectiveFrom: approval.data!.approveProcessor.effectiveFrom });
+    const page = (await fetchText(app, '/subprocessors')).body;
+    expect(page).toContain(`in effect from ${approval.data!.approveProcessor.effectiveFrom.slice(0, 10)}`);
+    expect(page).toContain('announced here 30 days before any personal data flows to it');
+
+    const asViewer = await authAs('VIEWER');
+    const flows = await app.gql(FLOWS, {}, asViewer);
+    expect(flows.data!.dataFlows.nodes.map((f: any) => [f.activity.key, f.processor.key, f.pending])).toEqual([
+      ['usage-analytics', 'learnlytics', true],
+    ]);
+    const person = await app.gql(USER_FLOWS, { profile: { country: 'DE', collectionPoints: [], consents: ['performance-cookies'] } }, asViewer);
+    expect(person.data!.userDataFlow.processors.map((p: { key: string }) => p.key)).not.toContain('learnlytics');
+    expect(
+      person.data!.userDataFlow.excluded.filter((e: any) => e.flow.processor.key === 'learnlytics').map((e: any) => [e.reason, e.flow.pending]),
+    ).toEqual([['SUBPROCESSOR_NOTICE_PERIOD', true]]);
+
+    // Once the period has run (moved into the past here), the data flows.
+    await app.em().nativeUpdate(Processor, { key: 'learnlytics' }, { effectiveFrom: new Date(Date.now() - 1000) });
+    const later = await app.gql(USER_FLOWS, { profile: { country: 'DE', collectionPoints: [], consents: ['performance-cookies'] } }, asViewer);
+    expect(later.data!.userDataFlow.processors.map((p: { key: string }) => p.key)).toContain('learnlytics');
+    expect((await app.gql(FLOWS, {}, asViewer)).data!.dataFlows.nodes.map((f: any) => f.pending)).toEqual([false]);
+  });
+});
