@@ -97,7 +97,7 @@ describe('reporting a breach', () => {
 });
 
 describe('the blast radius', () => {
-  it('of a breach at aws on the seeded map: hosting data of students and visitors, in the US', async () => {
+  it('of a breach at aws on the seeded map: it hosts every stored activity, so every person whose data it stores, in the US', async () => {
     const { id } = await report();
     const { data, errors } = await app.gql(AFFECTED, { id }, asOfficer);
     expect(errors).toBeUndefined();
@@ -112,9 +112,10 @@ describe('the blast radius', () => {
       childrenData: affected.childrenData,
     }).toEqual({
       processors: ['aws'],
-      activities: ['platform-hosting'],
-      categories: ['contact', 'identity', 'technical', 'usage'],
-      subjectTypes: ['student', 'website-visitor'],
+      // The seed hosts every activity that stores data at aws (issue-11).
+      activities: ['certificates', 'fraud-prevention', 'learning-research', 'platform-hosting', 'recommendations', 'tax-records'],
+      categories: ['contact', 'financial', 'identity', 'technical', 'usage'],
+      subjectTypes: ['customer', 'student', 'survey-participant', 'website-visitor'],
       countries: ['US'],
       specialCategoryData: false,
       // The age policy admits users from 13: students and visitors may be children.

@@ -51,7 +51,7 @@ describe('unknown fields', () => {
         { path: 'processors[0].locatons', message: 'unknown field; did you mean locations?', line: 5 },
         {
           path: 'processors[0].colour',
-          message: expect.stringMatching(/^unknown field; expected one of key, name, description, legalName, service, website/),
+          message: expect.stringMatching(/^unknown field; expected one of key, name, description, source, assumed, legalName, service, website/),
           line: 6,
         },
       ],
@@ -91,21 +91,23 @@ describe('fields an entry leaves out', () => {
       });
     }
     expect(await stored('paypal')).toEqual(before);
-    expect(before).toMatchObject({ legalName: 'PayPal, Inc.', website: 'https://www.paypal.com', locations: [['US', 'BINDING_CORPORATE_RULES', 'PayPal Binding Corporate Rules']] });
+    expect(before).toMatchObject({ legalName: 'PayPal, Inc.', website: 'https://www.paypal.com', locations: [['US', 'STANDARD_CONTRACTUAL_CLAUSES', 'SCC 2021/914 module 2']] });
   });
 
   it('lists every field a dry run would change, with before and after, and writes nothing', async () => {
     const before = await stored('stripe');
-    const { data } = await apply(
+    const { data, errors } = await apply(
       manifestOf(`  - key: stripe
     website: null
     dpaReference: https://stripe.com/legal/dpa-2026
     dataCategories: [financial]
-    locations: []
+    locations:
+      - country: IE
 `),
       asOfficer,
       true,
     );
+    expect(errors).toBeUndefined();
     expect(data!.applyManifest).toEqual({
       applied: false,
       entries: [{ entity: 'processors', key: 'stripe', outcome: 'CHANGED' }],
@@ -116,7 +118,8 @@ describe('fields an entry leaves out', () => {
         {
           entity: 'processors', key: 'stripe', field: 'locations',
           before: [{ country: 'US', mechanism: 'ADEQUACY_DECISION', reference: 'EU-US Data Privacy Framework' }],
-          after: [],
+          // A processor without locations is judged at its headquarters (US, no mechanism): an ERROR, so the plan moves it to the EEA.
+          after: [{ country: 'IE', mechanism: null, reference: null }],
         },
       ],
     });
@@ -243,7 +246,7 @@ describe('the manifest query and the round trip', () => {
         const { data, errors } = await fresh.gql(APPLY, { manifest: exported.data!.manifest }, headers);
         expect(errors).toBeUndefined();
         expect(data!.applyManifest.changes).toEqual([]);
-        expect(data!.applyManifest.entries).toHaveLength(93);
+        expect(data!.applyManifest.entries).toHaveLength(101);
         expect(data!.applyManifest.entries.every((e: { outcome: string }) => e.outcome === 'UNCHANGED')).toBe(true);
       }
       const stripe = await fresh.em().findOneOrFail(Processor, 'stripe');

@@ -88,14 +88,15 @@ let expect401 = false;
     // The seeded map as the API draws it: the five policy categories, the activities that hand data to processors,
     // the nine processors and the one country they process in.
     expect(await nodeIds()).toEqual([
-      'activity:customer-support', 'activity:marketing-communications', 'activity:platform-hosting', 'activity:process-payments',
-      'activity:service-communications', 'activity:usage-analytics',
+      'activity:certificates', 'activity:customer-support', 'activity:fraud-prevention', 'activity:learning-research',
+      'activity:marketing-communications', 'activity:platform-hosting', 'activity:process-payments', 'activity:recommendations',
+      'activity:service-communications', 'activity:tax-records', 'activity:usage-analytics',
       'category:contact', 'category:financial', 'category:identity', 'category:technical', 'category:usage',
       'country:US',
       'processor:aws', 'processor:google-analytics', 'processor:google-cloud', 'processor:intercom', 'processor:mailchimp',
       'processor:paypal', 'processor:sendgrid', 'processor:stripe', 'processor:zendesk',
     ]);
-    expect(await page.getAttribute('#graph', 'data-nodes')).toBe('21');
+    expect(await page.getAttribute('#graph', 'data-nodes')).toBe('26');
     await page.screenshot({ path: `${ARTIFACTS}/map-seeded.png` });
 
     await page.selectOption('#filters select[name=category]', 'financial');

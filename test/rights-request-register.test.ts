@@ -54,8 +54,9 @@ describe('the scope of a request, from the map', () => {
     expect(
       scope.processors.map((p: any) => [p.processor.key, keys(p.activities), keys(p.categories), keys(p.countries)]),
     ).toEqual([
-      ['aws', ['platform-hosting'], hosting, ['US']],
-      ['google-cloud', ['platform-hosting'], hosting, ['US']],
+      // The seed hosts every stored activity (issue-11), certificates and fraud prevention too.
+      ['aws', ['certificates', 'fraud-prevention', 'platform-hosting'], hosting, ['US']],
+      ['google-cloud', ['certificates', 'fraud-prevention', 'platform-hosting'], hosting, ['US']],
       ['sendgrid', ['service-communications'], ['contact', 'identity'], ['US']],
     ]);
     expect(scope.activities.map((a: any) => [a.activity.key, a.purpose.key, a.legalBasis, a.retention?.key, keys(a.categories), keys(a.processors)])).toEqual([
@@ -72,10 +73,10 @@ describe('the scope of a request, from the map', () => {
       retentionRules: keys(scope.copy.retentionRules),
     }).toEqual({
       categories: hosting,
-      purposes: ['communication.service-updates', 'service-delivery.platform'],
+      purposes: ['communication.service-updates', 'security.fraud-prevention', 'service-delivery.certificates', 'service-delivery.platform'],
       recipients: ['aws', 'google-cloud', 'sendgrid'],
       countries: ['US'],
-      retentionRules: ['account-data'],
+      retentionRules: ['account-data', 'course-progress'],
       thirdCountryTransfers: true,
     });
   });
