@@ -103,7 +103,7 @@ let expect401 = false;
     await page.click('#filters button[type=submit]');
     await page.waitForFunction(() => !(window as any).datamapMap.cy.$id('processor:mailchimp').length);
     const filtered = await nodeIds();
-    expect(filtered.filter((id: string) => id.startsWith('processor:'))).toEqual(['processor:paypal', 'processor:stripe']);
+    expect(filtered.filter((id: string) => id.startsWith('processor:'))).toEqual(['processor:aws', 'processor:google-cloud', 'processor:paypal', 'processor:stripe']);
     expect(filtered.filter((id: string) => id.startsWith('category:'))).toEqual(['category:financial']);
     await page.screenshot({ path: `${ARTIFACTS}/map-financial.png` });
 

@@ -60,6 +60,8 @@ describe('the scope of a request, from the map', () => {
       ['sendgrid', ['service-communications'], ['contact', 'identity'], ['US']],
     ]);
     expect(scope.activities.map((a: any) => [a.activity.key, a.purpose.key, a.legalBasis, a.retention?.key, keys(a.categories), keys(a.processors)])).toEqual([
+      ['certificates', 'service-delivery.certificates', 'CONTRACT', 'course-progress', ['identity'], ['aws', 'google-cloud']],
+      ['fraud-prevention', 'security.fraud-prevention', 'LEGITIMATE_INTERESTS', 'account-data', ['technical'], ['aws', 'google-cloud']],
       ['platform-hosting', 'service-delivery.platform', 'CONTRACT', 'account-data', hosting, ['aws', 'google-cloud']],
       ['service-communications', 'communication.service-updates', 'CONTRACT', 'account-data', ['contact', 'identity'], ['sendgrid']],
     ]);
