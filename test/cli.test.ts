@@ -368,7 +368,7 @@ describe('the CLI against a running service over HTTP', () => {
     const exported = await overHttp(['export', '--out', 'http-map.yaml']);
     expect(exported).toEqual({ code: 0, out: '', err: 'wrote the map to http-map.yaml' });
     expect(parseYaml(readFileSync(join(dir, 'http-map.yaml'), 'utf8')).processors).toHaveLength(10);
-    expect((await overHttp(['apply', 'http-map.yaml'])).out).toBe('0 added, 0 changed, 94 unchanged');
+    expect((await overHttp(['apply', 'http-map.yaml'])).out).toBe('0 added, 0 changed, 102 unchanged');
   });
 
   it('lints through the findings query, and writes the record of processing through /ropa.*', async () => {
@@ -376,6 +376,8 @@ describe('the CLI against a running service over HTTP', () => {
     expect([lint.code, lint.out.split('\n').at(-1)]).toEqual([0, '0 errors, 7 warnings, 1 info (15 rules)']);
     expect(JSON.parse((await overHttp(['lint', '--format', 'json'])).out).map((f: { rule: string }) => f.rule)).toEqual([
       'activity-without-retention',
+      ...Array(5).fill('dpia-indicated'),
+      'representative-not-recorded',
       'processor-awaiting-review',
     ]);
     expect(JSON.parse((await overHttp(['ropa', '--format', 'json'])).out).activities).toHaveLength(10);
