@@ -380,7 +380,7 @@ describe('the CLI against a running service over HTTP', () => {
       'representative-not-recorded',
       'processor-awaiting-review',
     ]);
-    expect(JSON.parse((await overHttp(['ropa', '--format', 'json'])).out).activities).toHaveLength(10);
+    expect(JSON.parse((await overHttp(['ropa', '--format', 'json'])).out).activities).toHaveLength(12);
     expect((await overHttp(['ropa', '--format', 'md'])).out.split('\n')[0]).toBe('# Record of processing activities (GDPR Art. 30(1))');
     const csv = await overHttp(['ropa', '--format', 'csv']);
     expect(parseCsv(`${csv.out}\n`, { bom: true, relax_column_count: true }).slice(5).map((row: string[]) => row[0])).toContain('Process payments');
