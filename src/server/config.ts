@@ -92,11 +92,14 @@ function secondsVar(env: Env, name: string, fallback: number, max: number): numb
   return seconds * 1000;
 }
 
-function integerVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** A whole number within [min, max]; `unit` names what it counts, for the message. */
+function integerVar(env: Env, name: string, fallback: number, min: number, max: number, unit?: string): number {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
   const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) throw new ConfigError(`${name}="${value}" is not a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new ConfigError(`${name}="${value}" is not a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`);
+  }
   return number;
 }
 
@@ -135,14 +138,6 @@ function jwksUrlVar(env: Env): string | undefined {
   }
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return value;
   throw new ConfigError(`JWT_JWKS_URL="${value}" must be an https URL (plain http only on loopback, such as http://127.0.0.1)`);
-}
-
-function millisecondsVar(env: Env, name: string, fallback: number, max: number): number {
-  const value = env[name];
-  if (value === undefined || value === '') return fallback;
-  const ms = Number(value);
-  if (!/^\d+$/.test(value) || ms < 1 || ms > max) throw new ConfigError(`${name}="${value}" is not a number of milliseconds from 1 to ${max}`);
-  return ms;
 }
 
 function operationNamesVar(env: Env, name: string): string[] {
@@ -194,16 +189,6 @@ function authConfig(env: Env, nodeEnv: AppConfig['nodeEnv']): AuthConfig {
   };
 }
 
-function daysVar(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = env[name];
-  if (value === undefined || value === '') return fallback;
-  const days = Number(value);
-  if (!/^\d+$/.test(value) || days < min || days > max) {
-    throw new ConfigError(`${name}="${value}" is not a whole number of days from ${min} to ${max}`);
-  }
-  return days;
-}
-
 /** Reads and checks the configuration. A bad value stops the service with a message that names it. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -219,10 +204,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: authConfig(env, nodeEnv),
     introspection: booleanVar(env, 'INTROSPECTION', nodeEnv !== 'production'),
     ageGateFlushMs: secondsVar(env, 'AGE_GATE_FLUSH_SECONDS', 10, 3600),
-    subprocessorNoticeDays: daysVar(env, 'SUBPROCESSOR_NOTICE_DAYS', 0, 0, 365),
-    rightsRequestRetentionDays: daysVar(env, 'RIGHTS_REQUEST_RETENTION_DAYS', 1095, 1, 36500),
+    subprocessorNoticeDays: integerVar(env, 'SUBPROCESSOR_NOTICE_DAYS', 0, 0, 365, 'days'),
+    rightsRequestRetentionDays: integerVar(env, 'RIGHTS_REQUEST_RETENTION_DAYS', 1095, 1, 36500, 'days'),
     shutdownGraceMs: secondsVar(env, 'SHUTDOWN_GRACE_SECONDS', 10, 3600),
-    dbStatementTimeoutMs: millisecondsVar(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 3_600_000),
+    dbStatementTimeoutMs: integerVar(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 1, 3_600_000, 'milliseconds'),
     dbConnectTimeoutMs: secondsVar(env, 'DB_CONNECT_TIMEOUT_SECONDS', 30, 3600),
     metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),
   };
