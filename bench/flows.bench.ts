@@ -81,7 +81,7 @@ const LOCATIONS: { country: string; mechanism: TransferMechanism | null; referen
 const LEGAL_BASES = [LegalBasis.CONTRACT, LegalBasis.CONTRACT, LegalBasis.LEGITIMATE_INTERESTS, LegalBasis.LEGAL_OBLIGATION, LegalBasis.CONSENT];
 const CONSENTS = ['marketing-email', 'performance-cookies', 'functional-cookies', 'marketing-cookies'];
 
-async function generateMap(database: BenchDatabase, flags: SuiteFlags, log: (message: string) => void) {
+export async function generateMap(database: BenchDatabase, flags: SuiteFlags, log: (message: string) => void) {
   const rng = random(20261129);
   await ensureCountries(database.db.orm.em.fork());
 

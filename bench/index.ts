@@ -14,13 +14,17 @@ import { parseArgs } from 'node:util';
 import { projectPath } from '../src/common/project-path';
 import { ageGateBench } from './age-gate.bench';
 import { flowsBench } from './flows.bench';
+import { readPathBench } from './read-path.bench';
 import { formatTable, openBenchDatabase, peakRssMb, startBenchServer, type BenchRow, type BenchSuite, type SuiteFlags } from './lib';
 
-const SUITES: BenchSuite[] = [flowsBench, ageGateBench];
+const SUITES: BenchSuite[] = [readPathBench, flowsBench, ageGateBench];
+/** What `npm run bench` runs without --suite: the read path beside its twins, which includes the age gate. */
+const DEFAULT_SUITES = ['read-path'];
 
 const GLOBAL_FLAGS = {
   'database-url': { help: 'PostgreSQL to run on (its public schema is dropped); default: embedded PGlite in a temp dir' },
-  suite: { help: `suites to run, comma-separated (${SUITES.map((suite) => suite.name).join(', ')}); default: all` },
+  suite: { help: `suites to run, comma-separated (${SUITES.map((suite) => suite.name).join(', ')}); default: ${DEFAULT_SUITES.join(', ')}` },
+  scenarios: { help: 'read-path scenarios to run, comma-separated (a, b, c, d, udf, age, typename); default: all' },
   connections: { default: 16, help: 'concurrent HTTP connections' },
   requests: { default: 160, help: 'requests per scenario under load (heavy scenarios send a quarter)' },
   out: { help: 'where to write the JSON results; default: bench/results.json' },
@@ -46,6 +50,7 @@ function parseCommandLine() {
       help: { type: 'boolean' },
       'database-url': { type: 'string' },
       suite: { type: 'string' },
+      scenarios: { type: 'string' },
       out: { type: 'string' },
       ...Object.fromEntries(numeric.map((name) => [name, { type: 'string' as const }])),
     },
@@ -58,13 +63,14 @@ function parseCommandLine() {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number; got "${text}"`);
     return value;
   };
-  const wanted = values.suite ? values.suite.split(',') : SUITES.map((suite) => suite.name);
+  const wanted = values.suite ? values.suite.split(',') : DEFAULT_SUITES;
   const unknown = wanted.filter((name) => !SUITES.some((suite) => suite.name === name));
   if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')}; known: ${SUITES.map((suite) => suite.name).join(', ')}`);
   return {
     help: values.help === true,
     databaseUrl: values['database-url'] ?? (process.env.BENCH_DATABASE_URL || undefined),
     suites: SUITES.filter((suite) => wanted.includes(suite.name)),
+    scenarios: values.scenarios ? values.scenarios.split(',') : undefined,
     connections: number('connections', GLOBAL_FLAGS.connections.default),
     requests: number('requests', GLOBAL_FLAGS.requests.default),
     out: values.out ?? projectPath('bench', 'results.json'),
@@ -92,11 +98,12 @@ async function main() {
       log(`${suite.name}: preparing on ${database.kind} with ${JSON.stringify(flags)}`);
       const prepared = await suite.prepare(database, flags, log);
       log(`${suite.name}: prepared ${JSON.stringify(prepared)}`);
-      const server = await startBenchServer(database, suite.roles);
+      const server = suite.inProcessServer === false ? undefined : await startBenchServer(database, suite.roles);
       try {
         const { rows: suiteRows, facts } = await suite.run({
           database,
-          server,
+          server: server!,
+          scenarios: options.scenarios,
           flags,
           load: { connections: options.connections, requests: options.requests },
           log: (message) => log(`${suite.name}: ${message}`),
@@ -104,7 +111,7 @@ async function main() {
         rows.push(...suiteRows);
         suites[suite.name] = { flags, prepared, facts };
       } finally {
-        await server.stop();
+        await server?.stop();
       }
     } finally {
       await database.close();

@@ -191,6 +191,10 @@ export interface BenchRow {
   statementsPerRequest: number | null;
   peakRssMb: number;
   note?: string;
+  /** The same question answered by its twin (hand-written SQL on bare node:http, or fixed bytes). */
+  twin?: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+  /** req/s of the service divided by req/s of its twin. */
+  ratio?: number;
 }
 
 /** Flags of a suite: name -> default, all numbers (sizes). */
@@ -198,7 +202,10 @@ export type SuiteFlags = Record<string, number>;
 
 export interface BenchContext {
   database: BenchDatabase;
+  /** The service in this process; absent for suites that start their own (`inProcessServer: false`). */
   server: BenchServer;
+  /** Scenario ids to run (`--scenarios`); all when absent. */
+  scenarios?: string[];
   load: LoadOptions;
   flags: SuiteFlags;
   log(message: string): void;
@@ -211,26 +218,46 @@ export interface BenchSuite {
   flags: Record<string, { default: number; help: string }>;
   /** Roles the suite's token carries. */
   roles: Role[];
+  /** False: the suite starts the service itself (in a process of its own). */
+  inProcessServer?: boolean;
   /** Fills the empty database with the suite's data; returns a summary such as the map's size. */
   prepare(database: BenchDatabase, flags: SuiteFlags, log: (message: string) => void): Promise<Record<string, number>>;
   run(context: BenchContext): Promise<{ rows: BenchRow[]; facts: Record<string, number | string> }>;
 }
 
 export function formatTable(rows: BenchRow[]): string {
-  const header = ['suite', 'scenario', 'requests', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'peak RSS MB', 'note'];
+  const twins = rows.some((row) => row.twin);
+  const header = twins
+    ? ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'twin req/s', 'twin p50', 'twin p99', 'ratio', 'SQL/req', 'peak RSS MB']
+    : ['suite', 'scenario', 'requests', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'peak RSS MB', 'note'];
   const cell = (value: number | string | null | undefined, digits = 0) =>
     value === null || value === undefined ? '-' : typeof value === 'number' ? value.toFixed(digits) : value;
-  const lines = rows.map((row) => [
-    row.suite,
-    row.scenario,
-    cell(row.requests),
-    cell(row.p50Ms, 1),
-    cell(row.p99Ms, 1),
-    cell(row.requestsPerSecond, 1),
-    cell(row.statementsPerRequest, 1),
-    cell(row.peakRssMb),
-    row.note ?? '',
-  ]);
+  const lines = rows.map((row) =>
+    twins
+      ? [
+          row.scenario,
+          cell(row.requestsPerSecond, 1),
+          cell(row.p50Ms, 1),
+          cell(row.p99Ms, 1),
+          cell(row.twin?.requestsPerSecond, 1),
+          cell(row.twin?.p50Ms, 1),
+          cell(row.twin?.p99Ms, 1),
+          cell(row.ratio, 2),
+          cell(row.statementsPerRequest),
+          cell(row.peakRssMb),
+        ]
+      : [
+          row.suite,
+          row.scenario,
+          cell(row.requests),
+          cell(row.p50Ms, 1),
+          cell(row.p99Ms, 1),
+          cell(row.requestsPerSecond, 1),
+          cell(row.statementsPerRequest, 1),
+          cell(row.peakRssMb),
+          row.note ?? '',
+        ],
+  );
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
   const format = (line: string[]) => `| ${line.map((value, column) => value.padEnd(widths[column])).join(' | ')} |`;
   return [format(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...lines.map(format)].join('\n');

@@ -66,14 +66,7 @@
     country(code: $key) @include(if: $country) { code name inEEA adequacy }
   }`;
   const FLOW_FIELDS = 'category { key } activity { key name } processor { key name } destination { code } legalBasis mechanism safeguarded';
-  // userDataFlow's flows and exclusions are lists, or connections on a newer server: the page reads either.
-  const PERSON_AS_LISTS = `query MapPerson($profile: SubjectProfileInput!) {
-    userDataFlow(profile: $profile) {
-      processors { key name }
-      flows { ${FLOW_FIELDS} }
-      excluded { reason flow { ${FLOW_FIELDS} } }
-    }
-  }`;
+  // userDataFlow's flows and exclusions are connections; one page of each (1000, the largest) draws a person.
   const PERSON_AS_CONNECTIONS = `query MapPerson($profile: SubjectProfileInput!) {
     userDataFlow(profile: $profile) {
       processors { key name }
@@ -232,12 +225,7 @@
   const listOf = (value) => (Array.isArray(value) ? value : (value && value.nodes) || []);
 
   async function personFlows(profile) {
-    try {
-      return (await graphql('MapPerson', PERSON_AS_LISTS, { profile })).userDataFlow;
-    } catch (error) {
-      if (error instanceof AuthError || !/flows|excluded|first/.test(error.message)) throw error;
-      return (await graphql('MapPerson', PERSON_AS_CONNECTIONS, { profile })).userDataFlow;
-    }
+    return (await graphql('MapPerson', PERSON_AS_CONNECTIONS, { profile })).userDataFlow;
   }
 
   const flowText = (flow) => `${flow.category.key} → ${flow.activity.key} → ${flow.processor.key} → ${flow.destination.code}`;

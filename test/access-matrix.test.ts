@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  isAbstractType,
   getNullableType,
   isEnumType,
   isInputObjectType,
@@ -68,7 +69,8 @@ function selection(type: GraphQLObjectType, depth: number): string {
 
 function operationFor(root: Root, field: GraphQLField<unknown, unknown>): string {
   const named = getNamedType(field.type);
-  const fields = isObjectType(named) ? ` ${selection(named, 2)}` : '';
+  // An interface (Node) needs a selection too; its type name is enough to reach the access check.
+  const fields = isObjectType(named) ? ` ${selection(named, 2)}` : isAbstractType(named) ? ' { __typename }' : '';
   return `${root === 'Query' ? 'query' : 'mutation'} { ${field.name}${argumentList(field)}${fields} }`;
 }
 

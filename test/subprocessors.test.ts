@@ -6,7 +6,9 @@ const REGISTER = `mutation ($input: RegisterProcessorInput!) { registerProcessor
 const APPROVE = `mutation ($key: ID!) { approveProcessor(key: $key) { key status effectiveFrom } }`;
 const RETIRE = `mutation ($key: ID!) { retireProcessor(key: $key, reason: "Contract ended") { key status } }`;
 const USER_FLOWS = `query ($profile: SubjectProfileInput!) { userDataFlow(profile: $profile) {
-  processors { key } excluded { reason flow { processor { key } pending } }
+  processors { key } excluded(first: 1000) { nodes { reason flow { processor { key } pending } } }
+  notice: excluded(reasons: [SUBPROCESSOR_NOTICE_PERIOD]) { totalCount }
+  summary { excludedByReason { reason count } }
 } }`;
 const FLOWS = `{ dataFlows(filter: { processors: ["learnlytics"] }) { nodes { pending processor { key effectiveFrom } activity { key } } } }`;
 
@@ -149,13 +151,17 @@ describe('SUBPROCESSOR_NOTICE_DAYS', () => {
     const person = await app.gql(USER_FLOWS, { profile: { country: 'DE', collectionPoints: [], consents: ['performance-cookies'] } }, asViewer);
     expect(person.data!.userDataFlow.processors.map((p: { key: string }) => p.key)).not.toContain('learnlytics');
     expect(
-      person.data!.userDataFlow.excluded.filter((e: any) => e.flow.processor.key === 'learnlytics').map((e: any) => [e.reason, e.flow.pending]),
+      person.data!.userDataFlow.excluded.nodes.filter((e: any) => e.flow.processor.key === 'learnlytics').map((e: any) => [e.reason, e.flow.pending]),
     ).toEqual([['SUBPROCESSOR_NOTICE_PERIOD', true]]);
+    // The SQL verdict: the reason filter and the summary count the notice period, after the other reasons.
+    expect(person.data!.userDataFlow.notice.totalCount).toBe(1);
+    expect(person.data!.userDataFlow.summary.excludedByReason.at(-1)).toEqual({ reason: 'SUBPROCESSOR_NOTICE_PERIOD', count: 1 });
 
     // Once the period has run (moved into the past here), the data flows.
     await app.em().nativeUpdate(Processor, { key: 'learnlytics' }, { effectiveFrom: new Date(Date.now() - 1000) });
     const later = await app.gql(USER_FLOWS, { profile: { country: 'DE', collectionPoints: [], consents: ['performance-cookies'] } }, asViewer);
     expect(later.data!.userDataFlow.processors.map((p: { key: string }) => p.key)).toContain('learnlytics');
+    expect(later.data!.userDataFlow.notice.totalCount).toBe(0);
     expect((await app.gql(FLOWS, {}, asViewer)).data!.dataFlows.nodes.map((f: any) => f.pending)).toEqual([false]);
   });
 });

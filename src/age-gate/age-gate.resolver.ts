@@ -14,7 +14,8 @@ export class AgeGateResolver {
   })
   async activitiesNeedingParentalConsent(@Root() result: AgeGateResult, @Ctx() { loaders }: RequestContext) {
     const activities = await loaders.byKey(ProcessingActivity).loadMany(result.consentActivityKeys);
-    return activities.filter((activity): activity is ProcessingActivity => activity instanceof ProcessingActivity);
+    // Plain rows, not entities (see src/db/rows.ts); a key whose activity is gone loads as null.
+    return activities.filter((activity) => activity !== null && !(activity instanceof Error));
   }
 
   @Query(() => AgeGateResult, {

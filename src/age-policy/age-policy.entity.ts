@@ -1,9 +1,10 @@
 import { Entity, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Node } from '../common/node';
 
 /** The platform's age rules. One row, keyed `platform`; the age gate reads it on every check. */
 @Entity()
-@ObjectType({ description: 'The platform minimum age and the default age of digital consent.' })
+@ObjectType({ implements: Node, description: 'The platform minimum age and the default age of digital consent.' })
 export class AgePolicy {
   @Field(() => ID)
   @PrimaryKey({ type: 'text' })
@@ -23,7 +24,7 @@ export class AgePolicy {
 }
 
 @Entity()
-@ObjectType({ description: "A jurisdiction's age of digital consent (GDPR Art. 8 and national equivalents)." })
+@ObjectType({ implements: Node, description: "A jurisdiction's age of digital consent (GDPR Art. 8 and national equivalents)." })
 export class DigitalConsentAge {
   [PrimaryKeyProp]?: 'jurisdiction';
 

@@ -24,7 +24,7 @@ export class AgePolicyResolver {
   }
 
   @FieldResolver(() => [DigitalConsentAge], { description: 'Every jurisdiction with an age of its own, in code order.' })
-  digitalConsentAges(@Root() policy: AgePolicy, @Ctx() { em, loaders }: RequestContext): Promise<DigitalConsentAge[]> {
+  digitalConsentAges(@Root() policy: Readonly<AgePolicy>, @Ctx() { em, loaders }: RequestContext): Promise<DigitalConsentAge[]> {
     // The policy is a singleton: every entry belongs to it, so one statement serves any number of parents.
     return loaders
       .custom<string, DigitalConsentAge[]>('AgePolicy.digitalConsentAges', async (keys) => {

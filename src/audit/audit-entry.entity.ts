@@ -1,12 +1,13 @@
 import { Entity, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { Node } from '../common/node';
 
 /** One change, as the audit trail keeps it. Rows are only ever inserted. */
 @Entity()
 @Index({ properties: ['entityType', 'entityKey'] })
 @Index({ properties: ['actor'] })
-@ObjectType({ description: 'A change to the data map: who made it, what it was, and the entity before and after.' })
+@ObjectType({ implements: Node, description: 'A change to the data map: who made it, what it was, and the entity before and after.' })
 export class AuditEntry {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;

@@ -54,6 +54,9 @@ export const ACCESS = {
     // Aggregate counts for dashboards: no engineer needs them to build the map, and they show nothing of a person.
     ageGateStats: [PRIVACY_OFFICER, AUDITOR, VIEWER],
     auditLog: OVERSIGHT,
+    // Any entity by global id: each type found keeps the roles of the operations that reach it.
+    node: READERS,
+    nodes: READERS,
     // The registers name people (by reference) and incidents: for those who answer for them and those who check.
     rightsRequests: OVERSIGHT,
     breaches: OVERSIGHT,

@@ -74,6 +74,33 @@ function remoteKeySet(url: string): JWTVerifyGetKey {
 
 export type Authenticator = (authorization: string | undefined) => Promise<Viewer | null>;
 
+/** How many verified tokens to remember; a service has few callers, each reusing one token for its lifetime. */
+const CACHED_TOKENS = 1000;
+/** A token without `exp` is remembered this long: verification is cheap, but not free at every request. */
+const UNBOUNDED_TOKEN_CACHE_MS = 60_000;
+
+/**
+ * Verified tokens and whom they name, until they expire: verifying an HS256 signature and its claims costs more
+ * than the rest of a small request. Only successes are kept; a refused token is checked again every time.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { viewer: Viewer; until: number }>();
+
+  get(token: string, now: number): Viewer | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (now < entry.until) return entry.viewer;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, viewer: Viewer, payload: JWTPayload, now: number): void {
+    const until = typeof payload.exp === 'number' ? payload.exp * 1000 : now + UNBOUNDED_TOKEN_CACHE_MS;
+    if (this.entries.size >= CACHED_TOKENS) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { viewer, until });
+  }
+}
+
 /**
  * Reads the caller from an `Authorization: Bearer <JWT>` header: HS256 with the shared secret, or RS256/ES256
  * with keys from a JWKS URL. No header means anonymous (null); any faulty token is UNAUTHENTICATED.
@@ -87,9 +114,12 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     requiredClaims: ['exp'],
     clockTolerance: CLOCK_SKEW_SECONDS,
   };
-  const verified = (payload: JWTPayload) => {
+  const verified = new VerifiedTokens();
+  const accept = (token: string, payload: JWTPayload) => {
     checkLifetime(payload, config.maxTtlSeconds);
-    return viewerFrom(payload);
+    const viewer = viewerFrom(payload);
+    verified.set(token, viewer, payload, Date.now());
+    return viewer;
   };
 
   return async (authorization) => {
@@ -97,6 +127,8 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
     const token = match[1];
+    const known = verified.get(token, Date.now());
+    if (known) return known;
     let algorithm: string | undefined;
     try {
       algorithm = decodeProtectedHeader(token).alg;
@@ -105,10 +137,10 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     }
     try {
       if (algorithm === 'HS256' && secret) {
-        return verified((await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })).payload);
+        return accept(token, (await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })).payload);
       }
       if (algorithm && ASYMMETRIC.includes(algorithm) && jwks) {
-        return verified((await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC })).payload);
+        return accept(token, (await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC })).payload);
       }
     } catch (error) {
       if (error instanceof Error && 'extensions' in error) throw error;

@@ -4,6 +4,7 @@ import {
   isObjectType,
   isUnionType,
   type GraphQLNamedType,
+  type GraphQLOutputType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
@@ -49,8 +50,27 @@ function readersOfTypes(schema: GraphQLSchema, table: AccessTable): Map<string, 
     if (!isObjectType(rootType)) continue;
     const fields = rootType.getFields();
     for (const [name, roles] of Object.entries(table[root])) {
-      if (fields[name]) visit(getNamedType(fields[name].type), roles);
+      // `node(id:)` returns any entity, but checks the roles of the type it finds (see `typeReaders`): it opens none.
+      if (fields[name] && !isNodeLookup(fields[name].type)) visit(getNamedType(fields[name].type), roles);
     }
+  }
+  return readers;
+}
+
+/** A field that returns the `Node` interface (or a list of it): a lookup by global id. */
+const isNodeLookup = (type: GraphQLOutputType) => {
+  const named = getNamedType(type);
+  return isInterfaceType(named) && named.name === 'Node';
+};
+
+const typeReaderCache = new WeakMap<GraphQLSchema, Map<string, Set<Role>>>();
+
+/** The roles that may reach each object type through the operations of the access table (for `node(id:)`). */
+export function typeReaders(schema: GraphQLSchema, table: AccessTable = ACCESS): ReadonlyMap<string, ReadonlySet<Role>> {
+  let readers = table === ACCESS ? typeReaderCache.get(schema) : undefined;
+  if (!readers) {
+    readers = readersOfTypes(schema, table);
+    if (table === ACCESS) typeReaderCache.set(schema, readers);
   }
   return readers;
 }

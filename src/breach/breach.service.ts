@@ -4,10 +4,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AgePolicy } from '../age-policy/age-policy.entity';
 import { recordAudit, type Actor } from '../audit/audit.service';
 import { badInput, conflict, notFound, ValidationFailed, type ValidationProblem } from '../common/errors';
-import { decodeTimePosition, MAX_PAGE_SIZE, pageSize, timePositionOf, toPage, type Page, type PageArgs } from '../common/connection';
+import { decodeTimePosition, pageSize, timePositionOf, toPage, type Page, type PageArgs } from '../common/connection';
 import { isUuid } from '../common/keys';
 import { DataCategory } from '../data-category/data-category.entity';
-import { pageOfFlows } from '../data-flow/data-flow.service';
+import { allFlows } from '../data-flow/data-flow.service';
 import type { DataFlow } from '../data-flow/data-flow.types';
 import type { Loaders } from '../db/loaders';
 import { FindingSeverity, type Finding } from '../findings/findings.rules';
@@ -169,17 +169,10 @@ export async function listBreaches(em: EntityManager, { first, after }: PageArgs
   return toPage(rows, size, total, (breach) => timePositionOf(breach.awareAt, breach.id));
 }
 
-/** Every flow through the given processors: pages of the data-flow service, read to the end. */
+/** Every flow through the given processors, from the data-flow service. */
 async function flowsThrough(em: EntityManager, processors: string[]): Promise<DataFlow[]> {
   if (processors.length === 0) return [];
-  const flows: DataFlow[] = [];
-  let after: string | null = null;
-  do {
-    const page = await pageOfFlows(em, { processors }, { first: MAX_PAGE_SIZE, after });
-    flows.push(...page.nodes);
-    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-  } while (after);
-  return flows;
+  return allFlows(em, { processors });
 }
 
 const ancestorsAndSelf = (key: string) => key.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
@@ -189,7 +182,7 @@ export async function impactsOf(em: EntityManager, loaders: Loaders, breaches: r
   const [involvedProcessors, involvedActivities, policy] = await Promise.all([
     loaders.relation<Breach, Processor>(Breach, 'processors').loadMany(breaches.map((b) => b.id)),
     loaders.relation<Breach, ProcessingActivity>(Breach, 'activities').loadMany(breaches.map((b) => b.id)),
-    loaders.byKey(AgePolicy).load('platform'),
+    loaders.byKey(AgePolicy, ['minimumAge']).load('platform'),
   ]);
   const keysOf = (list: unknown) => (list instanceof Error ? [] : (list as { key: string }[]).map((item) => item.key));
   const activityKeys = [...new Set(involvedActivities.flatMap(keysOf))];
@@ -201,13 +194,13 @@ export async function impactsOf(em: EntityManager, loaders: Loaders, breaches: r
   const [declared, subjectTypes, affectedRecords] = await Promise.all([
     loaders.relation<ProcessingActivity, DataCategory>(ProcessingActivity, 'dataCategories').loadMany(activityKeys),
     loaders.relation<ProcessingActivity, { key: string }>(ProcessingActivity, 'subjectTypes').loadMany(affectedActivities),
-    loaders.byKey(ProcessingActivity).loadMany(affectedActivities),
+    loaders.byKey(ProcessingActivity, ['children']).loadMany(affectedActivities),
   ]);
   const withChildren = new Set(affectedActivities.filter((_, i) => (affectedRecords[i] as ProcessingActivity | null)?.children === true));
   const categoriesOf = new Map(activityKeys.map((key, i) => [key, keysOf(declared[i])]));
   const subjectTypesOf = new Map(affectedActivities.map((key, i) => [key, keysOf(subjectTypes[i])]));
   const categoryKeys = [...new Set([...flows.map((f) => f.categoryKey), ...[...categoriesOf.values()].flat()].flatMap(ancestorsAndSelf))];
-  const categories = await loaders.byKey(DataCategory).loadMany(categoryKeys);
+  const categories = await loaders.byKey(DataCategory, ['specialCategory']).loadMany(categoryKeys);
   const special = new Set(categoryKeys.filter((_, i) => (categories[i] as DataCategory | null)?.specialCategory === true));
   return breaches.map((_, i) =>
     impactOf({

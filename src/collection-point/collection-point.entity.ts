@@ -2,9 +2,10 @@ import { Collection, Entity, ManyToMany, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { RegistryEntity } from '../common/registry.entity';
 import { DataCategory } from '../data-category/data-category.entity';
+import { Node } from '../common/node';
 
 @Entity()
-@ObjectType({ description: 'Where personal data enters: a form, a checkout, or a visit to the site.' })
+@ObjectType({ implements: Node, description: 'Where personal data enters: a form, a checkout, or a visit to the site.' })
 export class CollectionPoint extends RegistryEntity {
   @Field({ description: 'True when it applies to everyone who uses the site, such as `site-visit`.' })
   @Property({ type: 'boolean', default: false })

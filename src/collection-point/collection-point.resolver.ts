@@ -6,7 +6,7 @@ import { CollectionPoint } from './collection-point.entity';
 @Resolver(() => CollectionPoint)
 export class CollectionPointResolver {
   @FieldResolver(() => [DataCategory], { description: 'The categories of data collected here.' })
-  categories(@Root() point: CollectionPoint, @Ctx() { loaders }: RequestContext) {
+  categories(@Root() point: Readonly<CollectionPoint>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(CollectionPoint, 'categories').load(point.key);
   }
 }

@@ -1,6 +1,8 @@
-import { helper, type EntityClass } from '@mikro-orm/core';
+import type { EntityClass } from '@mikro-orm/core';
 import { Arg, Args, ClassType, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { paginateByKey } from '../db/paginate';
+import type DataLoader from 'dataloader';
+import { paginateRows } from '../db/paginate';
+import { referenceKey } from '../db/rows';
 import type { RequestContext } from '../server/context';
 import { Connection, PageArgs } from './connection';
 import type { RegistryEntity } from './registry.entity';
@@ -16,7 +18,7 @@ export function registryQueries<E extends RegistryEntity>(
   @Resolver()
   class RegistryQueries {
     @Query(() => entity, { name: names.one, nullable: true, description: `One ${names.label} by key; null when absent.` })
-    one(@Arg('key', () => ID) key: string, @Ctx() { loaders }: RequestContext): Promise<E | null> {
+    one(@Arg('key', () => ID) key: string, @Ctx() { loaders }: RequestContext) {
       return loaders.byKey(entity).load(key);
     }
   }
@@ -28,19 +30,22 @@ export function registryQueries<E extends RegistryEntity>(
   @Resolver()
   class RegistryListQuery {
     @Query(() => EntityConnection, { name: names.many, description: `All ${names.label} entries, in key order.` })
-    many(@Args() page: PageArgs, @Ctx() { em }: RequestContext) {
-      return paginateByKey(em, entity, {}, page);
+    many(@Args() page: PageArgs, @Ctx() { loaders }: RequestContext) {
+      return paginateRows(loaders, entity, {}, page);
     }
   }
   return [RegistryQueries, RegistryListQuery];
 }
 
-/** Resolves a to-one reference through the request's loader; null stays null. */
+/**
+ * Resolves a to-one reference through the request's loader; null stays null, synchronously. The parent may be a
+ * plain row (the reference is a key) or an entity a mutation returned (the reference is an entity).
+ */
 export function loadReference<E extends object>(
   { loaders }: RequestContext,
   entity: EntityClass<E>,
-  reference: object | null | undefined,
-): Promise<E | null> {
-  if (!reference) return Promise.resolve(null);
-  return loaders.byKey(entity).load(String(helper(reference).getPrimaryKey()));
+  reference: unknown,
+): ReturnType<DataLoader<string, E | null>['load']> | null {
+  const key = referenceKey(loaders.em, reference);
+  return key === null ? null : (loaders.byKey(entity).load(key) as Promise<E | null>);
 }

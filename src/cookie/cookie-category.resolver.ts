@@ -7,7 +7,7 @@ import { CookieCategory } from './cookie-category.entity';
 @Resolver(() => CookieCategory)
 export class CookieCategoryResolver {
   @FieldResolver(() => Consent, { nullable: true, description: 'The consent these cookies need; null for essential cookies.' })
-  consent(@Root() category: CookieCategory, @Ctx() ctx: RequestContext) {
+  consent(@Root() category: Readonly<CookieCategory>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, Consent, category.consent);
   }
 }

@@ -1,5 +1,6 @@
 import { Entity, Enum, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../common/node';
 
 export enum AdequacyScope {
   FULL = 'FULL',
@@ -18,7 +19,7 @@ registerEnumType(AdequacyScope, {
 });
 
 @Entity()
-@ObjectType({ description: 'A country, by ISO 3166-1 alpha-2 code, with its standing under the GDPR.' })
+@ObjectType({ implements: Node, description: 'A country, by ISO 3166-1 alpha-2 code, with its standing under the GDPR.' })
 export class Country {
   [PrimaryKeyProp]?: 'code';
 

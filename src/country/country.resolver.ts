@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Connection, PageArgs } from '../common/connection';
-import { paginateByKey } from '../db/paginate';
+import { paginateRows } from '../db/paginate';
 import type { RequestContext } from '../server/context';
 import { AdequacyScope, Country } from './country.entity';
 
@@ -18,12 +18,12 @@ class CountryListArgs extends PageArgs {
 @Resolver(() => Country)
 export class CountryResolver {
   @Query(() => CountryConnection, { description: 'Countries, in code order.' })
-  countries(@Args() { inEEA, adequacy, ...page }: CountryListArgs, @Ctx() { em }: RequestContext) {
+  countries(@Args() { inEEA, adequacy, ...page }: CountryListArgs, @Ctx() { loaders }: RequestContext) {
     const where = {
       ...(inEEA === null || inEEA === undefined ? {} : { inEEA }),
       ...(adequacy ? { adequacy } : {}),
     };
-    return paginateByKey(em, Country, where, page, 'code');
+    return paginateRows(loaders, Country, where, page, 'code');
   }
 
   @Query(() => Country, { nullable: true, description: 'One country by ISO 3166-1 alpha-2 code; null when unknown.' })

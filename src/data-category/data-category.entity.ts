@@ -1,11 +1,12 @@
 import { Collection, Entity, ManyToOne, OneToMany, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { RegistryEntity } from '../common/registry.entity';
+import { Node } from '../common/node';
 
 @Entity()
-@ObjectType({ description: 'A kind of personal data. Keys show the hierarchy: `contact`, then `contact.email`.' })
+@ObjectType({ implements: Node, description: 'A kind of personal data. Keys show the hierarchy: `contact`, then `contact.email`.' })
 export class DataCategory extends RegistryEntity {
-  @ManyToOne(() => DataCategory, { nullable: true, deleteRule: 'restrict' })
+  @ManyToOne(() => DataCategory, { nullable: true, deleteRule: 'restrict', index: true })
   parent?: DataCategory | null;
 
   @OneToMany(() => DataCategory, (child) => child.parent, { orderBy: { key: 'asc' } })

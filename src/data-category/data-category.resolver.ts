@@ -1,7 +1,7 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { loadReference } from '../common/registry.resolver';
-import { paginateByKey } from '../db/paginate';
+import { paginateRows } from '../db/paginate';
 import type { RequestContext } from '../server/context';
 import { DataCategory } from './data-category.entity';
 
@@ -22,9 +22,9 @@ class DataCategoryListArgs extends PageArgs {
 @Resolver(() => DataCategory)
 export class DataCategoryResolver {
   @Query(() => DataCategoryConnection, { description: 'Data categories, in key order.' })
-  dataCategories(@Args() { parent, rootsOnly, specialCategory, ...page }: DataCategoryListArgs, @Ctx() { em }: RequestContext) {
-    return paginateByKey(
-      em,
+  dataCategories(@Args() { parent, rootsOnly, specialCategory, ...page }: DataCategoryListArgs, @Ctx() { loaders }: RequestContext) {
+    return paginateRows(
+      loaders,
       DataCategory,
       {
         ...(parent ? { parent } : rootsOnly ? { parent: null } : {}),
@@ -35,12 +35,12 @@ export class DataCategoryResolver {
   }
 
   @FieldResolver(() => DataCategory, { nullable: true, description: 'The broader category; null at the top.' })
-  parent(@Root() category: DataCategory, @Ctx() ctx: RequestContext) {
+  parent(@Root() category: Readonly<DataCategory>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, DataCategory, category.parent);
   }
 
   @FieldResolver(() => [DataCategory], { description: 'The narrower categories, in key order.' })
-  children(@Root() category: DataCategory, @Ctx() { loaders }: RequestContext) {
+  children(@Root() category: Readonly<DataCategory>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(DataCategory, 'children').load(category.key);
   }
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/connection';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
@@ -7,8 +7,18 @@ import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import type { RequestContext } from '../server/context';
-import { countFlows, dataMapGraph, flowsForProfile, pageOfFlows, type ProfileFlows } from './data-flow.service';
-import { DataFlow, DataFlowConnection, DataFlowFilter, DataMapGraph, SubjectProfileInput, UserDataFlow } from './data-flow.types';
+import { dataMapGraph, flowsForProfile, pageOfExcludedFlows, pageOfFlows, pageOfProfileFlows, type ProfileFlows } from './data-flow.service';
+import {
+  DataFlow,
+  DataFlowConnection,
+  DataFlowFilter,
+  DataMapGraph,
+  ExcludedFlowConnection,
+  ExclusionReason,
+  SubjectProfileInput,
+  UserDataFlow,
+  UserDataFlowSummary,
+} from './data-flow.types';
 
 @ArgsType()
 class DataFlowListArgs extends PageArgs {
@@ -42,53 +52,86 @@ export class DataFlowResolver {
   }
 
   @FieldResolver(() => DataCategory, { description: 'The category of data, as the activity declares it.' })
-  category(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  category(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(DataCategory).load(flow.categoryKey);
   }
 
   @FieldResolver(() => ProcessingActivity, { description: 'The processing activity that uses the data.' })
-  activity(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  activity(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(ProcessingActivity).load(flow.activityKey);
   }
 
   @FieldResolver(() => Purpose, { description: "The activity's purpose." })
-  purpose(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  purpose(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Purpose).load(flow.purposeKey);
   }
 
   @FieldResolver(() => Processor, { description: 'The processor that receives the data.' })
-  processor(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  processor(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Processor).load(flow.processorKey);
   }
 
   @FieldResolver(() => Country, { description: 'Where the processor processes it: one of its locations, or its headquarters when it records none.' })
-  destination(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  destination(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Country).load(flow.destinationCode);
   }
 
   @FieldResolver(() => RetentionRule, { nullable: true, description: "How long the activity keeps the data; null when it records no rule." })
-  retention(@Root() flow: DataFlow, @Ctx() { loaders }: RequestContext) {
+  retention(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return flow.retentionKey === null ? null : loaders.byKey(RetentionRule).load(flow.retentionKey);
   }
 }
 
-@Resolver(() => DataFlowConnection)
-export class DataFlowConnectionResolver {
-  @FieldResolver(() => Int, { description: 'How many flows match, across all pages (counted only when asked for).' })
-  totalCount(@Root() connection: DataFlowConnection, @Ctx() { em }: RequestContext) {
-    return countFlows(em, connection.filter);
-  }
+@ArgsType()
+class ExcludedFlowArgs extends PageArgs {
+  @Field(() => [ExclusionReason], { nullable: true, description: 'Only flows excluded for these reasons; every reason without it.' })
+  reasons?: ExclusionReason[] | null;
 }
 
 @Resolver(() => UserDataFlow)
 export class UserDataFlowResolver {
+  @FieldResolver(() => DataFlowConnection, { description: "The flows that carry the person's data, in flow order, a page at a time." })
+  flows(@Root() question: ProfileFlows, @Args() page: PageArgs, @Ctx() { em }: RequestContext) {
+    return pageOfProfileFlows(em, question, page);
+  }
+
+  @FieldResolver(() => ExcludedFlowConnection, {
+    description: 'Every other flow of the map (within the filter), with the reason it does not apply, in flow order, a page at a time.',
+  })
+  excluded(@Root() question: ProfileFlows, @Args() { reasons, ...page }: ExcludedFlowArgs, @Ctx() { em }: RequestContext) {
+    return pageOfExcludedFlows(em, question, reasons, page);
+  }
+
+  @FieldResolver(() => UserDataFlowSummary, { description: 'What the person\'s data reaches, over every flow, from aggregates.' })
+  summary(@Root() question: ProfileFlows) {
+    return question.summary();
+  }
+
   @FieldResolver(() => [Processor], { description: "The distinct processors the person's data reaches, in key order." })
-  async processors(@Root() result: ProfileFlows, @Ctx() { loaders }: RequestContext) {
-    return loaders.byKey(Processor).loadMany(result.processorKeys);
+  async processors(@Root() question: ProfileFlows, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Processor).loadMany((await question.summary()).processorKeys);
   }
 
   @FieldResolver(() => Country, { description: 'The country the person is in (of a subdivision, its country); kept for rules that depend on it, such as the age gate.' })
-  country(@Root() result: ProfileFlows, @Ctx() { loaders }: RequestContext) {
-    return loaders.byKey(Country).load(result.countryCode);
+  country(@Root() question: ProfileFlows, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Country).load(question.countryCode);
+  }
+}
+
+@Resolver(() => UserDataFlowSummary)
+export class UserDataFlowSummaryResolver {
+  @FieldResolver(() => [Processor], { description: "The distinct processors the person's data reaches, in key order." })
+  processors(@Root() summary: Readonly<UserDataFlowSummary>, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Processor).loadMany(summary.processorKeys);
+  }
+
+  @FieldResolver(() => [Country], { description: "The distinct countries the person's data goes to, in code order." })
+  countries(@Root() summary: Readonly<UserDataFlowSummary>, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Country).loadMany(summary.countryCodes);
+  }
+
+  @FieldResolver(() => [DataCategory], { description: "The distinct categories of the person's data that flow, in key order." })
+  categories(@Root() summary: Readonly<UserDataFlowSummary>, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(DataCategory).loadMany(summary.categoryKeys);
   }
 }

@@ -1,34 +1,33 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { badInput, ValidationFailed, type ValidationProblem } from '../common/errors';
-import { decodeCursor, encodeCursor, pageSize } from '../common/connection';
+import { decodeCursor, pageWindow, toPage, type Page, type PageRequest } from '../common/connection';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import type { Loaders } from '../db/loaders';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { Processor } from '../processor/processor.entity';
+import { flowGraph, type FlowGraph, positionFromString, positionOf, positionToString, toDataFlow } from './data-flow.rules';
 import {
-  collectionOf,
-  flowGraph,
-  type FlowGraph,
-  judgeFlows,
-  positionFromString,
-  positionOf,
-  positionToString,
-  toDataFlow,
-  type ProfileVerdict,
-} from './data-flow.rules';
-import {
-  COLLECTION_POINTS_SQL,
   flowCountStatement,
   flowStatement,
-  type CollectionPointRow,
+  verdictSummaryStatement,
   type FlowPosition,
   type FlowQuery,
   type FlowRow,
+  type ProfileRule,
   type Statement,
+  type VerdictSummaryRow,
 } from './data-flow.sql';
-import type { DataFlow, DataFlowConnection, DataFlowFilter, DataMapGraph, SubjectProfileInput } from './data-flow.types';
+import {
+  ExclusionReason,
+  type DataFlow,
+  type DataFlowFilter,
+  type DataMapGraph,
+  type ExcludedFlow,
+  type SubjectProfileInput,
+  type UserDataFlowSummary,
+} from './data-flow.types';
 import { toDot, toMermaid, type GraphNodeKind } from './graph-render';
 
 /** The tables that inputs may name keys of, with the key column and how a message calls an entry. */
@@ -94,48 +93,68 @@ async function runFlowStatement(em: EntityManager, query: FlowQuery): Promise<Fl
   return em.getConnection().execute<FlowRow[]>(sql, params);
 }
 
-function decodePosition(after: string | null | undefined): FlowPosition | null {
-  const text = decodeCursor<string>(after, 'string');
+function decodePosition(cursor: string | null | undefined, field: 'after' | 'before'): FlowPosition | null {
+  const text = decodeCursor<string>(cursor, 'string', field);
   if (text === null) return null;
   const position = positionFromString(text);
-  if (!position) throw badInput(`after "${after}" is not a cursor this list issued`, { field: 'after', value: after });
+  if (!position) throw badInput(`${field} "${cursor}" is not a cursor this list issued`, { field, value: cursor });
   return position;
 }
 
-/** A page of flows in flow order, past an optional cursor: one statement (after the key check, when filtered). */
+/**
+ * A page of flows in flow order, forwards from `after` or backwards from `before`, in one statement; the count
+ * runs only when the client selects `totalCount`.
+ */
+async function flowPage<N>(
+  em: EntityManager,
+  query: Pick<FlowQuery, 'filter' | 'profile' | 'verdict'>,
+  page: PageRequest,
+  toNode: (row: FlowRow) => N,
+  flowOf: (node: N) => DataFlow,
+): Promise<Page<N>> {
+  const window = pageWindow(page, decodePosition);
+  const rows = await runFlowStatement(em, { ...query, after: window.after, before: window.before, backward: window.backward, limit: window.size + 1 });
+  const count = async () => {
+    const { sql, params } = flowCountStatement(query.filter, query.profile, query.verdict);
+    const [{ count: total }] = await em.getConnection().execute<{ count: number }[]>(sql, params);
+    return total;
+  };
+  return toPage(rows.map(toNode), window.size, count, (node) => positionToString(positionOf(flowOf(node))), window);
+}
+
+/** A page of the map's flows (after the key check, when filtered). */
 export async function pageOfFlows(
   em: EntityManager,
   rawFilter: DataFlowFilter | null | undefined,
-  page: { first?: number | null; after?: string | null },
-): Promise<DataFlowConnection> {
-  const size = pageSize(page.first);
-  const after = decodePosition(page.after);
+  page: PageRequest,
+): Promise<Page<DataFlow>> {
   const filter = normaliseFilter(rawFilter);
   await assertKnownKeys(em, filterChecks(filter, 'filter'));
-  const rows = await runFlowStatement(em, { filter, after, limit: size + 1 });
-  const nodes = rows.slice(0, size).map(toDataFlow);
-  const last = nodes[nodes.length - 1];
-  return {
-    nodes,
-    filter,
-    pageInfo: { hasNextPage: rows.length > size, endCursor: last ? encodeCursor(positionToString(positionOf(last))) : null },
-  };
-}
-
-export async function countFlows(em: EntityManager, filter: DataFlowFilter | null): Promise<number> {
-  const { sql, params } = flowCountStatement(filter);
-  const [{ count }] = await em.getConnection().execute<{ count: number }[]>(sql, params);
-  return count;
+  return flowPage(em, { filter }, page, toDataFlow, (flow) => flow);
 }
 
 /** The part of a country input that names the country: "CA" of the subdivision "CA-QC". */
 const COUNTRY_INPUT = /^([A-Za-z]{2})(?:-[A-Za-z0-9]{1,3})?$/;
 
-export interface ProfileFlows extends ProfileVerdict<DataFlow> {
+/** One person's question, checked: the flows, the exclusions and the summary are read from it when selected. */
+export interface ProfileFlows {
   countryCode: string;
+  profile: ProfileRule;
+  filter: DataFlowFilter | null;
+  /** The aggregates, read once per answer however many fields need them. */
+  summary(): Promise<UserDataFlowSummary>;
 }
 
-/** Which flows carry one person's data, and why the others do not. The profile is input only: nothing is stored. */
+const REASON_ORDER: ExclusionReason[] = [
+  ExclusionReason.NOT_COLLECTED,
+  ExclusionReason.CONSENT_NOT_GIVEN,
+  ExclusionReason.SUBPROCESSOR_NOTICE_PERIOD,
+];
+
+/**
+ * Which flows carry one person's data, and why the others do not. The profile is input only: nothing is stored.
+ * The rules run in SQL (see `REASON` in data-flow.sql.ts), so an answer costs what its pages cost.
+ */
 export async function flowsForProfile(
   em: EntityManager,
   profile: SubjectProfileInput,
@@ -156,34 +175,84 @@ export async function flowsForProfile(
     { kind: 'consent', field: 'profile.consents', keys: profile.consents },
     ...filterChecks(filter, 'filter'),
   ]);
-  const rows = await runFlowStatement(em, { filter, withCollection: true });
-  const points = await em.getConnection().execute<CollectionPointRow[]>(COLLECTION_POINTS_SQL);
-  const pointsByKey = new Map(points.map((point) => [point.key, point]));
-  const verdict = judgeFlows(
-    rows.map((row) => ({
-      flow: toDataFlow(row),
-      collection: {
-        legalBasis: row.legalBasis,
-        requiredConsentKey: row.requiredConsentKey,
-        pending: row.pending,
-        ...collectionOf(row.categoryKey, row.collectionPointKeys ?? [], pointsByKey),
-      },
-    })),
-    profile,
+  const rule: ProfileRule = { collectionPoints: profile.collectionPoints, consents: profile.consents };
+  let summary: Promise<UserDataFlowSummary> | undefined;
+  return {
+    countryCode,
+    profile: rule,
+    filter,
+    summary: () => (summary ??= summariseVerdict(em, filter, rule)),
+  };
+}
+
+async function summariseVerdict(em: EntityManager, filter: DataFlowFilter | null, profile: ProfileRule): Promise<UserDataFlowSummary> {
+  const { sql, params } = verdictSummaryStatement(filter, profile);
+  const groups = await em.getConnection().execute<VerdictSummaryRow[]>(sql, params);
+  const included = groups.find((group) => group.reason === null);
+  const excluded = REASON_ORDER.flatMap((reason) => {
+    const group = groups.find((row) => row.reason === reason);
+    return group ? [{ reason, count: group.count }] : [];
+  });
+  return {
+    flowCount: included?.count ?? 0,
+    excludedCount: excluded.reduce((sum, group) => sum + group.count, 0),
+    excludedByReason: excluded,
+    processorKeys: included?.processors ?? [],
+    countryCodes: included?.countries ?? [],
+    categoryKeys: included?.categories ?? [],
+  };
+}
+
+/** The person's flows that carry their data, a page at a time. */
+export function pageOfProfileFlows(em: EntityManager, question: ProfileFlows, page: PageRequest): Promise<Page<DataFlow>> {
+  return flowPage(em, { filter: question.filter, profile: question.profile, verdict: { included: true } }, page, toDataFlow, (flow) => flow);
+}
+
+/** The flows of the map that do not carry the person's data, with the reason, a page at a time. */
+export function pageOfExcludedFlows(
+  em: EntityManager,
+  question: ProfileFlows,
+  reasons: ExclusionReason[] | null | undefined,
+  page: PageRequest,
+): Promise<Page<ExcludedFlow>> {
+  return flowPage(
+    em,
+    { filter: question.filter, profile: question.profile, verdict: { included: false, reasons } },
+    page,
+    (row) => ({ flow: toDataFlow(row), reason: row.reason as ExclusionReason }),
+    (excluded) => excluded.flow,
   );
-  return { ...verdict, countryCode };
+}
+
+/** Every flow matching the filter (after the key check), in flow order, in one statement. */
+export async function allFlows(em: EntityManager, rawFilter: DataFlowFilter | null | undefined): Promise<DataFlow[]> {
+  const filter = normaliseFilter(rawFilter);
+  await assertKnownKeys(em, filterChecks(filter, 'filter'));
+  return (await runFlowStatement(em, { filter })).map(toDataFlow);
+}
+
+/** One person's whole verdict, in flow order, in one statement: the flows that carry their data, and the others with the reason. */
+export async function profileVerdict(em: EntityManager, question: ProfileFlows): Promise<{ flows: DataFlow[]; excluded: ExcludedFlow[] }> {
+  const rows = await runFlowStatement(em, { filter: question.filter, profile: question.profile });
+  const flows: DataFlow[] = [];
+  const excluded: ExcludedFlow[] = [];
+  for (const row of rows) {
+    if (row.reason) excluded.push({ flow: toDataFlow(row), reason: row.reason as ExclusionReason });
+    else flows.push(toDataFlow(row));
+  }
+  return { flows, excluded };
 }
 
 /** The names of the graph's nodes, loaded in one batch per kind; a node whose entity is gone keeps its key. */
 async function nameNodes(loaders: Loaders, nodes: FlowGraph['nodes']): Promise<FlowGraph['nodes']> {
-  const loadersByKind: Record<GraphNodeKind, DataLoader<string, { name: string } | null>> = {
-    CATEGORY: loaders.byKey(DataCategory),
-    ACTIVITY: loaders.byKey(ProcessingActivity),
-    PROCESSOR: loaders.byKey(Processor),
-    COUNTRY: loaders.byKey(Country),
+  const loadersByKind: Record<GraphNodeKind, DataLoader<string, { name?: unknown } | null>> = {
+    CATEGORY: loaders.byKey(DataCategory, ['name']),
+    ACTIVITY: loaders.byKey(ProcessingActivity, ['name']),
+    PROCESSOR: loaders.byKey(Processor, ['name']),
+    COUNTRY: loaders.byKey(Country, ['name']),
   };
   return Promise.all(
-    nodes.map(async (node) => ({ ...node, label: (await loadersByKind[node.kind].load(node.key))?.name ?? node.key })),
+    nodes.map(async (node) => ({ ...node, label: String((await loadersByKind[node.kind].load(node.key))?.name ?? node.key) })),
   );
 }
 

@@ -1,6 +1,7 @@
 import type { LegalBasis } from '../processing-activity/legal-basis';
 import type { TransferMechanism } from '../processor/transfer-mechanism';
 import type { AdequacyScope } from '../country/country.entity';
+import { textArray } from '../db/rows';
 
 /**
  * The SQL behind every flow question: one statement joins the map, whatever its size.
@@ -30,13 +31,29 @@ export interface FlowQueryFilter {
 /** Where a flow sits in flow order; a cursor encodes it. */
 export type FlowPosition = [activity: string, category: string, processor: string, destination: string];
 
+/** One person's collection points and consents, for judging flows in SQL (see `exclusionFor`, the same rule). */
+export interface ProfileRule {
+  collectionPoints: readonly string[];
+  consents: readonly string[];
+}
+
+/** Which judged flows to read: those that carry the person's data, or those excluded (for the given reasons). */
+export type Verdict = { included: true } | { included: false; reasons?: readonly ExclusionReasonName[] | null };
+
+export type ExclusionReasonName = 'NOT_COLLECTED' | 'CONSENT_NOT_GIVEN' | 'SUBPROCESSOR_NOTICE_PERIOD';
+
 export interface FlowQuery {
   filter?: FlowQueryFilter | null;
   /** Only flows after this position. */
   after?: FlowPosition | null;
+  /** Only flows before this position. */
+  before?: FlowPosition | null;
+  /** Read from the end (for `last`): rows come in reverse flow order. */
+  backward?: boolean;
   limit?: number;
-  /** Adds, per flow, the collection points that feed its activity (for the profile rules). */
-  withCollection?: boolean;
+  /** Judges each flow for this person: rows carry `reason`, and `verdict` picks which to read. */
+  profile?: ProfileRule | null;
+  verdict?: Verdict;
 }
 
 /** A row as the flow statement returns it (column aliases are camelCase). */
@@ -58,8 +75,8 @@ export interface FlowRow {
   adequacyNote: string | null;
   /** The processor is in its sub-processor notice period (announced, not yet in effect), by the database's clock. */
   pending: boolean;
-  /** Only with `withCollection`: the collection points that feed the activity, in key order. */
-  collectionPointKeys?: string[];
+  /** Only with a profile: why the flow does not carry the person's data, or null when it does. */
+  reason?: ExclusionReasonName | null;
 }
 
 export interface Statement {
@@ -67,27 +84,22 @@ export interface Statement {
   params: unknown[];
 }
 
+
 const DESTINATION = 'coalesce(l.country_code, p.headquarters_code)';
 
 /** `covered` is `covering` itself or one of its descendants. */
 const covers = (covering: string, covered: string) => `(${covered} = ${covering} or ${covered} like ${covering} || '.%')`;
 
-// The activity's collection points; which of them collect the flow's category is a rule (`collectionOf`).
-const COLLECTION_COLUMNS = `,
-      array(
-        select acp.collection_point_key from processing_activity_collection_points acp
-        where acp.processing_activity_key = a.key order by 1
-      ) as "collectionPointKeys"`;
+/** The processor `p` is in its sub-processor notice period (announced, not yet in effect), by the database's clock. */
+const PENDING = 'coalesce(p.effective_from > now(), false)';
 
 /** The columns of a flow, besides its category (`ac.data_category_key`). */
-function flowColumns(withCollection: boolean): string {
-  return `a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
+const FLOW_COLUMNS = `a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
     a.required_consent_key as "requiredConsentKey", a.retention_key as "retentionKey",
     p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
     l.dpf_certification as "dpfCertification", l.dpf_review_due as "dpfReviewDue",
     c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote",
-    coalesce(p.effective_from > now(), false) as "pending"${withCollection ? COLLECTION_COLUMNS : ''}`;
-}
+    ${PENDING} as "pending"`;
 
 /** From an (activity, category) row `ac` to its ACTIVE processors declared for the category, at each destination. */
 const FLOW_JOINS = `processing_activity a
@@ -104,28 +116,77 @@ function flowConditions(conditions: string[]): string {
   ].join('\n  and ');
 }
 
-const ORDER = 'ac.processing_activity_key, ac.data_category_key, f."processorKey", f."destinationCode"';
+/**
+ * Why an (activity, category) row `x` of activity `xa` does not reach the person: the rule of `exclusionFor`, in
+ * SQL. Data that no collection point the person went through (nor an automatic one) collects for the activity
+ * is NOT_COLLECTED; data collected for an activity on CONSENT the person did not grant is CONSENT_NOT_GIVEN.
+ * Two parameters: the person's collection points, then their consents.
+ */
+const REASON = `case
+    when not exists (
+      select 1 from processing_activity_collection_points acp
+      join collection_point cp on cp.key = acp.collection_point_key
+      join collection_point_categories cc on cc.collection_point_key = cp.key
+      where acp.processing_activity_key = x.processing_activity_key
+        and (cp.automatic or cp.key = any(?::text[]))
+        and ${covers('cc.data_category_key', 'x.data_category_key')})
+    then 'NOT_COLLECTED'
+    when xa.legal_basis = 'CONSENT' and (xa.required_consent_key is null or xa.required_consent_key <> all(?::text[]))
+    then 'CONSENT_NOT_GIVEN'
+  end`;
 
-/** Conditions for the filter; `?` placeholders, with an array parameter spread into `array[?]`. */
-function filterConditions(filter: FlowQueryFilter | null | undefined, params: unknown[]): { rows: string[]; flows: string[] } {
-  const conditions = { rows: [] as string[], flows: [] as string[] };
-  const keyIn = (column: string, keys: string[]) => {
-    params.push(keys);
-    conditions.flows.push(`${column} = any(array[?]::text[])`);
-  };
+/**
+ * Why a flow does not reach the person, in the order of `exclusionFor`: the reason of its (activity, category)
+ * row `ac` first; a flow that would apply but whose processor is still in its notice period (`pending`, an SQL
+ * boolean) is SUBPROCESSOR_NOTICE_PERIOD.
+ */
+const flowReason = (pending: string) => `coalesce(ac.reason, case when ${pending} then 'SUBPROCESSOR_NOTICE_PERIOD' end)`;
+
+/** SQL text with its parameters, in the order they appear. */
+class Part {
+  readonly conditions: string[] = [];
+  readonly params: unknown[] = [];
+  add(condition: string, ...params: unknown[]): void {
+    this.conditions.push(condition);
+    this.params.push(...params);
+  }
+}
+
+/** Conditions for the filter: those on the (activity, category) rows, and those on the flows. */
+function filterParts(filter: FlowQueryFilter | null | undefined): { rows: Part; flows: Part } {
+  const rows = new Part();
+  const flows = new Part();
+  if (!filter) return { rows, flows };
   // A key matches itself and its descendants, whose keys extend it after a dot.
-  const keyUnder = (target: string[], column: string, keys: string[]) => {
-    params.push(keys.flatMap((key) => [key, `${key}.%`]));
-    target.push(`${column} like any(array[?]::text[])`);
-  };
-  if (!filter) return conditions;
-  if (filter.categories) keyUnder(conditions.rows, 'data_category_key', filter.categories);
-  if (filter.purposes) keyUnder(conditions.flows, 'a.purpose_key', filter.purposes);
-  if (filter.processors) keyIn('p.key', filter.processors);
-  if (filter.legalBases) keyIn('a.legal_basis::text', filter.legalBases);
-  if (filter.destinations) keyIn(DESTINATION, filter.destinations);
-  if (filter.thirdCountryOnly) conditions.flows.push('not c.in_eea');
-  return conditions;
+  const under = (keys: string[]) => textArray(keys.flatMap((key) => [key, `${key}.%`]));
+  if (filter.categories) rows.add('x.data_category_key like any(?::text[])', under(filter.categories));
+  if (filter.purposes) flows.add('a.purpose_key like any(?::text[])', under(filter.purposes));
+  if (filter.processors) flows.add('p.key = any(?::text[])', textArray(filter.processors));
+  if (filter.legalBases) flows.add('a.legal_basis::text = any(?::text[])', textArray(filter.legalBases));
+  if (filter.destinations) flows.add(`${DESTINATION} = any(?::text[])`, textArray(filter.destinations));
+  if (filter.thirdCountryOnly) flows.add('not c.in_eea');
+  return { rows, flows };
+}
+
+/**
+ * The (activity, category) rows `ac` that flows start from, with the person's exclusion reason when judged.
+ * The reason depends on the activity and the category only, so it is computed once per row, not per flow.
+ */
+function activityCategoryRows(rows: Part, profile: ProfileRule | null | undefined, ordered: string | null): Statement {
+  const judged = profile ? `, ${REASON} as reason` : '';
+  const params = profile ? [textArray(profile.collectionPoints), textArray(profile.consents), ...rows.params] : rows.params;
+  const where = rows.conditions.length > 0 ? ` where ${rows.conditions.join(' and ')}` : '';
+  const join = profile ? ' join processing_activity xa on xa.key = x.processing_activity_key' : '';
+  const order = ordered ? ` order by ${ordered} offset 0` : '';
+  return { sql: `(select x.processing_activity_key, x.data_category_key${judged} from processing_activity_data_categories x${join}${where}${order})`, params };
+}
+
+/** `reason` is the flow's reason (see `flowReason`). */
+function verdictCondition(verdict: Verdict | undefined, part: Part, reason: string): void {
+  if (!verdict) return;
+  if (verdict.included) part.add(`${reason} is null`);
+  else if (verdict.reasons) part.add(`${reason} = any(?::text[])`, textArray(verdict.reasons));
+  else part.add(`${reason} is not null`);
 }
 
 /**
@@ -136,58 +197,75 @@ function filterConditions(filter: FlowQueryFilter | null | undefined, params: un
  * hash join of the whole map); the limit then stops the scan after one page, so a page costs the same at the
  * start of the map and at its end. Without a limit, the planner is free to join the whole map at once.
  */
-export function flowStatement({ filter, after, limit, withCollection = false }: FlowQuery): Statement {
-  const params: unknown[] = [];
-  const conditions = filterConditions(filter, params);
+export function flowStatement({ filter, after, before, backward = false, limit, profile, verdict }: FlowQuery): Statement {
+  const { rows, flows } = filterParts(filter);
   if (limit === undefined) {
     // The whole answer: one join, in whatever order the planner likes best, sorted at the end.
-    const sql = `select ac.data_category_key as "categoryKey", ${flowColumns(withCollection)}
-from (select * from processing_activity_data_categories${where(conditions.rows)}) ac, ${FLOW_JOINS}
-where ${flowConditions(conditions.flows)}
+    const judged = profile ? `, ${flowReason(PENDING)} as reason` : '';
+    const source = activityCategoryRows(rows, profile, null);
+    const outer = new Part();
+    verdictCondition(verdict, outer, flowReason(PENDING));
+    const sql = `select ac.data_category_key as "categoryKey", ${FLOW_COLUMNS}${judged}
+from ${source.sql} ac, ${FLOW_JOINS}
+where ${flowConditions([...flows.conditions, ...outer.conditions])}
 order by "activityKey", "categoryKey", "processorKey", "destinationCode"`;
-    return { sql, params };
+    return { sql, params: [...source.params, ...flows.params, ...outer.params] };
   }
-  if (after) {
-    params.push(after[0], after[1]);
-    conditions.rows.push('(processing_activity_key, data_category_key) >= (?, ?)');
-  }
-  let sql = `select ac.data_category_key as "categoryKey", f.*
-from (select * from processing_activity_data_categories${where(conditions.rows)} order by processing_activity_key, data_category_key offset 0) ac
+  const direction = backward ? 'desc' : 'asc';
+  if (after) rows.add('(x.processing_activity_key, x.data_category_key) >= (?, ?)', after[0], after[1]);
+  if (before) rows.add('(x.processing_activity_key, x.data_category_key) <= (?, ?)', before[0], before[1]);
+  const source = activityCategoryRows(rows, profile, `x.processing_activity_key ${direction}, x.data_category_key ${direction}`);
+  const judged = profile ? `, ${flowReason('f."pending"')} as reason` : '';
+  const outer = new Part();
+  verdictCondition(verdict, outer, flowReason('f."pending"'));
+  const position = 'ac.processing_activity_key, ac.data_category_key, f."processorKey", f."destinationCode"';
+  if (after) outer.add(`(${position}) > (?, ?, ?, ?)`, ...after);
+  if (before) outer.add(`(${position}) < (?, ?, ?, ?)`, ...before);
+  const order = position.split(', ').map((column) => `${column} ${direction}`).join(', ');
+  const sql = `select ac.data_category_key as "categoryKey", f.*${judged}
+from ${source.sql} ac
 cross join lateral (
-  select ${flowColumns(withCollection)}
+  select ${FLOW_COLUMNS}
   from ${FLOW_JOINS}
-  where ${flowConditions(conditions.flows)}
+  where ${flowConditions(flows.conditions)}
   offset 0
-) f`;
-  if (after) {
-    params.push(...after);
-    sql += `\nwhere (${ORDER}) > (?, ?, ?, ?)`;
-  }
-  params.push(limit);
-  sql += `\norder by ${ORDER}\nlimit ?`;
-  return { sql, params };
+) f${outer.conditions.length > 0 ? `\nwhere ${outer.conditions.join(' and ')}` : ''}
+order by ${order}
+limit ?`;
+  return { sql, params: [...source.params, ...flows.params, ...outer.params, limit] };
 }
 
-/** How many flows match the filter, in one statement. */
-export function flowCountStatement(filter: FlowQueryFilter | null | undefined): Statement {
-  const params: unknown[] = [];
-  const conditions = filterConditions(filter, params);
+/** How many flows match the filter (and, judged for a person, the verdict), in one statement. */
+export function flowCountStatement(filter: FlowQueryFilter | null | undefined, profile?: ProfileRule | null, verdict?: Verdict): Statement {
+  const { rows, flows } = filterParts(filter);
+  const source = activityCategoryRows(rows, profile, null);
+  const outer = new Part();
+  verdictCondition(verdict, outer, flowReason(PENDING));
   const sql = `select count(*)::int as "count"
-from (select * from processing_activity_data_categories${where(conditions.rows)}) ac, ${FLOW_JOINS}
-where ${flowConditions(conditions.flows)}`;
-  return { sql, params };
+from ${source.sql} ac, ${FLOW_JOINS}
+where ${flowConditions([...flows.conditions, ...outer.conditions])}`;
+  return { sql, params: [...source.params, ...flows.params, ...outer.params] };
 }
 
-const where = (conditions: string[]) => (conditions.length > 0 ? ` where ${conditions.join(' and ')}` : '');
-
-/** What the profile rules need of every collection point: whether it is automatic, and what it collects. */
-export interface CollectionPointRow {
-  key: string;
-  automatic: boolean;
+/** Per exclusion reason (null: the flows that apply), how many flows, and which processors, countries and categories. */
+export interface VerdictSummaryRow {
+  reason: ExclusionReasonName | null;
+  count: number;
+  processors: string[];
+  countries: string[];
   categories: string[];
 }
 
-export const COLLECTION_POINTS_SQL = `select cp.key, cp.automatic,
-  coalesce(array_agg(cc.data_category_key order by cc.data_category_key) filter (where cc.data_category_key is not null), '{}') as categories
-from collection_point cp left join collection_point_categories cc on cc.collection_point_key = cp.key
-group by cp.key order by cp.key`;
+/** The aggregates of one person's judged flows, in one statement. */
+export function verdictSummaryStatement(filter: FlowQueryFilter | null | undefined, profile: ProfileRule): Statement {
+  const { rows, flows } = filterParts(filter);
+  const source = activityCategoryRows(rows, profile, null);
+  const sql = `select ${flowReason(PENDING)} as reason, count(*)::int as "count",
+  array_agg(distinct p.key order by p.key) as processors,
+  array_agg(distinct ${DESTINATION} order by ${DESTINATION}) as countries,
+  array_agg(distinct ac.data_category_key order by ac.data_category_key) as categories
+from ${source.sql} ac, ${FLOW_JOINS}
+where ${flowConditions(flows.conditions)}
+group by 1`;
+  return { sql, params: [...source.params, ...flows.params] };
+}

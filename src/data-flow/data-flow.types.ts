@@ -1,5 +1,5 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo } from '../common/connection';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo, type Page } from '../common/connection';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { TransferMechanism } from '../processor/transfer-mechanism';
 import type { GraphNodeKind } from './graph-render';
@@ -64,16 +64,28 @@ registerEnumType(ExclusionReason, {
   },
 });
 
+@ObjectType({ description: 'A data flow in a page, with its cursor.' })
+export class DataFlowEdge {
+  @Field({ description: 'Where this flow sits: pass it as `after` or `before` to page from here.' })
+  cursor!: string;
+
+  @Field(() => DataFlow)
+  node!: DataFlow;
+}
+
 @ObjectType({ description: 'A page of data flows, in flow order (activity, category, processor, destination).' })
 export class DataFlowConnection {
   @Field(() => [DataFlow], { description: 'The flows of this page.' })
   nodes!: DataFlow[];
 
-  @Field(() => PageInfo, { description: 'Where this page ends.' })
+  @Field(() => [DataFlowEdge], { description: 'The flows of this page with their cursors.' })
+  edges!: Page<DataFlow>['edges'];
+
+  @Field(() => PageInfo, { description: 'Where this page starts and ends.' })
   pageInfo!: PageInfo;
 
-  /** Kept so that `totalCount` is counted only when a client selects it. */
-  filter!: DataFlowFilter | null;
+  @Field(() => Int, { description: 'How many flows match, across all pages (counted only when asked for).' })
+  totalCount!: Page<DataFlow>['totalCount'];
 }
 
 @ObjectType({ description: 'A flow of the map that does not apply to the person, and why.' })
@@ -85,17 +97,59 @@ export class ExcludedFlow {
   reason!: ExclusionReason;
 }
 
+@ObjectType({ description: 'An excluded flow in a page, with its cursor.' })
+export class ExcludedFlowEdge {
+  @Field({ description: 'Where this flow sits: pass it as `after` or `before` to page from here.' })
+  cursor!: string;
+
+  @Field(() => ExcludedFlow)
+  node!: ExcludedFlow;
+}
+
+@ObjectType({ description: 'A page of the flows that do not apply to the person, in flow order.' })
+export class ExcludedFlowConnection {
+  @Field(() => [ExcludedFlow], { description: 'The excluded flows of this page.' })
+  nodes!: ExcludedFlow[];
+
+  @Field(() => [ExcludedFlowEdge], { description: 'The excluded flows of this page with their cursors.' })
+  edges!: Page<ExcludedFlow>['edges'];
+
+  @Field(() => PageInfo, { description: 'Where this page starts and ends.' })
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'How many flows are excluded (for the reasons asked), across all pages.' })
+  totalCount!: Page<ExcludedFlow>['totalCount'];
+}
+
+@ObjectType({ description: 'How many flows one exclusion reason keeps from the person.' })
+export class ExclusionCount {
+  @Field(() => ExclusionReason)
+  reason!: ExclusionReason;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ description: "What one person's data reaches, counted over every flow of the map (within the filter)." })
+export class UserDataFlowSummary {
+  processorKeys!: string[];
+  countryCodes!: string[];
+  categoryKeys!: string[];
+
+  @Field(() => Int, { description: 'How many flows carry the person\'s data.' })
+  flowCount!: number;
+
+  @Field(() => Int, { description: 'How many flows of the map do not.' })
+  excludedCount!: number;
+
+  @Field(() => [ExclusionCount], { description: 'The excluded flows by reason, in the order of the reasons; a reason that excludes nothing is left out.' })
+  excludedByReason!: ExclusionCount[];
+}
+
 @ObjectType({ description: "Where one person's data flows, and which flows of the map do not apply to them." })
 export class UserDataFlow {
   /** The profile's country code, resolved to the country by the resolver. */
   countryCode!: string;
-  processorKeys!: string[];
-
-  @Field(() => [DataFlow], { description: "The flows that carry the person's data, in flow order." })
-  flows!: DataFlow[];
-
-  @Field(() => [ExcludedFlow], { description: 'Every other flow of the map (within the filter), with the reason it does not apply.' })
-  excluded!: ExcludedFlow[];
 }
 
 /** The renderers' node kinds, as a GraphQL enum. */

@@ -1,7 +1,8 @@
 import { Entity } from '@mikro-orm/core';
 import { ObjectType } from 'type-graphql';
 import { RegistryEntity } from '../common/registry.entity';
+import { Node } from '../common/node';
 
 @Entity()
-@ObjectType({ description: 'A kind of person whose data is processed: a student, a newsletter subscriber, a visitor.' })
+@ObjectType({ implements: Node, description: 'A kind of person whose data is processed: a student, a newsletter subscriber, a visitor.' })
 export class DataSubjectType extends RegistryEntity {}

@@ -16,6 +16,13 @@ export interface EmbeddedPostgres {
 
 /** The port in the socket's name (`.s.PGSQL.5432`): PostgreSQL clients look for this one in the socket directory. */
 const SOCKET_PORT = 5432;
+/**
+ * PostgreSQL's buffer cache inside PGlite's WASM memory, which never shrinks. The default (128MB) is most of an idle
+ * service's memory, while an embedded map of thousands of entries fits in a fraction of it and PostgreSQL reads the
+ * rest through the operating system's page cache. A map that needs more belongs on a PostgreSQL server.
+ */
+const EMBEDDED_SHARED_BUFFERS = '16MB';
+
 /** sun_path holds 108 bytes on Linux, the last one a NUL. */
 const MAX_SOCKET_PATH = 107;
 
@@ -54,7 +61,7 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
   rmSync(path, { force: true }); // left by a process that was killed; the lock says nobody else uses it
   let db: PGlite | undefined;
   try {
-    db = await PGlite.create(dataDir);
+    db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] });
     const server = new PGLiteSocketServer({ db, path, maxConnections: 8 });
     await server.start();
     return {

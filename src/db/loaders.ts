@@ -1,12 +1,10 @@
 import DataLoader from 'dataloader';
-import { helper, ReferenceKind, type EntityClass, type EntityManager as CoreEntityManager, type EntityProperty } from '@mikro-orm/core';
+import { ReferenceKind, type EntityClass, type EntityProperty } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { propertiesFor, quoteIdentifier as q, readRows, selectList, tableShape, textArray, type Row, type TableShape } from './rows';
+import type { SelectedFields } from './selection';
 
 type Keyed = object;
-
-function primaryKeyOf(em: CoreEntityManager, entity: EntityClass<Keyed>): string {
-  return em.getMetadata().get(entity.name).primaryKeys[0];
-}
 
 /** Groups rows under the keys they belong to, in the order of `keys`; a key without rows gets an empty list. */
 function group<R>(keys: readonly string[], rows: R[], keyOf: (row: R) => string): R[][] {
@@ -15,23 +13,36 @@ function group<R>(keys: readonly string[], rows: R[], keyOf: (row: R) => string)
   return keys.map((key) => groups.get(key)!);
 }
 
-/** Sorts by the relation's declared `orderBy` field (keys throughout), comparing code points as SQL's "C" collation does. */
-function orderOf<T>(property: EntityProperty, primaryKey: string): (a: T, b: T) => number {
-  const [field, direction] = Object.entries((property.orderBy ?? { [primaryKey]: 'asc' }) as Record<string, string>)[0];
-  const sign = String(direction).toLowerCase() === 'desc' ? -1 : 1;
-  const value = (row: T) => String((row as Record<string, unknown>)[field]);
-  return (a, b) => sign * (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0);
+const isText = (property: EntityProperty | undefined) => /text|char/i.test(String(property?.columnTypes?.[0] ?? property?.type ?? ''));
+
+/**
+ * `order by` of a relation's declared `orderBy` (keys throughout), comparing code points ("C" collation) so the
+ * order is the same on every database whatever its locale.
+ */
+function orderBy(shape: TableShape, property: EntityProperty, em: EntityManager): string {
+  const meta = em.getMetadata().get(shape.entity);
+  const order = (property.orderBy ?? { [shape.primaryKey]: 'asc' }) as Record<string, string>;
+  return Object.entries(order)
+    .map(([field, direction]) => {
+      const column = shape.columns.get(field)?.column ?? field;
+      const target = meta.properties[field as never] as EntityProperty | undefined;
+      const text = target?.kind === ReferenceKind.MANY_TO_ONE ? isText(target.targetMeta?.properties[target.targetMeta.primaryKeys[0] as never]) : isText(target);
+      return `t.${q(column)}${text ? ' collate "C"' : ''} ${String(direction).toLowerCase() === 'desc' ? 'desc' : 'asc'}`;
+    })
+    .join(', ');
 }
 
 /**
- * The request's DataLoaders. There is one loader per entity (by primary key) and one per relation, made on
- * first use and kept for the request, so every relation in a query costs a fixed number of statements
- * however many rows it returns.
+ * The request's DataLoaders over plain rows (see `rows.ts`). There is one loader per entity (by primary key)
+ * and one per relation, made on first use and kept for the request, so every relation in a query costs one
+ * statement however many rows it returns. Each reads only the columns the operation selects on its type.
  */
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  /** What the operation selects on each type; set once it is known (without it, loaders read every column). */
+  fields: SelectedFields | undefined;
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(readonly em: EntityManager) {}
 
   private memo<K, V>(id: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
     let loader = this.loaders.get(id);
@@ -39,59 +50,70 @@ export class Loaders {
     return loader as DataLoader<K, V>;
   }
 
+  /** The properties this operation reads of an entity, plus `also` (properties a resolver needs besides). */
+  properties(shape: TableShape, also: readonly string[] = []): string[] {
+    return propertiesFor(shape, this.fields?.get(shape.entity), also);
+  }
+
   /**
-   * Loads entities by primary key; a missing key resolves to null. Entities the request already loaded (a page
-   * of a list, say) come from the unit of work's identity map rather than from another query.
+   * Loads rows by primary key; a missing key resolves to null. `also` names properties a caller reads besides
+   * what the operation selects (such as `name` for labels), in a loader of their own.
    */
-  byKey<E extends Keyed>(entity: EntityClass<E>): DataLoader<string, E | null> {
-    return this.memo(`key:${entity.name}`, () => {
-      const pk = primaryKeyOf(this.em, entity);
-      const unitOfWork = this.em.getUnitOfWork();
-      const loaded = (key: string) => {
-        const found = unitOfWork.getById<E>(entity.name, key as never);
-        return found && helper(found).__initialized ? found : undefined;
-      };
-      return new DataLoader<string, E | null>(async (keys) => {
-        const missing = keys.filter((key) => !loaded(key));
-        if (missing.length > 0) await this.em.find(entity, { [pk]: { $in: missing } } as never);
-        return keys.map((key) => loaded(key) ?? null);
+  byKey<E extends Keyed = Keyed>(entity: EntityClass<E> | string, also: readonly string[] = []): DataLoader<string, (E & Row) | null> {
+    const shape = tableShape(this.em, entity as EntityClass<object>);
+    return this.memo(`key:${shape.entity}:${also.join(',')}`, () => {
+      const sql = `select ${selectList(shape, this.properties(shape, also))} from ${q(shape.table)} t where t.${q(shape.primaryColumn)}::text = any(?::text[])`;
+      return new DataLoader<string, (E & Row) | null>(async (keys) => {
+        const rows = await readRows<E & Row>(this.em, sql, [textArray(keys)], shape);
+        const byKey = new Map(rows.map((row) => [String(row[shape.primaryKey]), row]));
+        return keys.map((key) => byKey.get(key) ?? null);
       });
-    });
+    }) as DataLoader<string, (E & Row) | null>;
   }
 
   /**
    * Loads a to-many relation (one-to-many or many-to-many) of many owners at once, by owner key, in the
-   * relation's declared order. Many-to-many links are read from the pivot table alone and their targets come
-   * through `byKey`, so each target is hydrated once however many owners share it: re-loading the owners with
-   * their joined collections costs far more in hydration than in SQL.
+   * relation's declared order, in one statement: many-to-many links are joined to their targets in SQL. The
+   * targets also fill the by-key loader of their type, so a later lookup of one costs nothing.
    */
-  relation<O extends Keyed, T extends Keyed>(owner: EntityClass<O>, relation: keyof O & string): DataLoader<string, T[]> {
+  relation<O extends Keyed, T extends Keyed = Row>(owner: EntityClass<O>, relation: keyof O & string): DataLoader<string, (T & Row)[]> {
     return this.memo(`relation:${owner.name}.${relation}`, () => {
       const property = this.em.getMetadata().get(owner.name).properties[relation as never] as EntityProperty;
-      const target = property.targetMeta!.class as EntityClass<T>;
-      const order = orderOf<T>(property, primaryKeyOf(this.em, target));
+      const target = tableShape(this.em, property.targetMeta!.className);
+      const order = orderBy(target, property, this.em);
+      const primed = this.byKey(target.entity);
+      const prime = (row: Row) => primed.prime(String(row[target.primaryKey]), row as never);
       if (property.kind === ReferenceKind.ONE_TO_MANY) {
-        return new DataLoader<string, T[]>(async (keys) => {
-          const rows = await this.em.find(target, { [property.mappedBy]: { $in: [...keys] } } as never, { orderBy: property.orderBy as never });
-          return group(keys, rows, (row) => String(helper((row as Record<string, object>)[property.mappedBy]).getPrimaryKey()));
+        const foreignKey = property.mappedBy;
+        const sql = `select ${selectList(target, this.properties(target, [foreignKey]))} from ${q(target.table)} t
+          where t.${q(target.columns.get(foreignKey)!.column)}::text = any(?::text[]) order by ${order}`;
+        return new DataLoader<string, (T & Row)[]>(async (keys) => {
+          const rows = await readRows<T & Row>(this.em, sql, [textArray(keys)], target);
+          rows.forEach(prime);
+          return group(keys, rows, (row) => String(row[foreignKey]));
         });
       }
       const owning = property.owner ? property : (property.targetMeta!.properties[property.mappedBy as never] as EntityProperty);
       const [ownerColumn, targetColumn] = property.owner
         ? [owning.joinColumns[0], owning.inverseJoinColumns[0]]
         : [owning.inverseJoinColumns[0], owning.joinColumns[0]];
-      return new DataLoader<string, T[]>(async (keys) => {
-        const links: Record<string, string>[] = await this.em
-          .getKnex()
-          .select({ owner: ownerColumn, target: targetColumn })
-          .from(owning.pivotTable)
-          .whereIn(ownerColumn, [...keys]);
-        const targets = await this.byKey(target).loadMany(links.map((link) => link.target));
-        const pairs = links.flatMap((link, i) => {
-          const found = targets[i];
-          return found && !(found instanceof Error) ? [{ owner: link.owner, item: found as T }] : [];
+      const sql = `select l.${q(ownerColumn)} as "__owner", ${selectList(target, this.properties(target))}
+        from ${q(owning.pivotTable)} l join ${q(target.table)} t on t.${q(target.primaryColumn)} = l.${q(targetColumn)}
+        where l.${q(ownerColumn)}::text = any(?::text[]) order by ${order}`;
+      return new DataLoader<string, (T & Row)[]>(async (keys) => {
+        const rows = await readRows<T & Row & { __owner: string }>(this.em, sql, [textArray(keys)], target);
+        // A target linked to many owners comes once per link; every owner gets the same object.
+        const shared = new Map<string, T & Row>();
+        const links = rows.map((row) => {
+          const key = String(row[target.primaryKey]);
+          let item = shared.get(key);
+          if (!item) {
+            shared.set(key, (item = row));
+            prime(row);
+          }
+          return { owner: String(row.__owner), item };
         });
-        return group(keys, pairs, (pair) => pair.owner).map((items) => items.map((pair) => pair.item).sort(order));
+        return group(keys, links, (link) => link.owner).map((items) => items.map((link) => link.item));
       });
     });
   }

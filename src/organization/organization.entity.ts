@@ -2,10 +2,11 @@ import { Entity, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { RegistryEntity } from '../common/registry.entity';
 import { Country } from '../country/country.entity';
+import { Node } from '../common/node';
 
 /** The controller: the header of the record of processing (GDPR Art. 30(1)(a)). */
 @Entity()
-@ObjectType({ description: 'The controller, its contact details and its data protection officer.' })
+@ObjectType({ implements: Node, description: 'The controller, its contact details and its data protection officer.' })
 export class Organization extends RegistryEntity {
   @Field({ description: 'Registered legal name.' })
   @Property({ type: 'text' })
@@ -23,7 +24,7 @@ export class Organization extends RegistryEntity {
   @Property({ type: 'text' })
   address!: string;
 
-  @ManyToOne(() => Country, { deleteRule: 'restrict' })
+  @ManyToOne(() => Country, { deleteRule: 'restrict', index: true })
   country!: Country;
 
   @Field(() => String, { nullable: true, description: 'Name or role of the data protection officer. PRIVACY_OFFICER and AUDITOR only; null with a FORBIDDEN error for others.' })

@@ -13,7 +13,7 @@ export class OrganizationResolver {
   }
 
   @FieldResolver(() => Country, { description: 'Where the controller is established.' })
-  country(@Root() organization: Organization, @Ctx() ctx: RequestContext) {
+  country(@Root() organization: Readonly<Organization>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, Country, organization.country);
   }
 }

@@ -11,12 +11,13 @@ import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
 import { LegalBasis } from './legal-basis';
+import { Node } from '../common/node';
 
 /** One row of the record of processing activities (GDPR Art. 30(1)). */
 @Entity()
-@ObjectType({ description: 'A processing activity: one row of the GDPR Art. 30 record.' })
+@ObjectType({ implements: Node, description: 'A processing activity: one row of the GDPR Art. 30 record.' })
 export class ProcessingActivity extends RegistryEntity {
-  @ManyToOne(() => Purpose, { deleteRule: 'restrict' })
+  @ManyToOne(() => Purpose, { deleteRule: 'restrict', index: true })
   purpose!: Purpose;
 
   @Field(() => LegalBasis, { description: 'The Art. 6(1) basis this activity relies on.' })
@@ -49,10 +50,10 @@ export class ProcessingActivity extends RegistryEntity {
   dpia?: string | null;
 
   /** Required when the legal basis is CONSENT: the person must have granted it. */
-  @ManyToOne(() => Consent, { nullable: true, deleteRule: 'restrict' })
+  @ManyToOne(() => Consent, { nullable: true, deleteRule: 'restrict', index: true })
   requiredConsent?: Consent | null;
 
-  @ManyToOne(() => RetentionRule, { nullable: true, deleteRule: 'restrict' })
+  @ManyToOne(() => RetentionRule, { nullable: true, deleteRule: 'restrict', index: true })
   retention?: RetentionRule | null;
 
   @ManyToMany(() => DataCategory, undefined, { owner: true, orderBy: { key: 'asc' } })

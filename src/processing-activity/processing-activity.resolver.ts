@@ -5,7 +5,7 @@ import { loadReference } from '../common/registry.resolver';
 import { Consent } from '../consent/consent.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
-import { paginateByKey } from '../db/paginate';
+import { paginateRows } from '../db/paginate';
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
@@ -33,53 +33,53 @@ export class ProcessingActivityResolver {
   @Query(() => ProcessingActivityConnection, { description: 'The record of processing activities, in key order.' })
   processingActivities(
     @Args() { purpose, legalBasis, processor, ...page }: ProcessingActivityListArgs,
-    @Ctx() { em }: RequestContext,
+    @Ctx() { loaders }: RequestContext,
   ) {
     const where = {
       ...(purpose ? { purpose } : {}),
       ...(legalBasis ? { legalBasis } : {}),
       ...(processor ? { processors: processor } : {}),
     };
-    return paginateByKey(em, ProcessingActivity, where, page);
+    return paginateRows(loaders, ProcessingActivity, where, page);
   }
 
   @FieldResolver(() => Purpose, { description: 'Why the data is processed.' })
-  purpose(@Root() activity: ProcessingActivity, @Ctx() ctx: RequestContext) {
+  purpose(@Root() activity: Readonly<ProcessingActivity>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, Purpose, activity.purpose);
   }
 
   @FieldResolver(() => Consent, { nullable: true, description: 'The consent a person must grant, when the basis is CONSENT.' })
-  requiredConsent(@Root() activity: ProcessingActivity, @Ctx() ctx: RequestContext) {
+  requiredConsent(@Root() activity: Readonly<ProcessingActivity>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, Consent, activity.requiredConsent);
   }
 
   @FieldResolver(() => RetentionRule, { nullable: true, description: 'How long the data is kept.' })
-  retention(@Root() activity: ProcessingActivity, @Ctx() ctx: RequestContext) {
+  retention(@Root() activity: Readonly<ProcessingActivity>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, RetentionRule, activity.retention);
   }
 
   @FieldResolver(() => [DataCategory], { description: 'The categories of personal data it uses.' })
-  dataCategories(@Root() activity: ProcessingActivity, @Ctx() { loaders }: RequestContext) {
+  dataCategories(@Root() activity: Readonly<ProcessingActivity>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(ProcessingActivity, 'dataCategories').load(activity.key);
   }
 
   @FieldResolver(() => [DataSubjectType], { description: 'Whose data it is.' })
-  subjectTypes(@Root() activity: ProcessingActivity, @Ctx() { loaders }: RequestContext) {
+  subjectTypes(@Root() activity: Readonly<ProcessingActivity>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(ProcessingActivity, 'subjectTypes').load(activity.key);
   }
 
   @FieldResolver(() => [CollectionPoint], { description: 'Where the data it uses is collected.' })
-  collectionPoints(@Root() activity: ProcessingActivity, @Ctx() { loaders }: RequestContext) {
+  collectionPoints(@Root() activity: Readonly<ProcessingActivity>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(ProcessingActivity, 'collectionPoints').load(activity.key);
   }
 
   @FieldResolver(() => [Processor], { description: 'The processors it uses, in any status.' })
-  processors(@Root() activity: ProcessingActivity, @Ctx() { loaders }: RequestContext) {
+  processors(@Root() activity: Readonly<ProcessingActivity>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(ProcessingActivity, 'processors').load(activity.key);
   }
 
   @FieldResolver(() => [SecurityMeasure], { description: 'Security measures protecting it (GDPR Art. 32).' })
-  securityMeasures(@Root() activity: ProcessingActivity, @Ctx() { loaders }: RequestContext) {
+  securityMeasures(@Root() activity: Readonly<ProcessingActivity>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(ProcessingActivity, 'securityMeasures').load(activity.key);
   }
 }

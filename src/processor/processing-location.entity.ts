@@ -3,10 +3,11 @@ import { Field, ObjectType } from 'type-graphql';
 import { Country } from '../country/country.entity';
 import { Processor } from './processor.entity';
 import { TransferMechanism } from './transfer-mechanism';
+import { Node } from '../common/node';
 
 @Entity()
 @Unique({ properties: ['processor', 'country'] })
-@ObjectType({ description: 'A country where a processor processes data, and what makes that transfer lawful.' })
+@ObjectType({ implements: Node, description: 'A country where a processor processes data, and what makes that transfer lawful.' })
 export class ProcessingLocation {
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -14,7 +15,7 @@ export class ProcessingLocation {
   @ManyToOne(() => Processor, { deleteRule: 'cascade' })
   processor!: Processor;
 
-  @ManyToOne(() => Country, { deleteRule: 'restrict' })
+  @ManyToOne(() => Country, { deleteRule: 'restrict', index: true })
   country!: Country;
 
   @Field(() => TransferMechanism, { nullable: true, description: 'Null inside the EEA, where no transfer mechanism is needed.' })

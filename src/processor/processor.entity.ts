@@ -6,6 +6,7 @@ import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingLocation } from './processing-location.entity';
+import { Node } from '../common/node';
 
 export enum ProcessorStatus {
   PROPOSED = 'PROPOSED',
@@ -26,7 +27,7 @@ registerEnumType(ProcessorStatus, {
 });
 
 @Entity()
-@ObjectType({ description: 'A sub-processor or vendor that receives personal data.' })
+@ObjectType({ implements: Node, description: 'A sub-processor or vendor that receives personal data.' })
 export class Processor extends RegistryEntity {
   @Field(() => String, { nullable: true, description: 'Registered legal name of the contracting entity.' })
   @Property({ type: 'text', nullable: true })
@@ -40,7 +41,7 @@ export class Processor extends RegistryEntity {
   @Property({ type: 'text', nullable: true })
   website?: string | null;
 
-  @ManyToOne(() => Country, { deleteRule: 'restrict' })
+  @ManyToOne(() => Country, { deleteRule: 'restrict', index: true })
   headquarters!: Country;
 
   /** Sensitive: only privacy officers and auditors read it. */

@@ -3,7 +3,7 @@ import { Connection, PageArgs } from '../common/connection';
 import { loadReference } from '../common/registry.resolver';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
-import { paginateByKey } from '../db/paginate';
+import { paginateRows } from '../db/paginate';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import type { RequestContext } from '../server/context';
 import { ProcessingLocation } from './processing-location.entity';
@@ -36,8 +36,8 @@ function receivesCategory(category: string) {
 @Resolver(() => Processor)
 export class ProcessorResolver {
   @Query(() => ProcessorConnection, { description: 'Sub-processors and vendors, in key order.' })
-  processors(@Args() { status, receives, ...page }: ProcessorListArgs, @Ctx() { em }: RequestContext) {
-    return paginateByKey(em, Processor, { ...(status ? { status } : {}), ...(receives ? receivesCategory(receives) : {}) }, page);
+  processors(@Args() { status, receives, ...page }: ProcessorListArgs, @Ctx() { loaders }: RequestContext) {
+    return paginateRows(loaders, Processor, { ...(status ? { status } : {}), ...(receives ? receivesCategory(receives) : {}) }, page);
   }
 
   @Mutation(() => Processor, { description: 'Registers a processor as PROPOSED, linked to the activities it serves.' })
@@ -82,27 +82,27 @@ export class ProcessorResolver {
   }
 
   @FieldResolver(() => Country, { description: 'Where the processor is established.' })
-  headquarters(@Root() processor: Processor, @Ctx() ctx: RequestContext) {
+  headquarters(@Root() processor: Readonly<Processor>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, Country, processor.headquarters);
   }
 
   @FieldResolver(() => [ProcessingLocation], { description: 'Where it processes data, and under which safeguard.' })
-  locations(@Root() processor: Processor, @Ctx() { loaders }: RequestContext) {
+  locations(@Root() processor: Readonly<Processor>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(Processor, 'locations').load(processor.key);
   }
 
   @FieldResolver(() => [DataCategory], { description: 'The categories it is declared to receive (a parent covers its children).' })
-  dataCategories(@Root() processor: Processor, @Ctx() { loaders }: RequestContext) {
+  dataCategories(@Root() processor: Readonly<Processor>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(Processor, 'dataCategories').load(processor.key);
   }
 
   @FieldResolver(() => [ProcessingActivity], { description: 'The processing activities it serves.' })
-  activities(@Root() processor: Processor, @Ctx() { loaders }: RequestContext) {
+  activities(@Root() processor: Readonly<Processor>, @Ctx() { loaders }: RequestContext) {
     return loaders.relation(Processor, 'activities').load(processor.key);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The data processing agreement (GDPR Art. 28(3)).' })
-  dpaReference(@Root() processor: Processor): string | null {
+  dpaReference(@Root() processor: Readonly<Processor>): string | null {
     return processor.dpaReference ?? null;
   }
 }
@@ -110,7 +110,7 @@ export class ProcessorResolver {
 @Resolver(() => ProcessingLocation)
 export class ProcessingLocationResolver {
   @FieldResolver(() => Country, { description: 'The country where data is processed.' })
-  country(@Root() location: ProcessingLocation, @Ctx() ctx: RequestContext) {
+  country(@Root() location: Readonly<ProcessingLocation>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, Country, location.country);
   }
 }

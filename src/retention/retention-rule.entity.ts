@@ -1,6 +1,7 @@
 import { Entity, Enum, Property } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { RegistryEntity } from '../common/registry.entity';
+import { Node } from '../common/node';
 
 /** The events that start or end a retention period. */
 export enum RetentionEvent {
@@ -28,7 +29,7 @@ registerEnumType(RetentionEvent, {
 });
 
 @Entity()
-@ObjectType({ description: 'How long data is kept, from which event, and why.' })
+@ObjectType({ implements: Node, description: 'How long data is kept, from which event, and why.' })
 export class RetentionRule extends RegistryEntity {
   @Field(() => String, {
     nullable: true,

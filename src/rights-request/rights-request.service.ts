@@ -7,7 +7,7 @@ import { badInput, conflict, notFound, ValidationFailed, type ValidationProblem 
 import { decodeTimePosition, pageSize, timePositionOf, toPage, type Page } from '../common/connection';
 import { isUuid } from '../common/keys';
 import { Country } from '../country/country.entity';
-import { flowsForProfile } from '../data-flow/data-flow.service';
+import { flowsForProfile, profileVerdict } from '../data-flow/data-flow.service';
 import { FindingSeverity, type Finding } from '../findings/findings.rules';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import {
@@ -290,7 +290,10 @@ export async function scopesOf(em: EntityManager, requests: readonly RightsReque
       const right = request.right.key;
       const profile = { country: request.jurisdiction, collectionPoints: request.collectionPoints, consents: request.consents };
       const id = JSON.stringify([right, profile]);
-      if (!byProfile.has(id)) byProfile.set(id, flowsForProfile(em, profile).then((verdict) => scopeOf(right, verdict.flows)));
+      if (!byProfile.has(id)) {
+        const scope = flowsForProfile(em, profile).then(async (question) => scopeOf(right, (await profileVerdict(em, question)).flows));
+        byProfile.set(id, scope);
+      }
       return byProfile.get(id)!;
     }),
   );

@@ -12,6 +12,7 @@ import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import { protectSchema } from '../auth/permissions';
 import type { Database } from '../db/database';
+import { selectedFields } from '../db/selection';
 import { purgeRightsRequests as purgeExpiredRightsRequests } from '../rights-request/rights-request.service';
 import { ropaRouter } from '../ropa/ropa.routes';
 import { subprocessorRouter } from '../subprocessor/subprocessor.routes';
@@ -98,6 +99,16 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       introspectionNeedsAToken({ enabled: config.introspection }),
       rejectNulCharacters(),
       ...limits.plugins,
+      // Once the operation is known, the loaders learn which fields it reads of each type (and so which columns).
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ contextValue, document, operation, schema: executed }) {
+              if (operation) contextValue.loaders.fields = selectedFields(executed, document, operation);
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();

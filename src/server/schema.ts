@@ -6,6 +6,7 @@ import { AuditResolver } from '../audit/audit.resolver';
 import { BreachImpactResolver, BreachResolver } from '../breach/breach.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
+import { NodeResolver } from '../common/node.resolver';
 import { registryQueries } from '../common/registry.resolver';
 import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { Consent } from '../consent/consent.entity';
@@ -14,7 +15,7 @@ import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
 import { CountryResolver } from '../country/country.resolver';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
-import { DataFlowConnectionResolver, DataFlowResolver, UserDataFlowResolver } from '../data-flow/data-flow.resolver';
+import { DataFlowResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { FindingResolver } from '../findings/findings.resolver';
 import { ManifestResolver } from '../manifest/manifest.resolver';
@@ -46,10 +47,11 @@ export const resolvers: NonEmptyArray<Function> = [
   CookieCategoryResolver,
   CountryResolver,
   DataCategoryResolver,
-  DataFlowConnectionResolver,
   DataFlowResolver,
   UserDataFlowResolver,
+  UserDataFlowSummaryResolver,
   FindingResolver,
+  NodeResolver,
   ManifestResolver,
   OrganizationResolver,
   ProcessingActivityResolver,

@@ -3,6 +3,7 @@ import { Migration20261129195147 } from './Migration20261129195147';
 import { Migration20261129200614 } from './Migration20261129200614';
 import { Migration20261129201412 } from './Migration20261129201412';
 import { Migration20261129201541 } from './Migration20261129201541';
+import { Migration20261130023000 } from './Migration20261130023000';
 import { Migration20261130023352 } from './Migration20261130023352';
 import { Migration20261130023457 } from './Migration20261130023457';
 import { Migration20261130023548 } from './Migration20261130023548';
@@ -13,6 +14,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129200614', class: Migration20261129200614 },
   { name: 'Migration20261129201412', class: Migration20261129201412 },
   { name: 'Migration20261129201541', class: Migration20261129201541 },
+  { name: 'Migration20261130023000', class: Migration20261130023000 },
   { name: 'Migration20261130023352', class: Migration20261130023352 },
   { name: 'Migration20261130023457', class: Migration20261130023457 },
   { name: 'Migration20261130023548', class: Migration20261130023548 },
