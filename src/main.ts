@@ -1,8 +1,7 @@
-import 'reflect-metadata';
-import { DataDirLocked } from './db/data-dir-lock';
-import { DatabaseUnavailable } from './db/database';
+import { assertDataDirFree, DataDirLocked } from './db/data-dir-lock';
+import { DatabaseUnavailable } from './db/database-errors';
 import { ConfigError, loadConfig } from './server/config';
-import { startServer, type RunningServer } from './server/start';
+import type { RunningServer } from './server/start';
 
 async function main() {
   let config;
@@ -38,6 +37,10 @@ async function main() {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Only light modules are loaded so far: a data directory another process holds is reported at once.
+  if (!config.databaseUrl) assertDataDirFree(config.dataDir);
+  await import('reflect-metadata');
+  const { startServer } = await import('./server/start');
   server = await startServer(config);
 }
 

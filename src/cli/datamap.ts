@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataDirLocked } from '../db/data-dir-lock';
-import { DatabaseUnavailable } from '../db/database';
+import { DatabaseUnavailable } from '../db/database-errors';
 import { ConfigError } from '../server/config';
 import { connectLikeTheServer, runCli } from './cli';
 

@@ -83,6 +83,16 @@ function unlinkIfPresent(file: string) {
   }
 }
 
+/**
+ * Throws DataDirLocked when a live process holds the data directory, and takes nothing. A process checks this
+ * before it loads the rest of the service, so that a second one is told at once instead of after seconds of
+ * start-up; `lockDataDir` still decides.
+ */
+export function assertDataDirFree(dataDir: string): void {
+  const holder = readHolder(join(dataDir, LOCK_FILE));
+  if (holder && isAlive(holder)) throw new DataDirLocked(dataDir, holder);
+}
+
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /**

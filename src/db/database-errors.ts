@@ -1,3 +1,6 @@
+/** The database cannot be used: its message is one line for the operator, naming the database and the cause. */
+export class DatabaseUnavailable extends Error {}
+
 /**
  * What a failed database call means for the client, told apart by PostgreSQL's SQLSTATE classes and the driver's
  * own failures, so that no resolver needs to know them:

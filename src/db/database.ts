@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import { ormConfig } from '../../mikro-orm.config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { statementLogger } from './statement-counter';
+import { DatabaseUnavailable } from './database-errors';
+
+export { DatabaseUnavailable };
 
 export interface DatabaseOptions {
   /** A postgres:// URL; without one, embedded PGlite runs with its files in `dataDir`. */
@@ -29,8 +32,6 @@ export interface DatabaseTimeouts {
 /** DB_STATEMENT_TIMEOUT_MS and DB_CONNECT_TIMEOUT_SECONDS when they are not set. */
 export const DEFAULT_TIMEOUTS: DatabaseTimeouts = { statementMs: 5000, connectMs: 30_000 };
 
-/** The database cannot be used: its message is one line for the operator, naming the database and the cause. */
-export class DatabaseUnavailable extends Error {}
 
 export interface Database {
   orm: MikroORM;
