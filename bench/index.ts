@@ -24,7 +24,7 @@ const DEFAULT_SUITES = ['read-path'];
 const GLOBAL_FLAGS = {
   'database-url': { help: 'PostgreSQL to run on (its public schema is dropped); default: embedded PGlite in a temp dir' },
   suite: { help: `suites to run, comma-separated (${SUITES.map((suite) => suite.name).join(', ')}); default: ${DEFAULT_SUITES.join(', ')}` },
-  scenarios: { help: 'read-path scenarios to run, comma-separated (a, b, c, d, udf, age, typename); default: all' },
+  scenarios: { help: 'read-path scenarios to run, comma-separated (a, b, c, d, udf, udf1, age, typename); default: all' },
   connections: { default: 16, help: 'concurrent HTTP connections' },
   requests: { default: 160, help: 'requests per scenario under load (heavy scenarios send a quarter)' },
   out: { help: 'where to write the JSON results; default: bench/results.json' },

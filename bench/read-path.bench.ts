@@ -36,6 +36,8 @@ interface Scenario {
   role: Role;
   /** Requests per measured run, as a multiple of the connections (heavy answers get fewer). */
   rounds: number;
+  /** Concurrent connections, when not the run's (`--connections`). */
+  connections?: number;
 }
 
 interface Profile {
@@ -44,6 +46,18 @@ interface Profile {
   consents: string[];
   categories: string[];
 }
+
+const userDataFlowRequest = (flows: string) => ({ profile }: { profile: Profile }): GraphQLRequest => ({
+  query: `query($profile: SubjectProfileInput!, $filter: DataFlowFilter) { userDataFlow(profile: $profile, filter: $filter) {
+    ${flows} } }`,
+  variables: { profile: { country: profile.country, collectionPoints: profile.collectionPoints, consents: profile.consents }, filter: { categories: profile.categories } },
+});
+
+/** userDataFlow's first page; before issue 12, `flows` was a plain list of every flow. */
+const USER_DATA_FLOW_PAGE = {
+  request: userDataFlowRequest(`flows(first: 100) { nodes { ${FLOW_SELECTION} } }`),
+  legacy: userDataFlowRequest(`flows { ${FLOW_SELECTION} }`),
+};
 
 const SCENARIOS: Scenario[] = [
   { id: 'a', rounds: 3, label: '(a) processors(first: 100) { locations, activities { dataCategories } }', twin: '/a', role: Role.VIEWER,
@@ -55,16 +69,9 @@ const SCENARIOS: Scenario[] = [
   { id: 'd', rounds: 4, label: '(d) dataFlows(first: 100)', twin: '/d', role: Role.VIEWER,
     request: () => ({ query: `{ dataFlows(first: 100) { nodes { ${FLOW_SELECTION} } } }` }) },
   { id: 'udf', rounds: 4, label: 'userDataFlow, first page of 100 (3 points, 2 consents, 1 category)', twin: '/udf', role: Role.VIEWER,
-    request: ({ profile }) => ({
-      query: `query($profile: SubjectProfileInput!, $filter: DataFlowFilter) { userDataFlow(profile: $profile, filter: $filter) {
-        flows(first: 100) { nodes { ${FLOW_SELECTION} } } } }`,
-      variables: { profile: { country: profile.country, collectionPoints: profile.collectionPoints, consents: profile.consents }, filter: { categories: profile.categories } },
-    }),
-    legacy: ({ profile }) => ({
-      query: `query($profile: SubjectProfileInput!, $filter: DataFlowFilter) { userDataFlow(profile: $profile, filter: $filter) {
-        flows { ${FLOW_SELECTION} } } }`,
-      variables: { profile: { country: profile.country, collectionPoints: profile.collectionPoints, consents: profile.consents }, filter: { categories: profile.categories } },
-    }) },
+    ...USER_DATA_FLOW_PAGE },
+  { id: 'udf1', rounds: 30, connections: 1, label: 'userDataFlow, the same page, one client at a time', twin: '/udf', role: Role.VIEWER,
+    ...USER_DATA_FLOW_PAGE },
   { id: 'age', rounds: 60, label: 'ageGate', twin: '/bare', role: Role.SIGNUP_SERVICE,
     request: () => ({
       query: `query Check($input: AgeGateInput!) { ageGate(input: $input) { allowed age minimumAge digitalConsentAge parentalConsentRequired parentalGuidanceRecommended reason } }`,
@@ -102,6 +109,8 @@ async function spawn(script: string, env: Record<string, string>, execArgv: stri
   };
 }
 
+const MEASURED_RUN_SECONDS = 3;
+
 interface Run {
   requests: number;
   requestsPerSecond: number;
@@ -114,7 +123,8 @@ interface Run {
  * scenario on a busy machine still completes its requests.
  */
 async function hammer(url: string, headers: Record<string, string>, body: string, connections: number, amount: number): Promise<Run & { seconds: number }> {
-  const result = await autocannon({ url, method: 'POST', headers, body, connections, amount, timeout: 120 });
+  // autocannon stops at its next sample tick (1 s by default), which would round a short run up to a whole second.
+  const result = await autocannon({ url, method: 'POST', headers, body, connections, amount, timeout: 120, sampleInt: 10 });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`load on ${url} failed: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
@@ -165,12 +175,16 @@ export const readPathBench: BenchSuite = {
     const distDir = __dirname;
     const profileDir = projectPath('bench', 'profiles');
     if (flags['cpu-prof']) mkdirSync(profileDir, { recursive: true });
-    const service = await spawn(
-      process.env.BENCH_SERVICE_SCRIPT ?? join(distDir, 'service-process.js'),
-      { BENCH_DATABASE_URL: database.url, JWT_SECRET: secret, NODE_ENV: 'production' },
-      flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    );
-    const serviceUrl = `http://127.0.0.1:${service.port}/graphql`;
+    // A service process per scenario: its peak RSS is that scenario's alone (V8 keeps a heap grown by an earlier
+    // one), and a CPU profile covers one scenario.
+    const startService = () =>
+      spawn(
+        process.env.BENCH_SERVICE_SCRIPT ?? join(distDir, 'service-process.js'),
+        { BENCH_DATABASE_URL: database.url, JWT_SECRET: secret, NODE_ENV: 'production' },
+        flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      );
+    let service = await startService();
+    let serviceUrl = `http://127.0.0.1:${service.port}/graphql`;
     const roots = (await database.db.orm.em.getConnection().execute<{ key: string }[]>(
       `select key from data_category where parent_key is null order by key limit 1`,
     )).map((row) => row.key);
@@ -194,7 +208,12 @@ export const readPathBench: BenchSuite = {
     });
     const rows: BenchRow[] = [];
     try {
-      for (const scenario of wanted) {
+      for (const [index, scenario] of wanted.entries()) {
+        if (index > 0) {
+          await service.stop();
+          service = await startService();
+          serviceUrl = `http://127.0.0.1:${service.port}/graphql`;
+        }
         const headers = await headersFor(scenario.role);
         let request = scenario.request({ profile });
         let answer = await ask(request, headers);
@@ -209,15 +228,19 @@ export const readPathBench: BenchSuite = {
         await ask(request, headers);
         const { total: after } = await service.ask<{ total: number }>('statements');
         log(`${scenario.label}: warming up`);
-        const amount = load.connections * scenario.rounds * flags.load;
-        await hammer(twinUrl, headers, body, load.connections, load.connections);
+        const connections = scenario.connections ?? load.connections;
+        const least = connections * scenario.rounds;
+        const twinWarm = await hammer(twinUrl, headers, body, connections, least);
         await service.ask('reset-peak');
-        await hammer(serviceUrl, headers, body, load.connections, load.connections);
+        const serviceWarm = await hammer(serviceUrl, headers, body, connections, least);
+        // Each measured run lasts about MEASURED_RUN_SECONDS at the rate the warm-up showed (at least `least`
+        // requests): a run of a fraction of a second would measure the timer more than the service.
+        const amountFor = (warm: Run) => Math.max(least, Math.round(warm.requestsPerSecond * MEASURED_RUN_SECONDS)) * flags.load;
         const twinRuns: Awaited<ReturnType<typeof hammer>>[] = [];
         const serviceRuns: Awaited<ReturnType<typeof hammer>>[] = [];
         for (let round = 0; round < 2; round++) {
-          twinRuns.push(await hammer(twinUrl, headers, body, load.connections, amount));
-          serviceRuns.push(await hammer(serviceUrl, headers, body, load.connections, amount));
+          twinRuns.push(await hammer(twinUrl, headers, body, connections, amountFor(twinWarm)));
+          serviceRuns.push(await hammer(serviceUrl, headers, body, connections, amountFor(serviceWarm)));
         }
         const { peakMb } = await service.ask<{ peakMb: number }>('peak');
         const mine = pooled(serviceRuns);

@@ -2,6 +2,7 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import type { RequestContext } from '../server/context';
+import { consentBasedActivities } from './age-gate.service';
 import { AgeGateInput, AgeGateResult, AgeGateStats } from './age-gate.types';
 
 @Resolver(() => AgeGateResult)
@@ -12,10 +13,8 @@ export class AgeGateResolver {
       'parental responsibility (Art. 8(1)), in key order. Activities on another basis, such as CONTRACT, are never ' +
       'listed; empty for a person at or above the age of digital consent, or under the platform minimum age.',
   })
-  async activitiesNeedingParentalConsent(@Root() result: AgeGateResult, @Ctx() { loaders }: RequestContext) {
-    const activities = await loaders.byKey(ProcessingActivity).loadMany(result.consentActivityKeys);
-    // Plain rows, not entities (see src/db/rows.ts); a key whose activity is gone loads as null.
-    return activities.filter((activity) => activity !== null && !(activity instanceof Error));
+  activitiesNeedingParentalConsent(@Root() result: AgeGateResult, @Ctx() { loaders }: RequestContext) {
+    return result.parentalConsentRequired ? consentBasedActivities(loaders) : [];
   }
 
   @Query(() => AgeGateResult, {

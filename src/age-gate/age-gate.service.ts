@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { jurisdictionInput, unknownCountryMessage, type Jurisdiction } from '../age-policy/jurisdiction';
 import { badInput } from '../common/errors';
+import type { Loaders } from '../db/loaders';
+import { quoteIdentifier, readRows, selectList, tableShape, type Row } from '../db/rows';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { AgeInputError, computeAge, decideAge, resolveDigitalConsentAge } from './age';
 import type { AgeGateCounters } from './age-gate.counters';
 import type { AgePolicySource, PolicyForCheck } from './age-gate.policy';
@@ -11,9 +14,26 @@ import { AgeGateReason, type AgeGateInput, type AgeGateResult, type AgeGateStats
 export const DEFAULT_AGE_SOURCE = 'GDPR Art. 8(1)';
 
 /** The keys of the activities that rest on consent, in key order: asked only for someone under the consent age. */
-async function consentBasedActivities(em: EntityManager): Promise<string[]> {
-  const rows = await em.execute<{ key: string }[]>(`select key from processing_activity where legal_basis = 'CONSENT' order by key`);
-  return rows.map((row) => row.key);
+/** Whether any activity rests on consent: only then does Art. 8 ask a parent's consent of a child. */
+async function anyConsentBasedActivity(em: EntityManager): Promise<boolean> {
+  const [row] = await em.execute<{ found: boolean }[]>(`select exists (select 1 from processing_activity where legal_basis = 'CONSENT') as "found"`);
+  return row.found;
+}
+
+/**
+ * The activities resting on consent (Art. 6(1)(a)), in key order, with the columns the operation selects. Read only
+ * when a client asks for them: a check that does not (the signup service's) costs one short statement.
+ */
+export function consentBasedActivities(loaders: Loaders): Promise<Row[]> {
+  const shape = tableShape(loaders.em, ProcessingActivity);
+  const column = (property: string) => `t.${quoteIdentifier(shape.columns.get(property)!.column)}`;
+  return readRows(
+    loaders.em,
+    `select ${selectList(shape, loaders.properties(shape))} from ${quoteIdentifier(shape.table)} t
+     where ${column('legalBasis')} = 'CONSENT' order by ${column('key')} collate "C"`,
+    [],
+    shape,
+  );
 }
 
 /** Longest period `ageGateStats` answers for, so that a dashboard query stays bounded. */
@@ -72,7 +92,7 @@ export class AgeGateService {
     const digitalConsentAge = resolved.age;
     const decision = decideAge({ age, digitalConsentAge, ...policy });
     // Art. 8 applies where the basis is consent (Art. 6(1)(a)): only those activities need a parent's consent.
-    const consentActivityKeys = decision.parentalConsentRequired ? await consentBasedActivities(em) : [];
+    const parentalConsentRequired = decision.parentalConsentRequired && (await anyConsentBasedActivity(em));
     const result: AgeGateResult = {
       age,
       minimumAge: policy.minimumAge,
@@ -80,8 +100,7 @@ export class AgeGateService {
       digitalConsentAgeJurisdiction: resolved.jurisdiction,
       digitalConsentAgeSource: resolved.jurisdiction ? (policy.sources?.[resolved.jurisdiction] ?? null) : DEFAULT_AGE_SOURCE,
       ...decision,
-      parentalConsentRequired: consentActivityKeys.length > 0,
-      consentActivityKeys,
+      parentalConsentRequired,
       reason: decision.reason && AgeGateReason[decision.reason],
     };
     this.counters.record(countedJurisdiction(jurisdiction, policy.ages), outcomeOf(result), now);

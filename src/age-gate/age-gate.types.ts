@@ -56,9 +56,6 @@ export class AgeGateResult {
   })
   parentalConsentRequired!: boolean;
 
-  /** Keys of the activities on CONSENT that need a parent's consent; resolved to activities by the resolver. */
-  consentActivityKeys!: string[];
-
   @Field({ description: 'True for allowed people younger than the policy\'s guidance age (13 up to 18).' })
   parentalGuidanceRecommended!: boolean;
 

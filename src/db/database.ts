@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ormConfig } from '../../mikro-orm.config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { statementLogger } from './statement-counter';
+import { releaseAsyncContextWhenIdle } from './async-context';
 import { DatabaseUnavailable } from './database-errors';
 
 export { DatabaseUnavailable };
@@ -44,6 +45,7 @@ export interface Database {
 
 /** Opens the database and brings its schema up to date with the committed migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  releaseAsyncContextWhenIdle();
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   let embedded: EmbeddedPostgres | undefined;
   const url = options.databaseUrl ?? (embedded = await startEmbeddedPostgres(options.dataDir)).url;
