@@ -14,13 +14,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { ensureAgePolicy } from '../src/age-policy/age-policy.reference';
 import { signToken } from '../src/auth/sign-token';
 import { Role } from '../src/auth/viewer';
 import { projectPath } from '../src/common/project-path';
 import { generateMap } from './flows.bench';
-import type { BenchRow, BenchSuite, GraphQLRequest } from './lib';
+import { timedAutocannon, type BenchRow, type BenchSuite, type GraphQLRequest } from './lib';
 
 const FLOW_SELECTION = `activity { key name } category { key name } purpose { key } legalBasis processor { key name }
   destination { code inEEA } thirdCountry mechanism safeguarded retention { key }`;
@@ -114,22 +113,10 @@ interface Run {
  * scenario on a busy machine still completes its requests.
  */
 async function hammer(url: string, headers: Record<string, string>, body: string, connections: number, amount: number): Promise<Run & { seconds: number }> {
-  // autocannon ends a run (and its `duration`) on its once-a-second tick, so a run of 0.3 s counted as 1 s and
-  // every fast scenario came out at `amount` req/s on both sides. The run lasts until its last answer.
-  const started = performance.now();
-  let lastAnswer = started;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const run = autocannon({ url, method: 'POST', headers, body, connections, amount, timeout: 120 }, (error, done) =>
-      error ? reject(error) : resolve(done),
-    );
-    run.on('response', () => {
-      lastAnswer = performance.now();
-    });
-  });
+  const { result, seconds } = await timedAutocannon({ url, method: 'POST', headers, body, connections, amount, timeout: 120 });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`load on ${url} failed: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
-  const seconds = (lastAnswer - started) / 1000;
   return {
     requests: result.requests.total,
     seconds,
