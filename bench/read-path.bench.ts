@@ -14,13 +14,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { ensureAgePolicy } from '../src/age-policy/age-policy.reference';
 import { signToken } from '../src/auth/sign-token';
 import { Role } from '../src/auth/viewer';
 import { projectPath } from '../src/common/project-path';
 import { generateMap } from './flows.bench';
-import type { BenchRow, BenchSuite, GraphQLRequest } from './lib';
+import { timedAutocannon, type BenchRow, type BenchSuite, type GraphQLRequest } from './lib';
 
 const FLOW_SELECTION = `activity { key name } category { key name } purpose { key } legalBasis processor { key name }
   destination { code inEEA } thirdCountry mechanism safeguarded retention { key }`;
@@ -123,15 +122,14 @@ interface Run {
  * scenario on a busy machine still completes its requests.
  */
 async function hammer(url: string, headers: Record<string, string>, body: string, connections: number, amount: number): Promise<Run & { seconds: number }> {
-  // autocannon stops at its next sample tick (1 s by default), which would round a short run up to a whole second.
-  const result = await autocannon({ url, method: 'POST', headers, body, connections, amount, timeout: 120, sampleInt: 10 });
+  const { result, seconds } = await timedAutocannon({ url, method: 'POST', headers, body, connections, amount, timeout: 120 });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`load on ${url} failed: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
   return {
     requests: result.requests.total,
-    seconds: result.duration,
-    requestsPerSecond: result.requests.total / result.duration,
+    seconds,
+    requestsPerSecond: result.requests.total / seconds,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
   };

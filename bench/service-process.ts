@@ -3,7 +3,7 @@
  * RSS is its own and the load generator does not share its event loop. The parent talks to it over IPC:
  * "peak" answers VmHWM in MB; "reset-peak" clears it (Linux `clear_refs`), so each scenario gets its own peak.
  *
- *   BENCH_DATABASE_URL=postgres://... JWT_SECRET=... node dist/bench/service-process.js
+ *   BENCH_DATABASE_URL=postgres://... JWT_SECRET=... [GRAPHQL_EXECUTOR=jit] node dist/bench/service-process.js
  */
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,13 @@ export function vmHwmMb(): number {
 
 async function main() {
   const databaseUrl = process.env.BENCH_DATABASE_URL!;
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: process.env.JWT_SECRET! });
+  // GRAPHQL_EXECUTOR passes through, so that the suite can compare executors: GRAPHQL_EXECUTOR=jit npm run bench.
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: process.env.JWT_SECRET!,
+    GRAPHQL_EXECUTOR: process.env.GRAPHQL_EXECUTOR,
+  });
   const db = await openDatabase({ databaseUrl, orm: { pool: { min: 1, max: 20 } } });
   const { app, apollo } = await createApp({
     config,

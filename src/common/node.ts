@@ -8,13 +8,16 @@ export function markNodeType<T extends object>(value: T, typeName: string): T {
   return value;
 }
 
+/** The type of a value `node(id:)` returned: the one it was fetched as, else its class. */
+export const resolveNodeType = (value: object): string => fetchedAs.get(value) ?? value.constructor.name;
+
 /**
  * GitHub's identity convention: every entity has an opaque global `id`, so client caches (Apollo Client, Relay)
  * need no rule per type. `key`/`code` stay the human keys that inputs use.
  */
 @InterfaceType('Node', {
   description: 'An object with an opaque global id, which `node(id:)` and `nodes(ids:)` fetch.',
-  resolveType: (value: object) => fetchedAs.get(value) ?? value.constructor.name,
+  resolveType: resolveNodeType,
 })
 export abstract class Node {
   @Field(() => ID, { description: 'Opaque global id: the same entity always has the same id. Fetch it with `node(id:)`.' })

@@ -24,6 +24,7 @@ import { mapPageRouter } from './map-page';
 import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
+import { jitGateway } from './jit-executor';
 import { rejectNulCharacters } from './nul-characters';
 import { createMetrics } from './metrics';
 import { queryLimitProtection } from './query-limits';
@@ -72,8 +73,11 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings, record);
 
   const limits = queryLimitProtection();
+  const protectedSchema = protectSchema(schema);
   const apollo = new ApolloServer<RequestContext>({
-    schema: protectSchema(schema),
+    // The jit executor is reached through Apollo's gateway interface: Apollo parses, validates and runs the
+    // plugins as with a schema, then hands the operation to the gateway's executor.
+    ...(config.graphqlExecutor === 'jit' ? { gateway: jitGateway(protectedSchema) } : { schema: protectedSchema }),
     // Apollo's own handler would stop the server and re-raise the signal before ours flushes and closes anything.
     stopOnTerminationSignals: false,
     // Apollo's own messages go through the service logger, and its redaction.

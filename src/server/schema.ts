@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLInterfaceType, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AgeGateResolver } from '../age-gate/age-gate.resolver';
 import { AgePolicyResolver } from '../age-policy/age-policy.resolver';
@@ -6,6 +6,7 @@ import { AuditResolver } from '../audit/audit.resolver';
 import { BreachImpactResolver, BreachResolver } from '../breach/breach.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
+import { resolveNodeType } from '../common/node';
 import { NodeResolver } from '../common/node.resolver';
 import { registryQueries } from '../common/registry.resolver';
 import { RecipientCategory } from '../recipient/recipient-category.entity';
@@ -77,8 +78,12 @@ export const resolvers: NonEmptyArray<Function> = [
   ...registryQueries(SecurityMeasure, { one: 'securityMeasure', many: 'securityMeasures', label: 'security measure' }),
 ];
 
-export function buildDatamapSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers, validate: { forbidUnknownValues: false }, emitSchemaFile: false });
+export async function buildDatamapSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers, validate: { forbidUnknownValues: false }, emitSchemaFile: false });
+  // type-graphql wraps every resolveType in an async function; graphql-jit (GRAPHQL_EXECUTOR=jit) does not await
+  // it, and graphql-js needs no promise for an answer known at once.
+  (schema.getType('Node') as GraphQLInterfaceType).resolveType = resolveNodeType;
+  return schema;
 }
 
 /** The schema as committed in `schema/schema.graphql`: sorted, so that a diff shows only real changes. */
