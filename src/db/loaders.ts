@@ -42,7 +42,12 @@ export class Loaders {
   /** What the operation selects on each type; set once it is known (without it, loaders read every column). */
   fields: SelectedFields | undefined;
 
-  constructor(readonly em: EntityManager) {}
+  /** @param unitOfWork the request's entity manager, made when a loader first needs it */
+  constructor(private readonly unitOfWork: () => EntityManager) {}
+
+  get em(): EntityManager {
+    return this.unitOfWork();
+  }
 
   private memo<K, V>(id: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
     let loader = this.loaders.get(id);

@@ -39,6 +39,20 @@ export function createRequestContext(
   settings: DomainSettings = { subprocessorNoticeDays: 0, rightsRequestRetentionDays: 1095 },
   record?: RequestRecord,
 ): RequestContext {
-  const em = rootEm.fork();
-  return { em, loaders: new Loaders(em), requestId, viewer, ageGate, clock, settings, record };
+  // The unit of work is made on first use: an operation that reads nothing (`{ __typename }`, an age check against
+  // the policy kept in memory) costs no fork of the entity manager.
+  let em: EntityManager | undefined;
+  const unitOfWork = () => (em ??= rootEm.fork());
+  return {
+    get em() {
+      return unitOfWork();
+    },
+    loaders: new Loaders(unitOfWork),
+    requestId,
+    viewer,
+    ageGate,
+    clock,
+    settings,
+    record,
+  };
 }
