@@ -7,14 +7,16 @@ import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
 
-const BUCKETS: [string, (url: string, name: string) => boolean][] = [
+const BUCKETS: [string, (url: string, name: string, line: number) => boolean][] = [
   ['garbage collection', (_url, name) => name === '(garbage collector)'],
   ['MikroORM', (url) => url.includes('@mikro-orm/')],
   ['graphql-js', (url) => url.includes('/node_modules/graphql/')],
+  // Operations graphql-jit compiled are functions without a script (`new Function`); natives have no line either.
+  ['generated code (graphql-jit operations; MikroORM hydrators)', (url, _name, line) => url.includes('/node_modules/graphql-jit/') || (url === '' && line >= 0)],
   ['type-graphql, graphql-middleware, shield', (url) => /\/node_modules\/(type-graphql|graphql-middleware|graphql-shield)\//.test(url)],
   ['Apollo Server, Express, armor', (url) => /\/node_modules\/(@apollo|@as-integrations|express|body-parser|@escape\.tech|router)\//.test(url)],
   ['DataLoader', (url) => url.includes('/node_modules/dataloader/')],
@@ -31,10 +33,10 @@ function main() {
   let busy = 0;
   profile.samples.forEach((id, index) => {
     const node = byId.get(id)!;
-    const { url, functionName } = node.callFrame;
+    const { url, functionName, lineNumber } = node.callFrame;
     if (functionName === '(idle)' || functionName === '(program)') return;
     const delta = profile.timeDeltas[index] ?? 0;
-    const bucket = BUCKETS.find(([, matches]) => matches(url, functionName))![0];
+    const bucket = BUCKETS.find(([, matches]) => matches(url, functionName, lineNumber))![0];
     totals.set(bucket, (totals.get(bucket) ?? 0) + delta);
     busy += delta;
   });
