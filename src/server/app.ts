@@ -19,6 +19,7 @@ import { subprocessorRouter } from '../subprocessor/subprocessor.routes';
 import type { AppConfig } from './config';
 import { createRequestContext, type RequestContext } from './context';
 import { corsFor } from './cors';
+import { executionGate } from './execution-gate';
 import { explorerRouter } from './explorer';
 import { mapPageRouter } from './map-page';
 import { createErrorFormatter } from './format-error';
@@ -103,6 +104,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       introspectionNeedsAToken({ enabled: config.introspection }),
       rejectNulCharacters(),
       ...limits.plugins,
+      executionGate(config.maxConcurrentOperations),
       // Once the operation is known, the loaders learn which fields it reads of each type (and so which columns).
       {
         async requestDidStart() {

@@ -41,6 +41,11 @@ export interface AppConfig {
    * docs/benchmarks.md), or `graphql-js`, the interpreter.
    */
   graphqlExecutor: GraphqlExecutor;
+  /**
+   * How many operations execute at once (GRAPHQL_MAX_CONCURRENT_OPERATIONS); the others wait their turn. Age checks
+   * and `{ __typename }` never wait. See `src/server/execution-gate.ts`.
+   */
+  maxConcurrentOperations: number;
 }
 
 export const GRAPHQL_EXECUTORS = ['graphql-js', 'jit'] as const;
@@ -220,5 +225,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbConnectTimeoutMs: secondsVar(env, 'DB_CONNECT_TIMEOUT_SECONDS', 30, 3600),
     metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),
     graphqlExecutor: oneOf(env, 'GRAPHQL_EXECUTOR', GRAPHQL_EXECUTORS, 'jit'),
+    maxConcurrentOperations: integerVar(env, 'GRAPHQL_MAX_CONCURRENT_OPERATIONS', 4, 1, 1000, 'operations'),
   };
 }
