@@ -281,11 +281,12 @@ export const flowsBench: BenchSuite = {
 
     const profile = { country: 'DE', collectionPoints: ['point-1', 'point-2', 'point-3'], consents: ['marketing-email', 'performance-cookies'] };
     await measure(
-      'userDataFlow (3 collection points, 2 consents, 1 level-2 category)',
+      'userDataFlow, first pages of 100 (3 collection points, 2 consents, 1 level-2 category)',
       [
         {
           query: `query($profile: SubjectProfileInput!, $filter: DataFlowFilter) { userDataFlow(profile: $profile, filter: $filter) {
-            processors { key } flows { ${FLOW_SELECTION} } excluded { reason flow { activity { key } processor { key } } } } }`,
+            processors { key } flows(first: 100) { nodes { ${FLOW_SELECTION} } }
+            excluded(first: 100) { nodes { reason flow { activity { key } processor { key } } } } } }`,
           variables: { profile, filter: { categories: [`${roots[0]}.c0`] } },
         },
       ],
