@@ -21,7 +21,7 @@ const SOCKET_PORT = 5432;
  * service's memory, while an embedded map of thousands of entries fits in a fraction of it and PostgreSQL reads the
  * rest through the operating system's page cache. A map that needs more belongs on a PostgreSQL server.
  */
-const EMBEDDED_SHARED_BUFFERS = '16MB';
+const EMBEDDED_SHARED_BUFFERS = '8MB';
 
 /** sun_path holds 108 bytes on Linux, the last one a NUL. */
 const MAX_SOCKET_PATH = 107;
