@@ -1,6 +1,6 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { Breach } from '../src/breach/breach.entity';
-import { authAs, startTestApp, type GraphQLResponse, type TestApp } from './harness';
+import { authAs, errorOf, type GraphQLResponse, keys, startTestApp, type TestApp } from './harness';
 
 const FIELDS = `id awareAt occurredAt description approximateSubjects risk authorityDueAt authorityNoticeRequired authorityNotifiedAt
   authorityLateReason subjectsNoticeRequired subjectsNotifiedAt processors { key } activities { key }`;
@@ -38,9 +38,6 @@ async function report(overrides: Record<string, unknown> = {}) {
   expect(response.errors).toBeUndefined();
   return response.data!.reportBreach;
 }
-
-const errorOf = (response: GraphQLResponse) => [response.errors?.[0]?.extensions?.code, response.errors?.[0]?.message];
-const keys = (items: { key?: string; code?: string }[]) => items.map((item) => item.key ?? item.code);
 
 describe('reporting a breach', () => {
   it('records it with the 72-hour clock, the duty to tell people for a high risk, and an audit entry', async () => {

@@ -112,3 +112,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 /** The keys of a list of nodes, in the order the API returned them. */
 export const keysOf = (nodes: { key: string }[]) => nodes.map((node) => node.key);
+
+/** The human keys of a list: `key`, or `code` for countries. */
+export const keys = (items: { key?: string; code?: string }[]) => items.map((item) => item.key ?? item.code);
+
+/** The code and message of a response's first error. */
+export const errorOf = (response: GraphQLResponse) => [response.errors?.[0]?.extensions?.code, response.errors?.[0]?.message];

@@ -1,6 +1,6 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { RightsRequest } from '../src/rights-request/rights-request.entity';
-import { authAs, startTestApp, type TestApp } from './harness';
+import { authAs, keys, startTestApp, type TestApp } from './harness';
 
 const CREATE = `mutation ($input: RightsRequestInput!) { createRightsRequest(input: $input) { id dueAt } }`;
 const UPDATE = `mutation ($id: ID!, $status: RightsRequestStatus!, $reason: String) { updateRightsRequest(id: $id, status: $status, reason: $reason) { status } }`;
@@ -42,8 +42,6 @@ beforeAll(async () => {
   for (const status of ['VERIFYING', 'IN_PROGRESS', 'COMPLETED']) await app.gql(UPDATE, { id: ids.closed, status }, asOfficer);
 });
 afterAll(() => app.close());
-
-const keys = (items: { key?: string; code?: string }[]) => items.map((item) => item.key ?? item.code);
 
 describe('the scope of a request, from the map', () => {
   it('names the processors and activities that hold the data, and what an access copy must cover', async () => {

@@ -1,6 +1,6 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { RightsRequest } from '../src/rights-request/rights-request.entity';
-import { authAs, startTestApp, type GraphQLResponse, type TestApp } from './harness';
+import { authAs, errorOf, type GraphQLResponse, keys, startTestApp, type TestApp } from './harness';
 
 const FIELDS = `id status receivedAt dueAt extended extensionReason jurisdiction subjectReference statusReason closedAt timeliness right { key }`;
 const CREATE = `mutation ($input: RightsRequestInput!) { createRightsRequest(input: $input) { ${FIELDS} } }`;
@@ -45,10 +45,6 @@ async function create(overrides: Record<string, unknown> = {}) {
   expect(response.errors).toBeUndefined();
   return response.data!.createRightsRequest;
 }
-
-const errorOf = (response: GraphQLResponse) => [response.errors?.[0]?.extensions?.code, response.errors?.[0]?.message];
-
-const keys = (items: { key?: string; code?: string }[]) => items.map((item) => item.key ?? item.code);
 
 describe('creating a request', () => {
   it('logs it RECEIVED with the GDPR deadline, one calendar month clamped to the month\'s end, and audits it without the reference', async () => {

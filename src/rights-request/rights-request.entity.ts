@@ -39,7 +39,7 @@ export class RightsRequest {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
 
-  @ManyToOne(() => DataSubjectRight, { deleteRule: 'restrict' })
+  @ManyToOne(() => DataSubjectRight, { deleteRule: 'restrict', index: true })
   right!: DataSubjectRight;
 
   @Field(() => RightsRequestStatus)

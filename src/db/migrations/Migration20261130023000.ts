@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { indexColumns, type IndexedColumn } from '../index-columns';
 
 /**
  * An index on every foreign-key column and on the second column of every link table (issue 12). PostgreSQL
@@ -7,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
  * (owner, target) already serves lookups by owner; the index on its second column serves the other direction.
  * Names follow MikroORM's `<table>_<column>_index`, which the entities declare with `index: true`.
  */
-const INDEXED: [table: string, column: string][] = [
+const INDEXED: IndexedColumn[] = [
   ['cookie_category', 'consent_key'],
   ['data_category', 'parent_key'],
   ['organization', 'country_code'],
@@ -28,12 +29,10 @@ const INDEXED: [table: string, column: string][] = [
 
 export class Migration20261130023000 extends Migration {
   override async up(): Promise<void> {
-    for (const [table, column] of INDEXED) {
-      this.addSql(`create index if not exists "${table}_${column}_index" on "${table}" ("${column}");`);
-    }
+    indexColumns(this, INDEXED, 'up');
   }
 
   override async down(): Promise<void> {
-    for (const [table, column] of INDEXED) this.addSql(`drop index if exists "${table}_${column}_index";`);
+    indexColumns(this, INDEXED, 'down');
   }
 }
