@@ -18,7 +18,7 @@ import { openDatabase, type Database } from '../src/db/database';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { statementCounter } from '../src/db/statement-counter';
 import { createApp } from '../src/server/app';
-import { loadConfig } from '../src/server/config';
+import { loadConfig } from '../src/common/config';
 import { buildDatamapSchema } from '../src/server/schema';
 
 /** A database of the benchmark's own: never the service's data. */

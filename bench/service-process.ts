@@ -13,7 +13,7 @@ import { createAuthenticator } from '../src/auth/authenticate';
 import { openDatabase } from '../src/db/database';
 import { statementCounter } from '../src/db/statement-counter';
 import { createApp } from '../src/server/app';
-import { loadConfig } from '../src/server/config';
+import { loadConfig } from '../src/common/config';
 import { buildDatamapSchema } from '../src/server/schema';
 
 export function vmHwmMb(): number {

@@ -1,6 +1,6 @@
 import { assertDataDirFree, DataDirLocked } from './db/data-dir-lock';
 import { DatabaseUnavailable } from './db/database-errors';
-import { ConfigError, loadConfig } from './server/config';
+import { ConfigError, loadConfig } from './common/config';
 import type { RunningServer } from './server/start';
 
 async function main() {

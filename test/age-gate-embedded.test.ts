@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { statementCounter } from '../src/db/statement-counter';
-import { loadConfig } from '../src/server/config';
+import { loadConfig } from '../src/common/config';
 import { startServer, type RunningServer } from '../src/server/start';
 import { TEST_JWT_SECRET, authAs } from './harness';
 

@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { loadConfig } from '../src/server/config';
+import { loadConfig } from '../src/common/config';
 import { startTestApp, TEST_JWT_SECRET, tokenFor, type TestApp } from './harness';
 
 const QUERY = `{ processors(first: 1) { totalCount } }`;

@@ -9,7 +9,7 @@ import { createAuthenticator } from '../src/auth/authenticate';
 import { resolveAuth } from '../src/auth/jwt-secret';
 import { signToken } from '../src/auth/sign-token';
 import type { Role } from '../src/auth/viewer';
-import { loadConfig, type AppConfig } from '../src/server/config';
+import { loadConfig, type AppConfig } from '../src/common/config';
 import { buildDatamapSchema } from '../src/server/schema';
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);

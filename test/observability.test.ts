@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { openDatabase } from '../src/db/database';
-import { BUNDLED_OPERATION_NAMES } from '../src/server/config';
+import { BUNDLED_OPERATION_NAMES } from '../src/common/config';
 import { createLogger } from '../src/server/logger';
 import { authAs, startTestApp, tokenFor, type TestApp } from './harness';
 

@@ -1,5 +1,5 @@
 import { getIntrospectionQuery } from 'graphql';
-import { loadConfig } from '../src/server/config';
+import { loadConfig } from '../src/common/config';
 import { QUERY_LIMITS } from '../src/server/query-limits';
 import { authAs, startTestApp, TEST_JWT_SECRET, type TestApp } from './harness';
 import { THOUSAND_PROCESSORS } from './larger-map';

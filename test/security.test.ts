@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import { tokenFromArguments } from '../src/cli/token';
 import { Setting } from '../src/db/setting.entity';
 import { createLogger } from '../src/server/logger';
-import { ConfigError, loadConfig } from '../src/server/config';
+import { ConfigError, loadConfig } from '../src/common/config';
 import { startServer } from '../src/server/start';
 import { authAs, startTestApp, type TestApp } from './harness';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { applyManifest, parseManifest } from '../src/manifest/manifest.service';
-import { ConfigError, loadConfig } from '../src/server/config';
+import { ConfigError, loadConfig } from '../src/common/config';
 import { startServer, type RunningServer } from '../src/server/start';
 import { startTestApp, TEST_JWT_SECRET, tokenFor } from './harness';
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { tokenFromArguments, TokenUsageError } from '../src/cli/token';
-import { loadConfig } from '../src/server/config';
+import { loadConfig } from '../src/common/config';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from './harness';
 
 const QUERY = `{ processors(first: 1) { totalCount } }`;

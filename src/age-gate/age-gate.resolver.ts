@@ -1,7 +1,7 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { consentBasedActivities } from './age-gate.service';
 import { AgeGateInput, AgeGateResult, AgeGateStats } from './age-gate.types';
 

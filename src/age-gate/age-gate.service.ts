@@ -132,3 +132,10 @@ export class AgeGateService {
     };
   }
 }
+
+declare module '../common/context' {
+  interface RequestServices {
+    /** The application's age gate, which holds its counters. */
+    ageGate: AgeGateService;
+  }
+}

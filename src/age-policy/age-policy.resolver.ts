@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { notFound } from '../common/errors';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { AgePolicy, DigitalConsentAge } from './age-policy.entity';
 import { SetDigitalConsentAgeInput, UpdateAgePolicyInput } from './age-policy.inputs';
 import { POLICY_KEY, removeDigitalConsentAge, setDigitalConsentAge, updateAgePolicy } from './age-policy.service';

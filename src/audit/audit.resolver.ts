@@ -1,6 +1,6 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import { Connection } from '../common/connection';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { AuditEntry } from './audit-entry.entity';
 import { AuditLogArgs } from './audit.inputs';
 import { listAuditEntries } from './audit.service';

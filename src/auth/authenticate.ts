@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { unauthenticated } from '../common/errors';
-import type { AuthConfig } from '../server/config';
+import type { AuthConfig } from '../common/config';
 import { Role, type Viewer } from './viewer';
 
 const ROLES = new Set<string>(Object.values(Role));

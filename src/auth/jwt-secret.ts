@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Database } from '../db/database';
-import { ConfigError, type AppConfig, type AuthConfig } from '../server/config';
+import { ConfigError, type AppConfig, type AuthConfig } from '../common/config';
 import { estimatedEntropyBits, MIN_SECRET_ENTROPY_BITS } from './secret-strength';
 
 /** The file in DATA_DIR that keeps the generated secret of an embedded database. */

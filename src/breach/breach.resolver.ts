@@ -7,7 +7,7 @@ import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { Processor } from '../processor/processor.entity';
 import { isUuid } from '../common/keys';
-import { clocked, type RequestContext } from '../server/context';
+import { clocked, type RequestContext } from '../common/context';
 import { authorityNoticeRequired, Breach, subjectsNoticeRequired } from './breach.entity';
 import { BreachInput } from './breach.inputs';
 import { impactsOf, listBreaches, recordAuthorityNotice, recordSubjectNotice, reportBreach } from './breach.service';

@@ -28,7 +28,7 @@ import {
 } from '../manifest/manifest.service';
 import { EmptyMap, renderRopa, ROPA_FORMATS, type RopaFormat } from '../ropa/ropa';
 import { ropaOf } from '../ropa/ropa.service';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../common/config';
 
 /** What the CLI talks to: injected, so that tests run commands as functions against the test database. */
 export interface CliIO {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DataDirLocked } from '../db/data-dir-lock';
 import { DatabaseUnavailable } from '../db/database-errors';
-import { ConfigError } from '../server/config';
+import { ConfigError } from '../common/config';
 import { connectLikeTheServer, runCli } from './cli';
 
 /** `npm run datamap -- <command>`: npm runs scripts from the project root, so paths start where it was called. */

@@ -3,7 +3,7 @@ import { resolveAuth, secretFromDataDir } from '../auth/jwt-secret';
 import { signToken } from '../auth/sign-token';
 import { Role } from '../auth/viewer';
 import { openDatabase } from '../db/database';
-import { ConfigError, loadConfig, type AppConfig } from '../server/config';
+import { ConfigError, loadConfig, type AppConfig } from '../common/config';
 
 const USAGE = 'usage: npm run token -- --role ROLE [--role ROLE ...] --sub SUBJECT [--ttl 1h]';
 const ROLES = Object.values(Role) as string[];

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { DataCategory } from '../data-category/data-category.entity';
 import { CollectionPoint } from './collection-point.entity';
 

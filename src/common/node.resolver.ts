@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-g
 import type { GraphQLResolveInfo } from 'graphql';
 import { typeReaders } from '../auth/permissions';
 import { tableShape } from '../db/rows';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from './context';
 import { forbidden } from './errors';
 import { fromGlobalId, markNodeType, Node, toGlobalId } from './node';
 

@@ -3,7 +3,7 @@ import { Arg, Args, ClassType, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type DataLoader from 'dataloader';
 import { paginateRows } from '../db/paginate';
 import { referenceKey } from '../db/rows';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from './context';
 import { Connection, PageArgs } from './connection';
 import type { RegistryEntity } from './registry.entity';
 

@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { loadReference } from '../common/registry.resolver';
 import { Consent } from '../consent/consent.entity';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { CookieCategory } from './cookie-category.entity';
 
 @Resolver(() => CookieCategory)

@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { paginateRows } from '../db/paginate';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { AdequacyScope, Country } from './country.entity';
 
 const CountryConnection = Connection(Country);

@@ -2,7 +2,7 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } 
 import { Connection, PageArgs } from '../common/connection';
 import { loadReference } from '../common/registry.resolver';
 import { paginateRows } from '../db/paginate';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { DataCategory } from './data-category.entity';
 
 const DataCategoryConnection = Connection(DataCategory);

@@ -6,7 +6,7 @@ import { ProcessingActivity } from '../processing-activity/processing-activity.e
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { dataMapGraph, flowsForProfile, pageOfExcludedFlows, pageOfFlows, pageOfProfileFlows, type ProfileFlows } from './data-flow.service';
 import {
   DataFlow,

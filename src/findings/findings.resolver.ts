@@ -1,6 +1,6 @@
 import { Args, ArgsType, Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
 import { Connection, decodeCursor, PageArgs, pageSize, toPage } from '../common/connection';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { FindingSeverity, type Finding as FindingData, type FindingEntityRef } from './findings.rules';
 import { findingsOf } from './findings.service';
 

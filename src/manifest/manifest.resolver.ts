@@ -3,7 +3,7 @@ import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, registerEnumType, Res
 import { ACCESS } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import { badInput } from '../common/errors';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import {
   applyManifestText,
   exportManifest,

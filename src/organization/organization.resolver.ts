@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { loadReference } from '../common/registry.resolver';
 import { Country } from '../country/country.entity';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { Organization } from './organization.entity';
 
 @Resolver(() => Organization)

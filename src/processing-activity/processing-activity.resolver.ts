@@ -10,7 +10,7 @@ import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { LegalBasis } from './legal-basis';
 import { ProcessingActivity } from './processing-activity.entity';
 

@@ -5,7 +5,7 @@ import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { paginateRows } from '../db/paginate';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { ProcessingLocation } from './processing-location.entity';
 import { Processor, ProcessorStatus } from './processor.entity';
 import { RegisterProcessorInput, UpdateProcessorInput } from './processor.inputs';

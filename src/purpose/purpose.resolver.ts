@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { loadReference } from '../common/registry.resolver';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../common/context';
 import { Purpose } from './purpose.entity';
 
 @Resolver(() => Purpose)

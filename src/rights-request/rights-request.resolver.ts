@@ -8,7 +8,7 @@ import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
-import { clocked, type RequestContext } from '../server/context';
+import { clocked, type RequestContext } from '../common/context';
 import { RightsRequest, RightsRequestStatus } from './rights-request.entity';
 import { RightsRequestInput, RightsRequestListArgs } from './rights-request.inputs';
 import { timelinessOf } from './rights-request.rules';

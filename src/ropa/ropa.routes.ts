@@ -1,8 +1,10 @@
 import express from 'express';
 import { HTTP_ACCESS } from '../auth/access';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
-import type { AppDependencies } from '../server/app';
-import { logAccessDenied, recordOf } from '../server/request-log';
+import { logAccessDenied, recordOf } from '../common/request-record';
+import type { Database } from '../db/database';
 import { EmptyMap, renderRopa, type Ropa, type RopaFormat } from './ropa';
 import { ropaOf } from './ropa.service';
 
@@ -12,7 +14,7 @@ const DOWNLOADS: { path: keyof typeof HTTP_ACCESS; format: RopaFormat; type: str
   { path: '/ropa.json', format: 'json', type: 'application/json; charset=utf-8' },
 ];
 
-function refuse(logger: AppDependencies['logger'], res: express.Response, status: 401 | 403, code: string, message: string) {
+function refuse(logger: Logger, res: express.Response, status: 401 | 403, code: string, message: string) {
   const record = recordOf(res);
   record.errorCodes.push(code);
   logAccessDenied(logger, record, code, message);
@@ -21,7 +23,7 @@ function refuse(logger: AppDependencies['logger'], res: express.Response, status
 }
 
 /** The record of processing as files, for the privacy officer and auditors: `GET /ropa.csv`, `/ropa.md` and `/ropa.json`. */
-export function ropaRouter({ db, authenticate, logger }: Pick<AppDependencies, 'db' | 'authenticate' | 'logger'>): express.Router {
+export function ropaRouter({ db, authenticate, logger }: { db: Database; authenticate: Authenticator; logger: Logger }): express.Router {
   const router = express.Router();
   for (const { path, format, type } of DOWNLOADS) {
     router.get(path, async (req, res) => {

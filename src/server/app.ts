@@ -16,8 +16,9 @@ import { selectedFields } from '../db/selection';
 import { purgeRightsRequests as purgeExpiredRightsRequests } from '../rights-request/rights-request.service';
 import { ropaRouter } from '../ropa/ropa.routes';
 import { subprocessorRouter } from '../subprocessor/subprocessor.routes';
-import type { AppConfig } from './config';
-import { createRequestContext, type RequestContext } from './context';
+import type { AppConfig } from '../common/config';
+import type { DomainSettings, RequestContext } from '../common/context';
+import { createRequestContext } from './context';
 import { corsFor } from './cors';
 import { executionGate } from './execution-gate';
 import { explorerRouter } from './explorer';
@@ -29,7 +30,8 @@ import { jitGateway } from './jit-executor';
 import { rejectNulCharacters } from './nul-characters';
 import { createMetrics } from './metrics';
 import { queryLimitProtection } from './query-limits';
-import { logAccessDenied, operationOfBody, recordOf, recordOperations, requestLogging, type RequestRecord } from './request-log';
+import { logAccessDenied, recordOf, type RequestRecord } from '../common/request-record';
+import { operationOfBody, recordOperations, requestLogging } from './request-log';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The purge acts on its own: its audit entries name it. */
@@ -69,7 +71,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   // instances sharing a PostgreSQL server read it for every check (one primary-key statement).
   const agePolicy = db.external ? new PolicyReadPerCheck() : new PolicyCachedInProcess(db.orm.em);
   const ageGate = new AgeGateService(ageGateCounters, agePolicy, clock);
-  const settings = { subprocessorNoticeDays: config.subprocessorNoticeDays, rightsRequestRetentionDays: config.rightsRequestRetentionDays };
+  const settings: DomainSettings = { subprocessorNoticeDays: config.subprocessorNoticeDays, rightsRequestRetentionDays: config.rightsRequestRetentionDays };
   const contextFor = (viewer: Viewer | null, requestId: string, record?: RequestRecord) =>
     createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings, record);
 

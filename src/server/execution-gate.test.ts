@@ -1,6 +1,6 @@
 import type { GraphQLRequestListener } from '@apollo/server';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../common/context';
 import { executionGate } from './execution-gate';
 
 const operationOf = (query: string) =>

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../common/context';
 
 /** Root fields that read one row at most: they never wait behind the map's large reads. */
 const LIGHT_ROOT_FIELDS = new Set(['ageGate', '__typename']);

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { BREAK, visit, type DocumentNode } from 'graphql';
 import { badInput, unauthenticated } from '../common/errors';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../common/context';
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 

@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { AppConfig } from './config';
+import type { AppConfig } from '../common/config';
 
 /**
  * Paths that would hold what a client sent. Nothing logs them today; redacting them keeps a future

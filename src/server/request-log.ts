@@ -2,28 +2,14 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type express from 'express';
 import { getOperationAST, parse } from 'graphql';
 import type { Logger } from 'pino';
-import type { Viewer } from '../auth/viewer';
+import { logAccessDenied, MAX_LOGGED_NAME, type RequestRecord } from '../common/request-record';
 import type { ServiceMetrics } from './metrics';
 import { requestIdFrom } from './request-id';
 
-/** What one request's log line says; filled in as the request goes through the service. */
-export interface RequestRecord {
-  requestId: string;
-  operationName?: string;
-  operationType?: string;
-  errorCodes: string[];
-  viewer?: Viewer | null;
-}
-
 /** Probes and scrapes arrive every few seconds: their lines are at debug level, everything else at info. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-const MAX_LOGGED_NAME = 100;
 
 const ACCESS_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
-
-export function recordOf(res: express.Response): RequestRecord {
-  return res.locals.record as RequestRecord;
-}
 
 /**
  * Gives every request its id (the caller's `x-request-id` when acceptable, echoed in the response) and writes
@@ -63,14 +49,6 @@ export function requestLogging(logger: Logger, metrics: ServiceMetrics): express
     });
     next();
   };
-}
-
-/** Logs a refused request at info: why, which request and operation, never the token. */
-export function logAccessDenied(logger: Logger, record: RequestRecord, code: string, reason: string): void {
-  logger.info(
-    { requestId: record.requestId, operationName: record.operationName?.slice(0, MAX_LOGGED_NAME), code, reason, sub: record.viewer?.subject },
-    code === 'UNAUTHENTICATED' ? 'authentication failed' : 'access denied',
-  );
 }
 
 /**

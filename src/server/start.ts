@@ -5,7 +5,7 @@ import { describeSource, resolveAuth } from '../auth/jwt-secret';
 import { openDatabase, type Database } from '../db/database';
 import { seedDatabase } from '../db/seed';
 import { createApp } from './app';
-import { isLoopback, type AppConfig } from './config';
+import { isLoopback, type AppConfig } from '../common/config';
 import { createLogger } from './logger';
 import { buildDatamapSchema } from './schema';
 

@@ -1,5 +1,5 @@
 import express from 'express';
-import type { AppDependencies } from '../server/app';
+import type { Database } from '../db/database';
 import { toAtom, toHtml } from './subprocessor.render';
 import { subprocessorList } from './subprocessor.service';
 
@@ -11,7 +11,7 @@ export function subprocessorRouter({
   db,
   clock,
   noticeDays,
-}: Pick<AppDependencies, 'db'> & { clock: () => Date; noticeDays: number }): express.Router {
+}: { db: Database; clock: () => Date; noticeDays: number }): express.Router {
   const router = express.Router();
   const listNow = () => subprocessorList(db.orm.em.fork(), clock(), noticeDays);
   const baseUrl = (req: express.Request) => `${req.protocol}://${req.get('host')}`;

@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { protectSchema } from '../../src/auth/permissions';
 import { Role } from '../../src/auth/viewer';
 import { applyManifest } from '../../src/manifest/manifest.service';
-import type { RequestContext } from '../../src/server/context';
+import type { RequestContext } from '../../src/common/context';
 import { queryLimitProtection } from '../../src/server/query-limits';
 import { buildDatamapSchema } from '../../src/server/schema';
 import { startTestApp, type TestApp } from '../harness';

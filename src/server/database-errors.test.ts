@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { createErrorFormatter } from '../server/format-error';
-import { classifyDatabaseError } from './database-errors';
+import { createErrorFormatter } from './format-error';
+import { classifyDatabaseError } from '../db/database-errors';
 
 const pgError = (code: string, message: string) => Object.assign(new Error(`select 1 - ${message}`), { code });
 
