@@ -33,9 +33,6 @@ export class Evidence {
   /** The repository's own catalogue entries (its datamap.vendors.yaml), which its items were read with. */
   @Property({ type: 'json' })
   vendors: VendorEntry[] = [];
-
-  @Property({ type: 'integer', version: true })
-  version: Opt<number> = 1;
 }
 
 /** A catalogue entry registered through the API: it adds to, or replaces, the bundled entry of its key. */

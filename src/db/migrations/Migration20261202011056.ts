@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261202011056 extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create table "evidence" ("repository" text not null, "commit" text null, "received_at" timestamptz not null, "submitted_by" text not null, "items_received" int not null, "items" jsonb not null, "vendors" jsonb not null, "version" int not null default 1, constraint "evidence_pkey" primary key ("repository"));`);
+    this.addSql(`create table "evidence" ("repository" text not null, "commit" text null, "received_at" timestamptz not null, "submitted_by" text not null, "items_received" int not null, "items" jsonb not null, "vendors" jsonb not null, constraint "evidence_pkey" primary key ("repository"));`);
 
     this.addSql(`create table "vendor" ("key" text not null, "name" text not null, "service" text null, "processor" text null, "packages" jsonb not null, "hosts" jsonb not null, "aliases" jsonb not null, "source" text null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), constraint "vendor_pkey" primary key ("key"));`);
   }
