@@ -161,8 +161,8 @@ export function recordsOf(items: EvidenceItemData[], catalogue: VendorCatalogue)
   return records;
 }
 
-/** Judges stored evidence rows against a map. */
-function reportOf(row: EvidenceRow, map: MapView, catalogue: (vendors: VendorEntry[]) => VendorCatalogue): EvidenceReportData {
+/** Judges a repository's evidence against a map: what the API answers, and what the CLI prints offline. */
+export function reportOf(row: EvidenceRow, map: MapView, catalogue: (vendors: VendorEntry[]) => VendorCatalogue): EvidenceReportData {
   const vendors = judgeEvidence([row], map, () => catalogue(row.vendors));
   return {
     repository: row.repository,

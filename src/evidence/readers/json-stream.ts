@@ -109,6 +109,7 @@ export async function readJsonEntries(
     try {
       parser.write(info);
     } catch (error) {
+      if (error instanceof EvidenceFileInvalid) throw error;
       fail(offset, `not valid JSON: ${(error as Error).message.replace(/ in state \w+$/, '')}`);
     }
     if (token === TokenType.LEFT_BRACE) open.push('object');
@@ -130,6 +131,7 @@ export async function readJsonEntries(
     return { topLevelKeys };
   } catch (error) {
     if (error instanceof EvidenceFileInvalid) throw error;
+    if (failure) throw failure;
     const absolute = /absolute position "(\d+)"/.exec((error as Error).message);
     if (absolute) fail(Number(absolute[1]), `not valid JSON: ${(error as Error).message.replace(/ at chunk position.*$/, '')}`);
     throw new EvidenceFileInvalid(file, `not valid JSON: ${(error as Error).message}`);

@@ -13,7 +13,7 @@ const NOT_SHIPPED = new Set(['test', 'provided', 'system']);
  * which only pins versions.
  */
 export function readPom(file: string, text: string): ReadResult {
-  const items: ExtractedItem[] = [];
+  const dependencies: { line: number; fields: Record<string, string> }[] = [];
   const parser = new SaxesParser({ position: true });
   const path: string[] = [];
   let current: { line: number; fields: Record<string, string> } | null = null;
@@ -32,9 +32,7 @@ export function readPom(file: string, text: string): ReadResult {
     const joined = path.join('/');
     if (current && path.length >= 2 && SHIPPED_PATHS.includes(path.slice(0, -1).join('/'))) current.fields[path.at(-1)!] = textBuffer.trim();
     if (current && SHIPPED_PATHS.includes(joined)) {
-      const { groupId, artifactId, scope } = current.fields;
-      if (!groupId || !artifactId) throw new EvidenceFileInvalid(file, 'a <dependency> needs a <groupId> and an <artifactId>', current.line);
-      if (!NOT_SHIPPED.has(scope ?? 'compile')) items.push({ ecosystem: 'maven', package: `${groupId}:${artifactId}`, file, line: current.line, tool: 'maven' });
+      dependencies.push(current);
       current = null;
     }
     path.pop();
@@ -45,9 +43,16 @@ export function readPom(file: string, text: string): ReadResult {
   } catch (error) {
     if (error instanceof EvidenceFileInvalid) throw error;
     // saxes reports `file:line:column: message`; the position is the parser's.
-    const message = (error as Error).message.replace(/^[^:]*:\d+:\d+: /, '');
+    const message = (error as Error).message.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
     throw new EvidenceFileInvalid(file, `not well-formed XML: ${message}`, parser.line, parser.column);
   }
   if (!sawProject) throw new EvidenceFileInvalid(file, 'not a Maven POM: its root element is not <project>', 1);
+  // Judged once the whole file is known to be well-formed XML, so that an XML error is the one reported.
+  const items: ExtractedItem[] = [];
+  for (const { line, fields } of dependencies) {
+    const { groupId, artifactId, scope } = fields;
+    if (!groupId || !artifactId) throw new EvidenceFileInvalid(file, 'a <dependency> needs a <groupId> and an <artifactId>', line);
+    if (!NOT_SHIPPED.has(scope ?? 'compile')) items.push({ ecosystem: 'maven', package: `${groupId}:${artifactId}`, file, line, tool: 'maven' });
+  }
   return { items };
 }
