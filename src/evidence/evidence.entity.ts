@@ -1,4 +1,4 @@
-import { Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, type Opt, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 import type { EvidenceRecord } from './evidence.rules';
 import type { VendorEntry } from './vendor-catalogue';
 
@@ -8,6 +8,8 @@ import type { VendorEntry } from './vendor-catalogue';
  */
 @Entity({ tableName: 'evidence' })
 export class Evidence {
+  [PrimaryKeyProp]?: 'repository';
+
   /** The repository, as the CI step names it (such as `pythonmaster/web`). */
   @PrimaryKey({ type: 'text' })
   repository!: string;
@@ -38,6 +40,8 @@ export class Evidence {
 /** A catalogue entry registered through the API: it adds to, or replaces, the bundled entry of its key. */
 @Entity({ tableName: 'vendor' })
 export class RegisteredVendor {
+  [PrimaryKeyProp]?: 'key';
+
   @PrimaryKey({ type: 'text' })
   key!: string;
 

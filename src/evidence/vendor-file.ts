@@ -25,7 +25,7 @@ export function readVendorFile(text: string, source: string): VendorEntry[] {
           message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message,
           line: lineOf(document, lines, segments),
         })),
-      ),
+      ).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
     );
   }
   return parsed.data.vendors.map((entry) => vendorEntry(entry, 'REPOSITORY'));
