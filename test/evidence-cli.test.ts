@@ -80,7 +80,7 @@ describe('datamap evidence, the CI gate', () => {
         '  DECLARED       stripe -> processor stripe   npm stripe (package.json:5)',
         '  UNDECLARED     twilio -> processor twilio   npm twilio (package.json:6)',
         ...TWILIO_ERROR,
-        '1 errors, 0 warnings',
+        '1 error, 0 warnings',
       ].join('\n'),
       err: '',
     });

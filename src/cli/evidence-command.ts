@@ -157,7 +157,8 @@ export async function evidenceCommand(
   else {
     const errors = report.findings.filter((f) => f.severity === 'ERROR').length;
     const warnings = report.findings.filter((f) => f.severity === 'WARNING').length;
-    io.out([...describe(report, read.items.length), ...report.findings.map(formatFinding), `${errors} errors, ${warnings} warnings`].join('\n'));
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    io.out([...describe(report, read.items.length), ...report.findings.map(formatFinding), `${count(errors, 'error')}, ${count(warnings, 'warning')}`].join('\n'));
   }
   return report.findings.some((f) => f.rule === 'undeclared-recipient') ? 1 : 0;
 }
