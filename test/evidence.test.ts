@@ -279,3 +279,31 @@ describe('the vendor catalogue through the API', () => {
     ]);
   });
 });
+
+describe('reading evidence', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  const OBSERVED = `{ observedVendors { vendor processor { key name headquarters { code } } dataTypes { dataType category { key name } } } }`;
+
+  it('sends as many statements for twenty repositories and every vendor as for one repository and two', async () => {
+    const engineer = await authAs('ENGINEER');
+    const send = (repository: string, vendors: string[]) =>
+      app.gql(RECONCILE, { input: { repository, items: vendors.map((vendor) => ({ vendor, dataTypes: ['Email Address', 'IP address'], tool: 'bearer' })) } }, engineer);
+    await send('one', ['Stripe', 'Twilio']);
+    const small = await app.countStatements(OBSERVED, {}, engineer);
+    expect(small.response.data!.observedVendors).toHaveLength(2);
+
+    const every = (await app.gql(`{ vendors { name } }`, {}, engineer)).data!.vendors.map((v: any) => v.name);
+    for (let i = 0; i < 20; i++) expect((await send(`repository-${i}`, every)).errors).toBeUndefined();
+    const large = await app.countStatements(OBSERVED, {}, engineer);
+    expect(large.response.data!.observedVendors.length).toBeGreaterThan(60);
+    expect(large.response.data!.observedVendors.find((v: any) => v.vendor === 'stripe').processor).toEqual({ key: 'stripe', name: 'Stripe', headquarters: { code: 'US' } });
+    expect(large.statements).toBe(small.statements);
+    // Evidence, registered vendors, processors with their categories, category keys; then one per type loaded.
+    expect(small.statements).toBe(7);
+  });
+});
