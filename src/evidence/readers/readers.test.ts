@@ -180,7 +180,7 @@ describe("scanners' reports", () => {
       { vendor: 'Twilio', dataTypes: ['Data.Sensitive.ContactData.PhoneNumber'], file: 'src/auth/sms.js', line: 22, tool: 'privado', toolVersion: '2.1.7' },
       {
         vendor: 'ThirdParties.API.api.stripe.com',
-        host: 'https://api.stripe.com/v1/payment_methods',
+        host: 'api.stripe.com',
         dataTypes: ['Data.Sensitive.FinancialData.CardNumber'],
         file: 'src/billing/cards.js',
         line: 30,

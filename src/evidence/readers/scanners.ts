@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import { EvidenceFileInvalid, type ExtractedItem, type ReadResult } from './evidence-file';
+import { normaliseHost } from '../vendor-catalogue';
 import { readJsonEntries } from './json-stream';
 
 /** The third-party table's header in Bearer's privacy report as CSV (internal/report/output/privacy, BuildCsvString). */
@@ -110,7 +111,8 @@ export async function readPrivadoReport(file: string, path: string): Promise<Rea
         if (!name) throw new EvidenceFileInvalid(file, `${where}.sinks[${i}] needs an "id" or a "name"`);
         const steps = sink.paths?.[0]?.path ?? [];
         const last = steps.at(-1);
-        const hosts = Array.isArray(sink.apiUrl) ? sink.apiUrl.filter((url): url is string => typeof url === 'string') : [];
+        // The API's host, not the URL: a path or query string may carry identifiers.
+        const hosts = Array.isArray(sink.apiUrl) ? [...new Set(sink.apiUrl.filter((url): url is string => typeof url === 'string').map(normaliseHost))] : [];
         const base = {
           vendor: typeof sink.id === 'string' && /^ThirdParties\.API\./i.test(sink.id) ? sink.id : name,
           dataTypes: [flow.sourceId as string],
