@@ -291,4 +291,3 @@ export async function removeVendor(em: EntityManager, actor: Actor, key: string)
   });
 }
 
-export { EvidenceStatus };
