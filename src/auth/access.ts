@@ -63,6 +63,12 @@ export const ACCESS = {
     breach: OVERSIGHT,
     // Counts only, for dashboards: a viewer sees how the company keeps its clocks, never a request.
     rightsRequestStats: [PRIVACY_OFFICER, AUDITOR, VIEWER],
+    // Evidence from code: vendor names and file positions, never code or personal data; every reader.
+    evidence: READERS,
+    evidenceReports: READERS,
+    observedVendors: READERS,
+    vendors: READERS,
+    vendor: READERS,
   },
   Mutation: {
     registerProcessor: [ENGINEER, PRIVACY_OFFICER],
@@ -81,6 +87,10 @@ export const ACCESS = {
     reportBreach: [PRIVACY_OFFICER],
     recordAuthorityNotice: [PRIVACY_OFFICER],
     recordSubjectNotice: [PRIVACY_OFFICER],
+    // CI steps send evidence as engineers; the catalogue is theirs to extend, the registry's review stays the officer's.
+    reconcileEvidence: [ENGINEER, PRIVACY_OFFICER],
+    registerVendor: [ENGINEER, PRIVACY_OFFICER],
+    removeVendor: [ENGINEER, PRIVACY_OFFICER],
   },
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {

@@ -29,6 +29,10 @@ import {
 import { EmptyMap, renderRopa, ROPA_FORMATS, type RopaFormat } from '../ropa/ropa';
 import { ropaOf } from '../ropa/ropa.service';
 import { loadConfig } from '../common/config';
+import { reconcileEvidence, vendorList } from '../evidence/evidence.service';
+import { EvidenceFileInvalid } from '../evidence/readers';
+import { ECOSYSTEMS, type VendorEntry } from '../evidence/vendor-catalogue';
+import { EVIDENCE_USAGE, evidenceCommand, EvidenceUsageError, type EvidenceBackend, type PrintableReport } from './evidence-command';
 
 /** What the CLI talks to: injected, so that tests run commands as functions against the test database. */
 export interface CliIO {
@@ -52,8 +56,9 @@ export const USAGE = `usage: npm run datamap -- <command> [--url <service>]
   lint [--format text|json]         check the map against the rules; exits 1 when a finding is an ERROR
   ropa --format csv|md|json [--out <file>]
                                     the record of processing activities (GDPR Art. 30(1))
+${EVIDENCE_USAGE}
 
-With --url or DATAMAP_URL (such as http://127.0.0.1:4000), apply, export, import, lint and ropa go to that
+With --url or DATAMAP_URL (such as http://127.0.0.1:4000), apply, export, import, lint, ropa and evidence go to that
 running service over HTTP, as the token in DATAMAP_TOKEN (npm run token -- --role ENGINEER --sub <you>).
 Without it they open the database directly: DATABASE_URL, or embedded PGlite in DATA_DIR (default ./data),
 only while no service runs on it. Directly, the CLI acts as the local operator, with a PRIVACY_OFFICER's
@@ -80,7 +85,7 @@ function localOperator(env: Record<string, string | undefined>): Actor {
 }
 
 /** Where the map lives for a command: a running service (over HTTP) or the database (opened directly). */
-interface Backend {
+interface Backend extends EvidenceBackend {
   apply(text: string, dryRun: boolean): Promise<ManifestPlan>;
   /** The map as manifest YAML. */
   export(): Promise<string>;
@@ -102,11 +107,17 @@ function directBackend(io: CliIO): Backend {
     export: () => withDatabase(async (em) => manifestYaml(await exportManifest(em))),
     findings: () => withDatabase(findingsOf),
     ropa: async (format) => renderRopa(await withDatabase(ropaOf), format),
+    vendors: () => withDatabase(vendorList),
+    reconcile: (input) => withDatabase((em) => reconcileEvidence(em, localOperator(io.env), input, new Date())),
   };
 }
 
 /** A failure the service reported, or reaching it failed: printed as it is, exit 1. */
 class ServiceError extends Error {}
+
+const EVIDENCE_REPORT = `repository commit itemsReceived itemsIgnored
+  vendors { vendor name processorKey status items { ecosystem package host file line tool } dataTypes { dataType categoryKey declared } }
+  findings { severity rule message entities { type key } fix }`;
 
 const FINDINGS_PAGE = `query ($after: String) {
   findings(first: 1000, after: $after) { pageInfo { hasNextPage endCursor } nodes { severity rule message entities { type key } fix } }
@@ -161,6 +172,23 @@ export function serviceBackend(url: string, token: string | undefined): Backend 
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       } while (after);
       return findings;
+    },
+    async vendors() {
+      const { vendors } = await graphql<{ vendors: (Omit<VendorEntry, 'packages'> & { packages: { ecosystem: string; name: string }[] })[] }>(
+        '{ vendors { key name service processor: processorKey packages { ecosystem name } hosts aliases source origin } }',
+        {},
+      );
+      return vendors.map((vendor) => ({
+        ...vendor,
+        packages: Object.fromEntries(ECOSYSTEMS.map((eco) => [eco, vendor.packages.filter((p) => p.ecosystem === eco).map((p) => p.name)])),
+      }));
+    },
+    async reconcile(input) {
+      const { reconcileEvidence } = await graphql<{ reconcileEvidence: PrintableReport }>(
+        `mutation ($input: EvidenceInput!) { reconcileEvidence(input: $input) { ${EVIDENCE_REPORT} } }`,
+        { input },
+      );
+      return reconcileEvidence;
     },
     async ropa(format) {
       const response = await call(`/ropa.${format}`);
@@ -281,6 +309,11 @@ const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> =
     return errors > 0 ? 1 : 0;
   },
 
+  evidence: (args, io) => {
+    const { values } = parseArgs({ args, allowPositionals: true, strict: false, options: urlOption });
+    return evidenceCommand(args, io, () => backendFor(io, values.url as string | undefined), formatFinding);
+  },
+
   async ropa(args, io) {
     const { values } = parseArgs({ args, options: { format: { type: 'string' }, out: { type: 'string' }, ...urlOption } });
     const format = values.format as RopaFormat;
@@ -309,11 +342,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       printProblems(io, error);
       return 1;
     }
-    if (error instanceof ServiceError || error instanceof EmptyMap) {
+    if (error instanceof ServiceError || error instanceof EmptyMap || error instanceof EvidenceFileInvalid) {
       io.err(`datamap ${name}: ${error.message}`);
       return 1;
     }
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (error instanceof UsageError || error instanceof EvidenceUsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       io.err(`datamap ${name}: ${error.message}\n\n${USAGE}`);
       return 2;
     }

@@ -9,6 +9,7 @@ import { CookieCategory } from '../cookie/cookie-category.entity';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
+import { Evidence, RegisteredVendor } from '../evidence/evidence.entity';
 import { Organization } from '../organization/organization.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingLocation } from '../processor/processing-location.entity';
@@ -36,12 +37,14 @@ export const entities = [
   DataCategory,
   DataSubjectType,
   DataSubjectRight,
+  Evidence,
   Organization,
   ProcessingActivity,
   ProcessingLocation,
   Processor,
   Purpose,
   RecipientCategory,
+  RegisteredVendor,
   RetentionRule,
   RightsRequest,
   SecurityMeasure,

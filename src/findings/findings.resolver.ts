@@ -6,7 +6,7 @@ import { findingsOf } from './findings.service';
 
 @ObjectType({ description: 'An entity a finding concerns.' })
 class FindingEntity implements FindingEntityRef {
-  @Field(() => String, { description: 'The kind of entity: Organization, Processor, ProcessingActivity, DataCategory, CollectionPoint, Country, RightsRequest or Breach.' })
+  @Field(() => String, { description: 'The kind of entity: Organization, Processor, ProcessingActivity, DataCategory, CollectionPoint, Country, RightsRequest, Breach or Vendor (a vendor key of the evidence catalogue).' })
   type!: FindingEntityRef['type'];
 
   @Field(() => ID, { description: 'Its key (a country: its ISO code).' })
@@ -14,7 +14,7 @@ class FindingEntity implements FindingEntityRef {
 }
 
 @ObjectType({ description: 'Something in the data map that breaks a rule, with what to do about it.' })
-class Finding implements FindingData {
+export class Finding implements FindingData {
   @Field(() => FindingSeverity)
   severity!: FindingSeverity;
 

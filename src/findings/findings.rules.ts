@@ -37,7 +37,8 @@ export type FindingEntityType =
   | 'CollectionPoint'
   | 'Country'
   | 'RightsRequest'
-  | 'Breach';
+  | 'Breach'
+  | 'Vendor';
 
 export interface FindingEntityRef {
   type: FindingEntityType;
@@ -86,6 +87,12 @@ export const RULES = {
     severity: FindingSeverity.ERROR,
     about: 'a notifiable breach not reported to the supervisory authority within 72 hours',
   },
+  'undeclared-recipient': { severity: FindingSeverity.ERROR, about: 'a vendor the code calls (evidence) with no ACTIVE processor' },
+  'undeclared-category': {
+    severity: FindingSeverity.WARNING,
+    about: 'data the code sends a processor (evidence) of a category it is not declared for',
+  },
+  'unobserved-processor': { severity: FindingSeverity.INFO, about: "an ACTIVE processor that no repository's evidence shows" },
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -31,14 +31,14 @@ export class ManifestInvalid extends Error {
   }
 }
 
-function pathOf(segments: readonly (string | number)[]): string {
+export function pathOf(segments: readonly (string | number)[]): string {
   return segments.reduce<string>(
     (path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment),
     '',
   );
 }
 
-function lineOf(document: Document, lines: LineCounter, segments: readonly (string | number)[]): number | undefined {
+export function lineOf(document: Document, lines: LineCounter, segments: readonly (string | number)[]): number | undefined {
   for (let depth = segments.length; depth > 0; depth--) {
     const node = document.getIn(segments.slice(0, depth), true);
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;

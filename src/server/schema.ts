@@ -18,6 +18,7 @@ import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
 import { DataFlowResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
+import { EvidenceDataTypeResolver, EvidenceResolver, EvidenceVendorResolver, VendorResolver } from '../evidence/evidence.resolver';
 import { FindingResolver } from '../findings/findings.resolver';
 import { ManifestResolver } from '../manifest/manifest.resolver';
 import { OrganizationResolver } from '../organization/organization.resolver';
@@ -51,6 +52,10 @@ export const resolvers: NonEmptyArray<Function> = [
   DataFlowResolver,
   UserDataFlowResolver,
   UserDataFlowSummaryResolver,
+  EvidenceResolver,
+  EvidenceVendorResolver,
+  EvidenceDataTypeResolver,
+  VendorResolver,
   FindingResolver,
   NodeResolver,
   ManifestResolver,
