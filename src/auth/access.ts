@@ -63,6 +63,10 @@ export const ACCESS = {
     breach: OVERSIGHT,
     // Counts only, for dashboards: a viewer sees how the company keeps its clocks, never a request.
     rightsRequestStats: [PRIVACY_OFFICER, AUDITOR, VIEWER],
+    // The authority table is public law.
+    supervisoryAuthorities: READERS,
+    // Processors' notices under their DPAs: contract matters for those who answer for them.
+    processorChangeNotices: OVERSIGHT,
   },
   Mutation: {
     registerProcessor: [ENGINEER, PRIVACY_OFFICER],
@@ -78,9 +82,15 @@ export const ACCESS = {
     createRightsRequest: [PRIVACY_OFFICER],
     extendRightsRequest: [PRIVACY_OFFICER],
     updateRightsRequest: [PRIVACY_OFFICER],
+    verifyRightsRequestIdentity: [PRIVACY_OFFICER],
     reportBreach: [PRIVACY_OFFICER],
     recordAuthorityNotice: [PRIVACY_OFFICER],
     recordSubjectNotice: [PRIVACY_OFFICER],
+    updateBreach: [PRIVACY_OFFICER],
+    reassessBreachRisk: [PRIVACY_OFFICER],
+    recordProcessorChangeNotice: [PRIVACY_OFFICER],
+    objectToProcessorChange: [PRIVACY_OFFICER],
+    acceptProcessorChange: [PRIVACY_OFFICER],
   },
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {

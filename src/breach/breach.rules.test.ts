@@ -5,7 +5,7 @@ import { impactOf, type ImpactFacts } from './breach.rules';
 const flow = (activityKey: string, categoryKey: string, processorKey: string, destinationCode: string): DataFlow => ({
   activityKey, categoryKey, processorKey, destinationCode,
   purposeKey: 'p', retentionKey: null, legalBasis: LegalBasis.CONTRACT, thirdCountry: destinationCode !== 'DE',
-  mechanism: null, reference: null, safeguarded: true, transferProblem: null, pending: false,
+  mechanism: null, reference: null, safeguarded: true, transferProblem: null, pending: false, effectiveFrom: null,
 });
 
 const facts = (overrides: Partial<ImpactFacts>): ImpactFacts => ({

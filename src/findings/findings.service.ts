@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { breachFindings } from '../breach/breach.service';
 import { exportMapWithCountries } from '../manifest/manifest.service';
+import { processorChangeFindings } from '../processor/processor-change-notice.service';
 import { rightsRequestFindings } from '../rights-request/rights-request.service';
 import { lintMap, sortFindings, type Finding } from './findings.rules';
 
@@ -10,6 +11,6 @@ import { lintMap, sortFindings, type Finding } from './findings.rules';
  */
 export async function findingsOf(em: EntityManager, now: Date = new Date()): Promise<Finding[]> {
   const { map, countries } = await exportMapWithCountries(em);
-  const [requests, breaches] = await Promise.all([rightsRequestFindings(em, now), breachFindings(em, now)]);
-  return sortFindings([...lintMap(map, countries, now.toISOString().slice(0, 10)), ...requests, ...breaches]);
+  const [requests, breaches, changes] = await Promise.all([rightsRequestFindings(em, now), breachFindings(em, now), processorChangeFindings(em, now)]);
+  return sortFindings([...lintMap(map, countries, now.toISOString().slice(0, 10)), ...requests, ...breaches, ...changes]);
 }

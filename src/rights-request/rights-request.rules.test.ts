@@ -17,6 +17,7 @@ const flow = (overrides: Partial<DataFlow>): DataFlow => ({
   safeguarded: true,
   transferProblem: null,
   pending: false,
+  effectiveFrom: null,
   ...overrides,
 });
 
