@@ -461,6 +461,33 @@ describe('reading a breach (issue 20, point 5)', () => {
   });
 });
 
+describe('statements per request', () => {
+  it('do not grow with the number of breaches, notices and assessments read', async () => {
+    const fresh = await startTestApp({ clock: () => now });
+    try {
+      now = new Date('2027-05-10T12:00:00Z');
+      const add = async (count: number) => {
+        for (let i = 0; i < count; i += 1) {
+          const { id } = (await fresh.gql(REPORT, { input: breachInput({ affectedResidence: i % 2 ? ['FR', 'GB'] : [] }) }, asOfficer)).data!.reportBreach;
+          await fresh.gql(AUTHORITY, { id, authority: i % 2 ? 'FR-CNIL' : 'DE-BFDI' }, asOfficer);
+          await fresh.gql(REASSESS, { id, risk: 'RISK', reason: 'Re-assessed' }, asOfficer);
+        }
+      };
+      const count = async () => {
+        const { response, statements } = await fresh.countStatements(`{ breaches(first: 100) { nodes { ${EVERYTHING} } } }`, {}, asOfficer);
+        expect(response.errors).toBeUndefined();
+        return statements;
+      };
+      await add(2);
+      const few = await count();
+      await add(6);
+      expect(await count()).toBe(few);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('findings', () => {
   it('report a breach overdue at the authorities until every owed authority has a notice', async () => {
     const fresh = await startTestApp({ clock: () => now });
