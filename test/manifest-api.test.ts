@@ -245,7 +245,7 @@ describe('the manifest query and the round trip', () => {
         const { data, errors } = await fresh.gql(APPLY, { manifest: exported.data!.manifest }, headers);
         expect(errors).toBeUndefined();
         expect(data!.applyManifest.changes).toEqual([]);
-        expect(data!.applyManifest.entries).toHaveLength(101);
+        expect(data!.applyManifest.entries).toHaveLength(103);
         expect(data!.applyManifest.entries.every((e: { outcome: string }) => e.outcome === 'UNCHANGED')).toBe(true);
       }
       const stripe = await fresh.em().findOneOrFail(Processor, 'stripe');

@@ -36,8 +36,8 @@ beforeAll(async () => {
     ids[name] = response.data!.createRightsRequest.id;
   };
   await create('overdue', { receivedAt: '2027-01-20T10:00:00Z', jurisdiction: 'DE' }); // due 2027-02-20
-  await create('soon', { receivedAt: '2027-01-16T10:00:00Z', jurisdiction: 'US-CA' }); // due 2027-03-02
-  await create('closed', { receivedAt: '2027-02-10T10:00:00Z', jurisdiction: 'BR' }); // due 2027-03-12
+  await create('soon', { receivedAt: '2027-02-02T10:00:00Z', jurisdiction: 'GB' }); // due 2027-03-02 (a calendar month; the policy's 30 days end later)
+  await create('closed', { receivedAt: '2027-02-10T10:00:00Z', jurisdiction: 'US-NY' }); // due 2027-03-12 (the policy's 30 days)
   await create('erasure', { right: 'erasure', receivedAt: '2027-02-25T10:00:00Z', jurisdiction: 'FR', collectionPoints: ['newsletter'], consents: ['marketing-email'] }); // due 2027-03-25
   for (const status of ['VERIFYING', 'IN_PROGRESS', 'COMPLETED']) await app.gql(UPDATE, { id: ids.closed, status }, asOfficer);
 });
@@ -94,12 +94,12 @@ describe('the register', () => {
     const all = await app.gql(LIST, {}, asOfficer);
     expect(all.data!.rightsRequests.nodes.map((n: any) => [n.jurisdiction, n.dueAt, n.status])).toEqual([
       ['DE', '2027-02-20T23:59:59.999Z', 'RECEIVED'],
-      ['US-CA', '2027-03-02T23:59:59.999Z', 'RECEIVED'],
-      ['BR', '2027-03-12T23:59:59.999Z', 'COMPLETED'],
+      ['GB', '2027-03-02T23:59:59.999Z', 'RECEIVED'],
+      ['US-NY', '2027-03-12T23:59:59.999Z', 'COMPLETED'],
       ['FR', '2027-03-25T23:59:59.999Z', 'RECEIVED'],
     ]);
     const open = await app.gql(LIST, { status: 'RECEIVED', dueBefore: '2027-03-10T00:00:00Z' }, asOfficer);
-    expect(open.data!.rightsRequests.nodes.map((n: any) => n.jurisdiction)).toEqual(['DE', 'US-CA']);
+    expect(open.data!.rightsRequests.nodes.map((n: any) => n.jurisdiction)).toEqual(['DE', 'GB']);
     expect(open.data!.rightsRequests.totalCount).toBe(2);
     const first = await app.gql(LIST, { first: 3 }, asOfficer);
     expect(first.data!.rightsRequests.pageInfo.hasNextPage).toBe(true);
@@ -140,7 +140,7 @@ describe('findings', () => {
       {
         severity: 'WARNING',
         rule: 'rights-request-due-soon',
-        message: `the access request ${ids.soon} (US-CA, RECEIVED) is due 2027-03-02T23:59:59.999Z, within 5 days`,
+        message: `the access request ${ids.soon} (GB, RECEIVED) is due 2027-03-02T23:59:59.999Z, within 5 days`,
         entities: [{ type: 'RightsRequest', key: ids.soon }],
       },
     ]);
@@ -165,8 +165,8 @@ describe('the purge', () => {
     const rows = await app.em().find(RightsRequest, {}, { orderBy: { dueAt: 'asc' } });
     expect(rows.map((row) => [row.jurisdiction, row.subjectReference, row.purgedAt?.toISOString() ?? null])).toEqual([
       ['DE', 'user-overdue', null],
-      ['US-CA', 'user-soon', null],
-      ['BR', null, purgedAt.toISOString()],
+      ['GB', 'user-soon', null],
+      ['US-NY', null, purgedAt.toISOString()],
       ['FR', 'user-erasure', null],
     ]);
     const entry = await app.em().findOneOrFail(AuditEntry, { operation: 'purgeRightsRequest' });

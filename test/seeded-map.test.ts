@@ -127,7 +127,7 @@ describe('the seeded PythonMaster map', () => {
     ]);
   });
 
-  it('keeps the policy\'s 30 days as its promise, one calendar month extendable by two as the statute, and no response time for a complaint', async () => {
+  it('keeps the policy\'s 30 days as its promise, the GDPR\'s month plus two as the statute (immediate for consent and marketing), and no response time for a complaint', async () => {
     const { data } = await app.gql(
       `{ organization { name dpoEmail dpoDesignated representative { name } rightsResponseDays country { code } }
          dataSubjectRights { totalCount nodes { key article responseDays deadline extendableBy } } }`,
@@ -137,17 +137,19 @@ describe('the seeded PythonMaster map', () => {
     expect(data!.organization).toEqual({
       name: 'PythonMaster', dpoEmail: 'privacy@pythonmaster.com', dpoDesignated: false, representative: null, rightsResponseDays: 30, country: { code: 'US' },
     });
-    expect(data!.dataSubjectRights.totalCount).toBe(8);
+    expect(data!.dataSubjectRights.totalCount).toBe(10);
     const statutory = { responseDays: 30, deadline: 'P1M', extendableBy: 'P2M' };
     expect(data!.dataSubjectRights.nodes).toEqual([
       { key: 'access', article: 'Art. 15', ...statutory },
       { key: 'complaint', article: 'Art. 77', responseDays: null, deadline: null, extendableBy: null },
       { key: 'erasure', article: 'Art. 17', ...statutory },
-      { key: 'objection', article: 'Art. 21', ...statutory },
+      { key: 'object-direct-marketing', article: 'Art. 21(2)-(3)', responseDays: 30, deadline: 'P0D', extendableBy: null },
+      { key: 'objection', article: 'Art. 21(1)', ...statutory },
+      { key: 'opt-out-sale-sharing', article: 'Cal. Civ. Code § 1798.120', responseDays: 30, deadline: null, extendableBy: null },
       { key: 'portability', article: 'Art. 20', ...statutory },
       { key: 'rectification', article: 'Art. 16', ...statutory },
       { key: 'restriction', article: 'Art. 18', ...statutory },
-      { key: 'withdraw-consent', article: 'Art. 7(3)', ...statutory },
+      { key: 'withdraw-consent', article: 'Art. 7(3)', responseDays: 30, deadline: 'P0D', extendableBy: null },
     ]);
   });
 

@@ -56,7 +56,9 @@ describe('the public sub-processor list', () => {
       service: 'Cloud hosting',
       website: 'https://aws.amazon.com',
       headquarters: 'US',
-      locations: [{ country: 'US', countryName: 'United States', inEEA: false, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
+      locations: [
+        { country: 'US', countryName: 'United States', inEEA: false, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', effectiveFrom: null, pending: false },
+      ],
       addedAt: null,
       effectiveFrom: null,
       pending: false,
@@ -69,7 +71,7 @@ describe('the public sub-processor list', () => {
     expect(atomParser.parse(feed.body).feed).toMatchObject({
       '@xmlns': 'http://www.w3.org/2005/Atom',
       id: 'tag:pythonmaster.com,2024-01-15:subprocessors',
-      title: 'PythonMaster sub-processors',
+      title: 'PythonMaster: recipients of personal data',
     });
   });
 
@@ -90,7 +92,7 @@ describe('the public sub-processor list', () => {
       title: 'Added: Learnlytics <Analytics & Co> (Learning analytics)',
       category: { '@term': 'added' },
       summary: {
-        '#text': expect.stringMatching(/^Learnlytics <Analytics & Co> is added as a sub-processor for Learning analytics, processing in IN; personal data flows to it from /),
+        '#text': expect.stringMatching(/^Learnlytics <Analytics & Co> is added as a recipient of personal data for Learning analytics, processing in IN; personal data flows to it from \d{4}-\d{2}-\d{2}\.$/),
         '@type': 'text',
       },
     });
@@ -112,7 +114,7 @@ describe('the public sub-processor list', () => {
     ]);
     expect(json.processors.map((p: { key: string }) => p.key)).not.toContain('learnlytics');
     const page = await fetchText(app, '/subprocessors');
-    expect(page.body).toContain('Learnlytics &lt;Analytics &amp; Co&gt; is no longer a sub-processor');
+    expect(page.body).toContain('Learnlytics &lt;Analytics &amp; Co&gt; is no longer a recipient');
   });
 });
 
@@ -140,8 +142,7 @@ describe('SUBPROCESSOR_NOTICE_DAYS', () => {
     });
     expect(list.changes[0]).toMatchObject({ kind: 'ADDED', processor: 'learnlytics', effectiveFrom: approval.data!.approveProcessor.effectiveFrom });
     const page = (await fetchText(app, '/subprocessors')).body;
-    expect(page).toContain(`in effect from ${approval.data!.approveProcessor.effectiveFrom.slice(0, 10)}`);
-    expect(page).toContain('announced here 30 days before any personal data flows to it');
+    expect(page).toContain(`<strong>from ${approval.data!.approveProcessor.effectiveFrom.slice(0, 10)}</strong>`);
 
     const asViewer = await authAs('VIEWER');
     const flows = await app.gql(FLOWS, {}, asViewer);
@@ -163,5 +164,157 @@ describe('SUBPROCESSOR_NOTICE_DAYS', () => {
     expect(later.data!.userDataFlow.processors.map((p: { key: string }) => p.key)).toContain('learnlytics');
     expect(later.data!.userDataFlow.notice.totalCount).toBe(0);
     expect((await app.gql(FLOWS, {}, asViewer)).data!.dataFlows.nodes.map((f: any) => f.pending)).toEqual([false]);
+  });
+});
+
+describe('the list of recipients and the notice of changes (issue 20, point 10)', () => {
+  let app: TestApp;
+  let asOfficer: Record<string, string>;
+  beforeAll(async () => {
+    app = await startTestApp({ config: { subprocessorNoticeDays: 30 } });
+    asOfficer = await authAs('PRIVACY_OFFICER', 'dpo@pythonmaster.com');
+  });
+  afterAll(() => app.close());
+
+  it("is framed as the recipients of Art. 13(1)(e): it quotes the policy's promise and its contact, and invites no objection", async () => {
+    const page = (await fetchText(app, '/subprocessors')).body;
+    expect(page).toContain('<h1>PythonMaster: recipients of personal data</h1>');
+    expect(page).toContain('Our privacy policy says: &ldquo;For material changes, we will provide additional notice via email or platform notification.&rdquo;');
+    expect(page).toContain('Questions or concerns about these recipients: <a href="mailto:privacy@pythonmaster.com">privacy@pythonmaster.com</a>.');
+    expect(page).not.toMatch(/object|28\(2\)|sub-processor/i);
+    const json = (await (await fetch(`${app.url}/subprocessors.json`)).json()) as any;
+    expect([json.contact, json.changeNotice]).toEqual(['privacy@pythonmaster.com', 'For material changes, we will provide additional notice via email or platform notification.']);
+  });
+
+  it('puts a new country of an active processor through the notice: an entry in the JSON and the feed, and "from <date>" in flows, the record of processing and a breach radius', async () => {
+    const processor = await app.gql(`{ processor(key: "aws") { version } }`, {}, asOfficer);
+    const before = Date.now();
+    const update = await app.gql(
+      `mutation ($version: Int!) { updateProcessor(key: "aws", expectedVersion: $version, input: { locations: [
+        { country: "US", mechanism: STANDARD_CONTRACTUAL_CLAUSES, reference: "SCC 2021/914 module 2" },
+        { country: "IN", mechanism: STANDARD_CONTRACTUAL_CLAUSES, reference: "SCC 2021/914 module 2" }
+      ] }) { locations { country { code } effectiveFrom } } }`,
+      { version: processor.data!.processor.version },
+      asOfficer,
+    );
+    expect(update.errors).toBeUndefined();
+    const locations = update.data!.updateProcessor.locations;
+    expect(locations.find((l: any) => l.country.code === 'US').effectiveFrom).toBeNull();
+    const from = locations.find((l: any) => l.country.code === 'IN').effectiveFrom as string;
+    expect(new Date(from).getTime() - before).toBeGreaterThanOrEqual(30 * 86_400_000 - 5_000);
+    const day = from.slice(0, 10);
+
+    const json = (await (await fetch(`${app.url}/subprocessors.json`)).json()) as any;
+    expect(json.changes[0]).toMatchObject({
+      kind: 'COUNTRY_ADDED',
+      processor: 'aws',
+      countries: ['IN'],
+      effectiveFrom: from,
+      summary: `Amazon Web Services (Cloud hosting) will also process personal data in IN, from ${day}.`,
+    });
+    expect(json.processors.find((p: any) => p.key === 'aws').locations.find((l: any) => l.country === 'IN')).toMatchObject({ pending: true, effectiveFrom: from });
+    const feed = atomParser.parse((await fetchText(app, '/subprocessors.atom')).body).feed;
+    expect(feed.entry[0]).toMatchObject({ title: 'New country: Amazon Web Services (Cloud hosting), IN', category: { '@term': 'country-added' } });
+    expect((await fetchText(app, '/subprocessors')).body).toContain(`India (from ${day})`);
+
+    // The flows to IN are pending with their date; those to the US are current.
+    const flows = await app.gql(`{ dataFlows(filter: { processors: ["aws"], destinations: ["IN"] }, first: 1) { nodes { pending effectiveFrom destination { code } } } }`, {}, asOfficer);
+    expect(flows.data!.dataFlows.nodes).toEqual([{ pending: true, effectiveFrom: from, destination: { code: 'IN' } }]);
+
+    // The record of processing shows the transfer "from <date>", not as current.
+    const ropa = (await (await fetch(`${app.url}/ropa.json`, { headers: asOfficer })).json()) as any;
+    const hosting = ropa.activities.find((a: any) => a.key === 'platform-hosting');
+    expect(hosting.transfers.filter((t: any) => t.processor === 'Amazon Web Services').map((t: any) => [t.country, t.effectiveFrom ?? null])).toEqual([
+      ['IN', day],
+      ['US', null],
+    ]);
+    const markdown = await (await fetch(`${app.url}/ropa.md`, { headers: asOfficer })).text();
+    expect(markdown).toContain(`IN: Amazon Web Services, STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 2) (from ${day}, not yet current)`);
+
+    // A breach at aws reaches the people's data in the US; IN is scheduled, not affected.
+    const breach = await app.gql(
+      `mutation { reportBreach(input: { awareAt: "2020-01-01T00:00:00Z", description: "Bucket exposed", processors: ["aws"], risk: RISK, affectedResidence: ["FR"] }) {
+        affected { countries { code } scheduled { processor { key } country { code } from } } } }`,
+      {},
+      asOfficer,
+    );
+    expect(breach.data!.reportBreach.affected).toEqual({ countries: [{ code: 'US' }], scheduled: [{ processor: { key: 'aws' }, country: { code: 'IN' }, from }] });
+  });
+
+  it('announces a new country that a privacy officer\'s manifest adds to an active processor', async () => {
+    const manifest = `apiVersion: datamap/v1
+processors:
+  - key: stripe
+    locations:
+      - { country: US, mechanism: ADEQUACY_DECISION, reference: EU-US Data Privacy Framework, dpf: { certification: "https://www.dataprivacyframework.gov/list", reviewDue: "2030-01-01" } }
+      - { country: IE }
+`;
+    const applied = await app.gql(`mutation ($m: String!) { applyManifest(manifest: $m) { applied } }`, { m: manifest }, asOfficer);
+    expect(applied.errors).toBeUndefined();
+    const json = (await (await fetch(`${app.url}/subprocessors.json`)).json()) as any;
+    expect(json.changes[0]).toMatchObject({ kind: 'COUNTRY_ADDED', processor: 'stripe', countries: ['IE'] });
+  });
+});
+
+describe("a processor's notices of change under its DPA (issue 20, point 10)", () => {
+  let app: TestApp;
+  let now = new Date('2027-05-01T12:00:00Z');
+  let asOfficer: Record<string, string>;
+  const RECORD = `mutation ($processor: ID!, $description: String!, $receivedAt: DateTime!, $objectionDeadline: DateTime!) {
+    recordProcessorChangeNotice(processor: $processor, description: $description, receivedAt: $receivedAt, objectionDeadline: $objectionDeadline) {
+      id description receivedAt objectionDeadline decision decidedAt decisionReason processor { key }
+    }
+  }`;
+  const FINDINGS = `{ findings(rule: "processor-change-objection-due") { nodes { severity message entities { type key } } } }`;
+  beforeAll(async () => {
+    app = await startTestApp({ clock: () => now });
+    asOfficer = await authAs('PRIVACY_OFFICER', 'dpo@pythonmaster.com');
+  });
+  afterAll(() => app.close());
+
+  it('records the notice, flags it when the objection deadline is within 5 days and undecided, and records an objection or an acceptance once', async () => {
+    const input = { processor: 'zendesk', description: 'New sub-processor: a translation service in Japan', receivedAt: '2027-05-01T09:00:00Z', objectionDeadline: '2027-05-31T23:59:59Z' };
+    const recorded = await app.gql(RECORD, input, asOfficer);
+    expect(recorded.errors).toBeUndefined();
+    const notice = recorded.data!.recordProcessorChangeNotice;
+    expect(notice).toMatchObject({ decision: null, processor: { key: 'zendesk' }, objectionDeadline: '2027-05-31T23:59:59.000Z' });
+    const viewer = await authAs('VIEWER');
+    expect((await app.gql(FINDINGS, {}, viewer)).data!.findings.nodes).toEqual([]);
+
+    now = new Date('2027-05-27T00:00:00Z');
+    expect((await app.gql(FINDINGS, {}, viewer)).data!.findings.nodes).toEqual([
+      {
+        severity: 'WARNING',
+        message: `the change zendesk announced on 2027-05-01T09:00:00.000Z (notice ${notice.id}) can be objected to until 2027-05-31T23:59:59.000Z, within 5 days, and is undecided`,
+        entities: [{ type: 'Processor', key: 'zendesk' }],
+      },
+    ]);
+    const OBJECT = `mutation ($id: ID!, $reason: String!) { objectToProcessorChange(id: $id, reason: $reason) { decision decidedAt decisionReason } }`;
+    expect((await app.gql(OBJECT, { id: notice.id, reason: 'Ask the DPO at dpo@zendesk.example' }, asOfficer)).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    const objected = await app.gql(OBJECT, { id: notice.id, reason: 'No transfer safeguard for Japan is named' }, asOfficer);
+    expect(objected.data!.objectToProcessorChange).toEqual({ decision: 'OBJECTED', decidedAt: '2027-05-27T00:00:00.000Z', decisionReason: 'No transfer safeguard for Japan is named' });
+    expect((await app.gql(FINDINGS, {}, viewer)).data!.findings.nodes).toEqual([]);
+    const again = await app.gql(`mutation ($id: ID!) { acceptProcessorChange(id: $id) { decision } }`, { id: notice.id }, asOfficer);
+    expect(again.errors![0].message).toBe(`id: the change notice "${notice.id}" was already OBJECTED (2027-05-27T00:00:00.000Z)`);
+
+    // Past the deadline an objection is refused; acceptance is still recorded.
+    const late = (await app.gql(RECORD, { ...input, objectionDeadline: '2027-05-20T00:00:00Z' }, asOfficer)).data!.recordProcessorChangeNotice;
+    expect((await app.gql(FINDINGS, {}, viewer)).data!.findings.nodes[0].message).toContain('could be objected to until 2027-05-20T00:00:00.000Z, and no decision is recorded');
+    expect((await app.gql(OBJECT, { id: late.id, reason: 'Too late' }, asOfficer)).errors![0].message).toContain('the objection period of change notice');
+    const accepted = await app.gql(`mutation ($id: ID!) { acceptProcessorChange(id: $id) { decision } }`, { id: late.id }, asOfficer);
+    expect(accepted.data!.acceptProcessorChange).toEqual({ decision: 'ACCEPTED' });
+    const list = await app.gql(`{ processorChangeNotices(processor: "zendesk") { totalCount nodes { decision } } }`, {}, await authAs('AUDITOR'));
+    expect(list.data!.processorChangeNotices).toEqual({ totalCount: 2, nodes: [{ decision: 'ACCEPTED' }, { decision: 'OBJECTED' }] });
+  });
+
+  it.each([
+    ['an unknown processor', { processor: 'nope' }, 'processor: no processor has key "nope"'],
+    ['a deadline before receipt', { objectionDeadline: '2027-04-01T00:00:00Z' }, 'objectionDeadline 2027-04-01T00:00:00.000Z is not after receivedAt 2027-05-01T09:00:00.000Z'],
+    ['a description over 10,000 characters', { description: 'x'.repeat(10_001) }, 'description is 10001 characters long; at most 10000 are kept'],
+  ])('refuses %s', async (_case, overrides, message) => {
+    now = new Date('2027-05-01T12:00:00Z');
+    const input = { processor: 'zendesk', description: 'A change', receivedAt: '2027-05-01T09:00:00Z', objectionDeadline: '2027-05-31T23:59:59Z', ...overrides };
+    const response = await app.gql(RECORD, input, asOfficer);
+    expect([response.errors![0].extensions!.code, response.errors![0].message]).toEqual(['BAD_USER_INPUT', message]);
   });
 });

@@ -69,6 +69,10 @@ export const ACCESS = {
     observedVendors: READERS,
     vendors: READERS,
     vendor: READERS,
+    // The authority table is public law.
+    supervisoryAuthorities: READERS,
+    // Processors' notices under their DPAs: contract matters for those who answer for them.
+    processorChangeNotices: OVERSIGHT,
   },
   Mutation: {
     registerProcessor: [ENGINEER, PRIVACY_OFFICER],
@@ -84,6 +88,7 @@ export const ACCESS = {
     createRightsRequest: [PRIVACY_OFFICER],
     extendRightsRequest: [PRIVACY_OFFICER],
     updateRightsRequest: [PRIVACY_OFFICER],
+    verifyRightsRequestIdentity: [PRIVACY_OFFICER],
     reportBreach: [PRIVACY_OFFICER],
     recordAuthorityNotice: [PRIVACY_OFFICER],
     recordSubjectNotice: [PRIVACY_OFFICER],
@@ -91,6 +96,11 @@ export const ACCESS = {
     reconcileEvidence: [ENGINEER, PRIVACY_OFFICER],
     registerVendor: [ENGINEER, PRIVACY_OFFICER],
     removeVendor: [ENGINEER, PRIVACY_OFFICER],
+    updateBreach: [PRIVACY_OFFICER],
+    reassessBreachRisk: [PRIVACY_OFFICER],
+    recordProcessorChangeNotice: [PRIVACY_OFFICER],
+    objectToProcessorChange: [PRIVACY_OFFICER],
+    acceptProcessorChange: [PRIVACY_OFFICER],
   },
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {

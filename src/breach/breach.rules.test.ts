@@ -1,11 +1,13 @@
 import type { DataFlow } from '../data-flow/data-flow.types';
 import { LegalBasis } from '../processing-activity/legal-basis';
-import { impactOf, type ImpactFacts } from './breach.rules';
+import { SUPERVISORY_AUTHORITIES } from '../supervisory-authority/supervisory-authority.reference';
+import { BreachNoticePhase, BreachRisk } from './breach.entity';
+import { authoritiesOwed, authorityDueAtOf, impactOf, noticesOf, residenceStates, subjectsDueAtOf, type ImpactFacts } from './breach.rules';
 
 const flow = (activityKey: string, categoryKey: string, processorKey: string, destinationCode: string): DataFlow => ({
   activityKey, categoryKey, processorKey, destinationCode,
   purposeKey: 'p', retentionKey: null, legalBasis: LegalBasis.CONTRACT, thirdCountry: destinationCode !== 'DE',
-  mechanism: null, reference: null, safeguarded: true, transferProblem: null, pending: false,
+  mechanism: null, reference: null, safeguarded: true, transferProblem: null, pending: false, effectiveFrom: null,
 });
 
 const facts = (overrides: Partial<ImpactFacts>): ImpactFacts => ({
@@ -30,6 +32,7 @@ describe('impactOf', () => {
       countryCodes: ['DE', 'US'],
       specialCategoryData: true,
       childrenData: true,
+      scheduled: [],
     });
   });
 
@@ -42,6 +45,7 @@ describe('impactOf', () => {
       countryCodes: [],
       specialCategoryData: false,
       childrenData: true,
+      scheduled: [],
     });
   });
 
@@ -50,7 +54,73 @@ describe('impactOf', () => {
     expect(impactOf(facts({ activities: ['research'], minimumAge: 18 }))).toMatchObject({ activityKeys: ['research'], childrenData: false });
     expect(impactOf(facts({ activities: ['payments', 'research'] }))).toMatchObject({ childrenData: true });
     expect(impactOf(facts({}))).toEqual({
-      processorKeys: [], activityKeys: [], categoryKeys: [], subjectTypeKeys: [], countryCodes: [], specialCategoryData: false, childrenData: false,
+      processorKeys: [], activityKeys: [], categoryKeys: [], subjectTypeKeys: [], countryCodes: [], specialCategoryData: false, childrenData: false, scheduled: [],
     });
+  });
+});
+
+describe('impactOf with recipients in their notice period', () => {
+  it('shows a pending recipient as scheduled "from <date>", not as affected', () => {
+    const from = new Date('2027-07-01T00:00:00Z');
+    const pending = { ...flow('hosting', 'contact', 'cloud', 'IN'), pending: true, effectiveFrom: from };
+    const impact = impactOf(facts({ processors: ['cloud'], flows: [flow('hosting', 'contact', 'cloud', 'US'), pending] }));
+    expect([impact.countryCodes, impact.scheduled]).toEqual([['US'], [{ processorKey: 'cloud', countryCode: 'IN', from }]]);
+  });
+});
+
+describe('the clocks of a breach', () => {
+  const aware = new Date('2027-05-10T08:00:00Z');
+  it.each([
+    ['from awareness', null, '2027-05-13T08:00:00.000Z'],
+    ['from the processor\'s notice, when it came first (EDPB Guidelines 9/2022, II.A.4)', new Date('2027-05-09T20:00:00Z'), '2027-05-12T20:00:00.000Z'],
+    ['from awareness, when the processor told the company later', new Date('2027-05-10T09:00:00Z'), '2027-05-13T08:00:00.000Z'],
+  ])('runs 72 hours %s', (_case, processorNotifiedAt, due) => {
+    expect(authorityDueAtOf(aware, processorNotifiedAt).toISOString()).toBe(due);
+  });
+
+  it('owes the people a notice for RISK and HIGH_RISK, not for NONE', () => {
+    expect([BreachRisk.NONE, BreachRisk.RISK, BreachRisk.HIGH_RISK].map((risk) => subjectsDueAtOf(risk, aware)?.toISOString() ?? null)).toEqual([
+      null,
+      '2027-05-13T08:00:00.000Z',
+      '2027-05-13T08:00:00.000Z',
+    ]);
+  });
+});
+
+describe('the authorities owed', () => {
+  const memberStateOf = (country: string) => ({ RE: 'FR', AX: 'FI' } as Record<string, string>)[country] ?? null;
+  it('reads residence codes as states: subdivisions for their country, EEA territories for their member state', () => {
+    expect(residenceStates(['es-ct', 'RE', 'AX', 'GB-SCT', 'FR'], memberStateOf)).toEqual(['ES', 'FI', 'FR', 'GB']);
+  });
+
+  it.each([
+    [BreachRisk.NONE, []],
+    [BreachRisk.RISK, ['DE-BFDI', 'GB-ICO']],
+    [BreachRisk.HIGH_RISK, ['CH-FDPIC', 'DE-BFDI', 'GB-ICO']],
+  ])('at %s: %j', (risk, codes) => {
+    expect(authoritiesOwed(['DE', 'GB', 'CH', 'US'], risk).map((entry) => entry.code)).toEqual(codes);
+  });
+
+  it('has one authority for each of the 30 EEA states, GB and CH, each with its law and sources', () => {
+    expect(SUPERVISORY_AUTHORITIES).toHaveLength(32);
+    expect(new Set(SUPERVISORY_AUTHORITIES.map((entry) => entry.country)).size).toBe(32);
+    for (const entry of SUPERVISORY_AUTHORITIES) expect([entry.law.length > 20, entry.sources.length > 0]).toEqual([true, true]);
+  });
+
+  it('lists one notice per authority owed or told, with the INITIAL notice and the latest phase', () => {
+    const owed = authoritiesOwed(['FR', 'DE'], BreachRisk.RISK);
+    const at = (iso: string) => new Date(iso);
+    const sent = [
+      { authorityCode: 'FR-CNIL', phase: BreachNoticePhase.INITIAL, notifiedAt: at('2027-05-11T00:00:00Z'), lateReason: null, reference: null },
+      { authorityCode: 'FR-CNIL', phase: BreachNoticePhase.FOLLOW_UP, notifiedAt: at('2027-05-12T00:00:00Z'), lateReason: null, reference: 'C-1' },
+      { authorityCode: 'GB-ICO', phase: BreachNoticePhase.INITIAL, notifiedAt: at('2027-05-11T00:00:00Z'), lateReason: null, reference: null },
+    ];
+    const byCode = new Map(SUPERVISORY_AUTHORITIES.map((entry) => [entry.code, entry]));
+    const notices = noticesOf(owed, sent, at('2027-05-13T08:00:00Z'), (code) => byCode.get(code) ?? null, (entry) => entry.code as never);
+    expect(notices.map((n) => [n.authority, n.owed, n.dueAt?.toISOString() ?? null, n.notifiedAt?.toISOString() ?? null, n.phase, n.reference])).toEqual([
+      ['DE-BFDI', true, '2027-05-13T08:00:00.000Z', null, null, null],
+      ['FR-CNIL', true, '2027-05-13T08:00:00.000Z', '2027-05-11T00:00:00.000Z', BreachNoticePhase.FOLLOW_UP, 'C-1'],
+      ['GB-ICO', false, null, '2027-05-11T00:00:00.000Z', BreachNoticePhase.INITIAL, null],
+    ]);
   });
 });

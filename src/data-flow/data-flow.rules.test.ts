@@ -33,6 +33,7 @@ const usRow: FlowRow = {
   adequacy: AdequacyScope.PARTIAL,
   adequacyNote: 'DPF-certified organisations',
   pending: false,
+  effectiveFrom: null,
 };
 
 describe('toDataFlow', () => {
@@ -51,6 +52,7 @@ describe('toDataFlow', () => {
       safeguarded: true,
       transferProblem: null,
       pending: false,
+      effectiveFrom: null,
     });
   });
 

@@ -1,3 +1,4 @@
+import { timestampOf } from '../db/rows';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { CONTROLLER_TO_PROCESSOR, judgeTransfer } from '../processor/transfer-rules';
 import { ExclusionReason, type DataFlow } from './data-flow.types';
@@ -32,6 +33,7 @@ export function toDataFlow(row: FlowRow): DataFlow {
     safeguarded: judgment.safeguarded,
     transferProblem: judgment.flaw?.message ?? null,
     pending: row.pending,
+    effectiveFrom: row.pending && row.effectiveFrom ? (row.effectiveFrom instanceof Date ? row.effectiveFrom : timestampOf(row.effectiveFrom)) : null,
   };
 }
 

@@ -60,7 +60,7 @@ async function assertKnownKeys(em: EntityManager, checks: readonly KeyCheck[]): 
     params.push(check.keys);
     return `select ${index} as "check", ${column} as "key" from ${table} where ${column} = any(array[?]::text[])`;
   });
-  const rows = await em.getConnection().execute<{ check: number; key: string }[]>(selects.join('\nunion all\n'), params);
+  const rows = await em.getConnection().execute<{ check: number; key: string }[]>(selects.join('\nunion all\n'), params, 'all', em.getTransactionContext());
   const known = wanted.map((_, index) => new Set(rows.filter((row) => row.check === index).map((row) => row.key)));
   const problems: ValidationProblem[] = wanted.flatMap((check, index) =>
     check.keys.flatMap((key, position) => {
@@ -90,7 +90,7 @@ function filterChecks(filter: DataFlowFilter | null, field: string): KeyCheck[] 
 
 async function runFlowStatement(em: EntityManager, query: FlowQuery): Promise<FlowRow[]> {
   const { sql, params }: Statement = flowStatement(query);
-  return em.getConnection().execute<FlowRow[]>(sql, params);
+  return em.getConnection().execute<FlowRow[]>(sql, params, 'all', em.getTransactionContext());
 }
 
 function decodePosition(cursor: string | null | undefined, field: 'after' | 'before'): FlowPosition | null {
@@ -116,7 +116,7 @@ async function flowPage<N>(
   const rows = await runFlowStatement(em, { ...query, after: window.after, before: window.before, backward: window.backward, limit: window.size + 1 });
   const count = async () => {
     const { sql, params } = flowCountStatement(query.filter, query.profile, query.verdict);
-    const [{ count: total }] = await em.getConnection().execute<{ count: number }[]>(sql, params);
+    const [{ count: total }] = await em.getConnection().execute<{ count: number }[]>(sql, params, 'all', em.getTransactionContext());
     return total;
   };
   return toPage(rows.map(toNode), window.size, count, (node) => positionToString(positionOf(flowOf(node))), window);
@@ -187,7 +187,7 @@ export async function flowsForProfile(
 
 async function summariseVerdict(em: EntityManager, filter: DataFlowFilter | null, profile: ProfileRule): Promise<UserDataFlowSummary> {
   const { sql, params } = verdictSummaryStatement(filter, profile);
-  const groups = await em.getConnection().execute<VerdictSummaryRow[]>(sql, params);
+  const groups = await em.getConnection().execute<VerdictSummaryRow[]>(sql, params, 'all', em.getTransactionContext());
   const included = groups.find((group) => group.reason === null);
   const excluded = REASON_ORDER.flatMap((reason) => {
     const group = groups.find((row) => row.reason === reason);

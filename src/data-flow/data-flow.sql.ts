@@ -73,8 +73,10 @@ export interface FlowRow {
   inEEA: boolean;
   adequacy: AdequacyScope;
   adequacyNote: string | null;
-  /** The processor is in its sub-processor notice period (announced, not yet in effect), by the database's clock. */
+  /** The processor, or this location of it, is in its notice period (announced, not yet in effect), by the database's clock. */
   pending: boolean;
+  /** When the later of the two notices ends; null when neither has one. */
+  effectiveFrom: Date | string | null;
   /** Only with a profile: why the flow does not carry the person's data, or null when it does. */
   reason?: ExclusionReasonName | null;
 }
@@ -90,8 +92,12 @@ const DESTINATION = 'coalesce(l.country_code, p.headquarters_code)';
 /** `covered` is `covering` itself or one of its descendants. */
 const covers = (covering: string, covered: string) => `(${covered} = ${covering} or ${covered} like ${covering} || '.%')`;
 
-/** The processor `p` is in its sub-processor notice period (announced, not yet in effect), by the database's clock. */
-const PENDING = 'coalesce(p.effective_from > now(), false)';
+/**
+ * The processor `p`, or its location `l`, is in its notice period (announced, not yet in effect), by the database's
+ * clock: a new recipient, or a new country of a current one.
+ */
+const EFFECTIVE_FROM = 'greatest(p.effective_from, l.effective_from)';
+const PENDING = `coalesce(${EFFECTIVE_FROM} > now(), false)`;
 
 /** The columns of a flow, besides its category (`ac.data_category_key`). */
 const FLOW_COLUMNS = `a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
@@ -99,7 +105,7 @@ const FLOW_COLUMNS = `a.key as "activityKey", a.purpose_key as "purposeKey", a.l
     p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
     l.dpf_certification as "dpfCertification", l.dpf_review_due as "dpfReviewDue",
     c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote",
-    ${PENDING} as "pending"`;
+    ${PENDING} as "pending", ${EFFECTIVE_FROM} as "effectiveFrom"`;
 
 /** From an (activity, category) row `ac` to its ACTIVE processors declared for the category, at each destination. */
 const FLOW_JOINS = `processing_activity a

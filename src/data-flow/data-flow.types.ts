@@ -1,3 +1,4 @@
+import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PageInfo, type Page } from '../common/connection';
 import { LegalBasis } from '../processing-activity/legal-basis';
@@ -38,10 +39,13 @@ export class DataFlow {
 
   @Field({
     description:
-      "True while the processor is in its sub-processor notice period: announced on /subprocessors, but no data flows " +
-      "to it before its `effectiveFrom`.",
+      "True while the processor, or this country of it, is in its notice period: announced on /subprocessors, but no data " +
+      "flows to it before `effectiveFrom`.",
   })
   pending!: boolean;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'While `pending`: when data starts to flow ("from <date>"); null once it flows.' })
+  effectiveFrom!: Date | null;
 }
 
 export enum ExclusionReason {

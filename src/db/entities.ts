@@ -1,7 +1,7 @@
 import { AgeGateCount } from '../age-gate/age-gate-count.entity';
 import { AgePolicy, DigitalConsentAge } from '../age-policy/age-policy.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
-import { Breach } from '../breach/breach.entity';
+import { Breach, BreachNotice, BreachRiskAssessment } from '../breach/breach.entity';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { RegistryEntity } from '../common/registry.entity';
 import { Consent } from '../consent/consent.entity';
@@ -13,6 +13,7 @@ import { Evidence, RegisteredVendor } from '../evidence/evidence.entity';
 import { Organization } from '../organization/organization.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingLocation } from '../processor/processing-location.entity';
+import { ProcessorChangeNotice } from '../processor/processor-change-notice.entity';
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RecipientCategory } from '../recipient/recipient-category.entity';
@@ -20,6 +21,7 @@ import { RetentionRule } from '../retention/retention-rule.entity';
 import { RightsRequest } from '../rights-request/rights-request.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { SecurityMeasure } from '../security-measure/security-measure.entity';
+import { RecipientNotice } from '../subprocessor/recipient-notice.entity';
 import { Setting } from './setting.entity';
 
 /** Every entity the ORM maps. Listed explicitly: discovery by folder scanning differs between ts-jest and dist. */
@@ -29,6 +31,8 @@ export const entities = [
   AgePolicy,
   AuditEntry,
   Breach,
+  BreachNotice,
+  BreachRiskAssessment,
   DigitalConsentAge,
   CollectionPoint,
   Consent,
@@ -42,7 +46,9 @@ export const entities = [
   ProcessingActivity,
   ProcessingLocation,
   Processor,
+  ProcessorChangeNotice,
   Purpose,
+  RecipientNotice,
   RecipientCategory,
   RegisteredVendor,
   RetentionRule,

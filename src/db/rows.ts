@@ -30,6 +30,8 @@ export interface TableShape {
    * as an entity would, from its own columns. Null when there are none.
    */
   rowPrototype: object | null;
+  /** Properties stored as timestamps, which rows carry as Dates like the entities do. */
+  timestamps: readonly string[];
 }
 
 /** The getters an entity class declares for computed fields (not MikroORM's own `__` helpers, not mapped properties). */
@@ -55,10 +57,12 @@ export function tableShape(em: EntityManager, entity: EntityClass<object> | stri
   if (shape) return shape;
   const columns = new Map<string, ColumnShape>();
   const collections = new Set<string>();
+  const timestamps: string[] = [];
   for (const property of meta.props as EntityProperty[]) {
     if (property.persist === false || property.formula || property.embedded) continue;
     if (property.kind === ReferenceKind.SCALAR || (property.kind === ReferenceKind.MANY_TO_ONE) || (property.kind === ReferenceKind.ONE_TO_ONE && property.owner)) {
       if (property.fieldNames?.length === 1) columns.set(property.name, { property: property.name, column: property.fieldNames[0] });
+      if (property.kind === ReferenceKind.SCALAR && property.columnTypes?.some((type) => type.startsWith('timestamp'))) timestamps.push(property.name);
     } else if (property.kind === ReferenceKind.ONE_TO_MANY || property.kind === ReferenceKind.MANY_TO_MANY) {
       collections.add(property.name);
     }
@@ -73,6 +77,7 @@ export function tableShape(em: EntityManager, entity: EntityClass<object> | stri
     columns,
     collections,
     rowPrototype: Object.keys(getters).length > 0 ? Object.create(Object.prototype, getters) : null,
+    timestamps,
   };
   shapes.set(meta, shape);
   return shape;
@@ -110,13 +115,24 @@ export function textArray(values: readonly unknown[]): string {
 export { quote as quoteIdentifier };
 
 /**
+ * A timestamp as PostgreSQL writes it in text ("2027-05-10 12:00:00+00", "0050-01-31 00:00:00+00"), as a Date.
+ * `new Date()` does not read that form reliably (it takes the year 0050 for 1950); its ISO 8601 twin it does.
+ */
+export function timestampOf(text: string): Date {
+  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+}
+
+/**
  * Runs one read statement through the ORM's connection (counted, logged, in the request's transaction if any).
- * Rows of `shape` get its computed fields (see `rowPrototype`).
+ * Rows of `shape` get its computed fields (see `rowPrototype`), and its timestamps as Dates.
  */
 export async function readRows<R = Row>(em: EntityManager, sql: string, params: unknown[] = [], shape?: TableShape): Promise<R[]> {
   const rows = await em.getConnection().execute<R[]>(sql, params, 'all', em.getTransactionContext());
   const prototype = shape?.rowPrototype;
   if (prototype) for (const row of rows) Object.setPrototypeOf(row, prototype);
+  for (const property of shape?.timestamps ?? []) {
+    for (const row of rows as Row[]) if (typeof row[property] === 'string') row[property] = timestampOf(row[property] as string);
+  }
   return rows;
 }
 

@@ -83,9 +83,21 @@ export const RULES = {
   'processor-awaiting-review': { severity: FindingSeverity.INFO, about: 'a PROPOSED processor awaiting the privacy officer' },
   'rights-request-overdue': { severity: FindingSeverity.ERROR, about: 'an open rights request past its deadline' },
   'rights-request-due-soon': { severity: FindingSeverity.WARNING, about: 'an open rights request due within 5 days' },
+  'rights-request-promise-missed': {
+    severity: FindingSeverity.WARNING,
+    about: "an open rights request past the privacy policy's 30 days, though within the law's deadline",
+  },
   'breach-authority-notice-overdue': {
     severity: FindingSeverity.ERROR,
-    about: 'a notifiable breach not reported to the supervisory authority within 72 hours',
+    about: 'a notifiable breach not reported within 72 hours to every supervisory authority it owes a notice',
+  },
+  'breach-subject-notice-overdue': {
+    severity: FindingSeverity.ERROR,
+    about: 'a breach posing a risk whose people were not told within 72 hours (the policy; Art. 34 for a high risk)',
+  },
+  'processor-change-objection-due': {
+    severity: FindingSeverity.WARNING,
+    about: "a processor's notice of change (Art. 28(2)) undecided with its objection deadline within 5 days or passed",
   },
   'undeclared-recipient': { severity: FindingSeverity.ERROR, about: 'a vendor the code calls (evidence) with no ACTIVE processor' },
   'undeclared-category': {

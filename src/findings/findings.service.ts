@@ -3,6 +3,7 @@ import { breachFindings } from '../breach/breach.service';
 import { mapViewOf } from '../evidence/evidence.rules';
 import { evidenceFindingsOf } from '../evidence/evidence.service';
 import { exportMapWithCountries } from '../manifest/manifest.service';
+import { processorChangeFindings } from '../processor/processor-change-notice.service';
 import { rightsRequestFindings } from '../rights-request/rights-request.service';
 import { lintMap, sortFindings, type Finding } from './findings.rules';
 
@@ -13,10 +14,11 @@ import { lintMap, sortFindings, type Finding } from './findings.rules';
  */
 export async function findingsOf(em: EntityManager, now: Date = new Date()): Promise<Finding[]> {
   const { map, countries } = await exportMapWithCountries(em);
-  const [requests, breaches, evidence] = await Promise.all([
+  const [requests, breaches, changes, evidence] = await Promise.all([
     rightsRequestFindings(em, now),
     breachFindings(em, now),
+    processorChangeFindings(em, now),
     evidenceFindingsOf(em, mapViewOf(map)),
   ]);
-  return sortFindings([...lintMap(map, countries, now.toISOString().slice(0, 10)), ...requests, ...breaches, ...evidence]);
+  return sortFindings([...lintMap(map, countries, now.toISOString().slice(0, 10)), ...requests, ...breaches, ...changes, ...evidence]);
 }

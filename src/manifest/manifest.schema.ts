@@ -46,6 +46,8 @@ export const organizationSchema = z.strictObject({
   rightsResponseDays: z.number().int().positive(),
   breachNotificationHours: z.number().int().positive(),
   policyUpdatedOn: isoDate,
+  /** The policy's promise of notice of material changes, quoted on the public list of recipients. */
+  changeNotice: optionalText,
 });
 
 export const dataCategorySchema = z.strictObject({

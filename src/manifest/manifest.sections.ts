@@ -272,6 +272,7 @@ export const organizationSection = {
     rightsResponseDays: o.rightsResponseDays,
     breachNotificationHours: o.breachNotificationHours,
     policyUpdatedOn: o.policyUpdatedOn,
+    changeNotice: nullable(o.changeNotice),
   }),
   toData: (e: NonNullable<Manifest['organization']>): EntityData<Organization> => ({
     ...baseData(e),
@@ -288,5 +289,6 @@ export const organizationSection = {
     rightsResponseDays: e.rightsResponseDays,
     breachNotificationHours: e.breachNotificationHours,
     policyUpdatedOn: e.policyUpdatedOn,
+    changeNotice: e.changeNotice ?? null,
   }),
 };

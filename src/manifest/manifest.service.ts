@@ -10,6 +10,7 @@ import { Processor } from '../processor/processor.entity';
 import { recordAudit, type Actor } from '../audit/audit.service';
 import { ProcessorStatus } from '../processor/processor.entity';
 import { mayDecideReview, syncLocations } from '../processor/processor.service';
+import type { RecipientChangeNotice } from '../subprocessor/recipient-notice.entity';
 import { checkProcessor, type CheckedLocation } from '../processor/processor.validation';
 import type { CountryStanding } from '../processor/transfer-rules';
 import { entrySchemas, manifestInputSchema, organizationSchema, type Manifest, type ManifestInput } from './manifest.schema';
@@ -401,6 +402,8 @@ export interface ApplyOptions {
    * seed, tests), or as PRIVACY_OFFICER, the manifest may decide a processor's review status.
    */
   actor?: Actor;
+  /** When the manifest is applied, and the public list's notice period: a new country of a current recipient is announced. */
+  notice?: RecipientChangeNotice;
 }
 
 /**
@@ -518,11 +521,14 @@ export async function applyManifest(em: EntityManager, input: ManifestInput, opt
       const byKey = new Map(current.map((entity) => [entity.key, entity]));
       for (const { entry, i } of changed) {
         const entity = byKey.get(entry.key as string);
+        const wasActive = (entity as Processor | undefined)?.status === ProcessorStatus.ACTIVE;
         const data = section.toData(entry as never);
         const target = entity ? tx.assign(entity, data) : tx.create(section.entity, data as never);
         // A change to links alone leaves the row clean: touching it records the change and bumps a processor's version.
         if (entity) target.updatedAt = new Date();
-        if (section.name === 'processors') syncLocations(tx, target as Processor, locations[i]);
+        if (section.name === 'processors') {
+          syncLocations(tx, target as Processor, locations[i], wasActive ? (options.notice ?? { now: new Date(), noticeDays: 0 }) : null);
+        }
       }
       // Parents before children: each section is flushed before the next one refers to it.
       await tx.flush();

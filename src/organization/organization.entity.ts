@@ -73,6 +73,15 @@ export class Organization extends RegistryEntity {
   @Field({ description: 'The date the published privacy policy was last updated (YYYY-MM-DD).' })
   @Property({ type: 'text' })
   policyUpdatedOn!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The policy's promise of notice of material changes, in its own words: the public list of recipients quotes it, and " +
+      'promises nothing more. Null when the policy makes none.',
+  })
+  @Property({ type: 'text', nullable: true })
+  changeNotice?: string | null;
 }
 
 @ObjectType({ description: 'The representative in the Union of a controller established outside it (GDPR Art. 27).' })

@@ -1,4 +1,5 @@
 import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import { Country } from '../country/country.entity';
 import { Processor } from './processor.entity';
@@ -36,6 +37,15 @@ export class ProcessingLocation {
   /** YYYY-MM-DD: when the DPF certification must next be checked. */
   @Property({ type: 'text', nullable: true })
   dpfReviewDue?: string | null;
+
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description:
+      'For a country added to a current recipient: when data starts to flow there, after the notice on the public list. ' +
+      'Null when it took effect with the recipient.',
+  })
+  @Property({ type: 'timestamptz', nullable: true })
+  effectiveFrom?: Date | null;
 
   @Field(() => DpfCertification, {
     nullable: true,

@@ -33,6 +33,9 @@ function receivesCategory(category: string) {
   return { dataCategories: { $or: [{ key: { $in: ancestors } }, { key: { $like: `${category}.%` } }] } };
 }
 
+/** When a change is announced, and the notice period before it takes effect (SUBPROCESSOR_NOTICE_DAYS). */
+const noticeOf = (ctx: RequestContext) => ({ now: ctx.clock(), noticeDays: ctx.settings.subprocessorNoticeDays });
+
 @Resolver(() => Processor)
 export class ProcessorResolver {
   @Query(() => ProcessorConnection, { description: 'Sub-processors and vendors, in key order.' })
@@ -54,7 +57,7 @@ export class ProcessorResolver {
     @Arg('input', () => UpdateProcessorInput) input: UpdateProcessorInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return updateProcessor(ctx.em, actorOf(ctx), key, expectedVersion, input);
+    return updateProcessor(ctx.em, actorOf(ctx), key, expectedVersion, input, noticeOf(ctx));
   }
 
   @Mutation(() => Processor, {
@@ -65,20 +68,17 @@ export class ProcessorResolver {
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: RequestContext,
   ) {
-    return transitionProcessor(ctx.em, actorOf(ctx), 'approveProcessor', key, note, {
-      now: ctx.clock(),
-      noticeDays: ctx.settings.subprocessorNoticeDays,
-    });
+    return transitionProcessor(ctx.em, actorOf(ctx), 'approveProcessor', key, note, noticeOf(ctx));
   }
 
   @Mutation(() => Processor, { description: 'PROPOSED -> REJECTED, with the reason.' })
   rejectProcessor(@Arg('key', () => ID) key: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext) {
-    return transitionProcessor(ctx.em, actorOf(ctx), 'rejectProcessor', key, reason);
+    return transitionProcessor(ctx.em, actorOf(ctx), 'rejectProcessor', key, reason, noticeOf(ctx));
   }
 
   @Mutation(() => Processor, { description: 'ACTIVE -> RETIRED, with the reason: it keeps its history and leaves every data flow.' })
   retireProcessor(@Arg('key', () => ID) key: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext) {
-    return transitionProcessor(ctx.em, actorOf(ctx), 'retireProcessor', key, reason);
+    return transitionProcessor(ctx.em, actorOf(ctx), 'retireProcessor', key, reason, noticeOf(ctx));
   }
 
   @FieldResolver(() => Country, { description: 'Where the processor is established.' })

@@ -9,6 +9,7 @@ import { DataCategory } from '../data-category/data-category.entity';
 import { FindingSeverity, lintProcessor } from '../findings/findings.rules';
 import { processorSection } from '../manifest/manifest.sections';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { announceRecipientChange, RecipientNoticeKind, type RecipientChangeNotice } from '../subprocessor/recipient-notice.entity';
 import { ProcessingLocation } from './processing-location.entity';
 import { Processor, ProcessorStatus } from './processor.entity';
 import type { RegisterProcessorInput, UpdateProcessorInput } from './processor.inputs';
@@ -51,11 +52,22 @@ async function checkAgainstDatabase(em: EntityManager, input: ProcessorFields): 
   return locations;
 }
 
-/** Makes a processor's locations exactly `wanted`: keeps, updates, adds and removes by country. */
-export function syncLocations(em: EntityManager, processor: Processor, wanted: readonly CheckedLocation[]): void {
+/**
+ * Makes a processor's locations exactly `wanted`: keeps, updates, adds and removes by country. Given `notice` (the
+ * processor is a current recipient), a new country goes through the public list's notice: it is announced, and
+ * data flows there only from its `effectiveFrom`.
+ */
+export function syncLocations(em: EntityManager, processor: Processor, wanted: readonly CheckedLocation[], notice?: RecipientChangeNotice | null): void {
   const byCountry = new Map(processor.locations.getItems().map((l) => [l.country.code, l]));
+  // A processor recorded without locations was listed at its headquarters: that country is not new.
+  const current = new Set(byCountry.size > 0 ? byCountry.keys() : [processor.headquarters.code]);
+  const added = wanted.map((l) => l.country).filter((country) => !current.has(country));
+  const effectiveFrom =
+    notice && added.length > 0
+      ? announceRecipientChange(em, { kind: RecipientNoticeKind.COUNTRY_ADDED, processor, countries: added, notice })
+      : null;
   for (const location of wanted) {
-    const current = byCountry.get(location.country);
+    const stored = byCountry.get(location.country);
     byCountry.delete(location.country);
     const data = {
       mechanism: location.mechanism,
@@ -63,8 +75,11 @@ export function syncLocations(em: EntityManager, processor: Processor, wanted: r
       dpfCertification: location.dpf?.certification ?? null,
       dpfReviewDue: location.dpf?.reviewDue ?? null,
     };
-    if (current) em.assign(current, data);
-    else processor.locations.add(em.create(ProcessingLocation, { processor, country: location.country, ...data }));
+    if (stored) em.assign(stored, data);
+    else {
+      const pending = effectiveFrom && notice && notice.noticeDays > 0 && added.includes(location.country) ? effectiveFrom : null;
+      processor.locations.add(em.create(ProcessingLocation, { processor, country: location.country, ...data, effectiveFrom: pending }));
+    }
   }
   for (const stale of byCountry.values()) processor.locations.remove(stale);
 }
@@ -148,6 +163,7 @@ export async function updateProcessor(
   key: string,
   expectedVersion: number,
   input: UpdateProcessorInput,
+  notice: RecipientChangeNotice = { now: new Date(), noticeDays: 0 },
 ): Promise<Processor> {
   const locations = await checkAgainstDatabase(em, input);
   try {
@@ -174,7 +190,7 @@ export async function updateProcessor(
         ...(input.dataCategories != null ? { dataCategories: [...new Set(input.dataCategories)] } : {}),
         ...(input.activities != null ? { activities: [...new Set(input.activities)] } : {}),
       });
-      if (input.locations != null) syncLocations(tx, processor, locations);
+      if (input.locations != null) syncLocations(tx, processor, locations, processor.status === ProcessorStatus.ACTIVE ? notice : null);
       await assertJudgedAtHeadquarters(tx, processor);
       const after = processorSnapshot(processor);
       if (isDeepStrictEqual(before, after)) return processor;
@@ -206,15 +222,6 @@ async function refuseWithErrorFindings(tx: EntityManager, processor: Processor, 
   );
 }
 
-/** When an approval is decided, and how long customers have to object before data flows (Art. 28(2)). */
-export interface SubprocessorNotice {
-  now: Date;
-  noticeDays: number;
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-export const effectiveFromOf = ({ now, noticeDays }: SubprocessorNotice) => new Date(now.getTime() + noticeDays * DAY_MS);
 
 /** After an update, a processor left without locations is judged at its (possibly new) headquarters. */
 async function assertJudgedAtHeadquarters(tx: EntityManager, processor: Processor): Promise<void> {
@@ -231,7 +238,7 @@ export async function transitionProcessor(
   transition: Transition,
   key: string,
   reason: string | null | undefined,
-  notice: SubprocessorNotice = { now: new Date(), noticeDays: 0 },
+  notice: RecipientChangeNotice = { now: new Date(), noticeDays: 0 },
 ): Promise<Processor> {
   const reasonRequired = transition !== 'approveProcessor';
   const field = reasonRequired ? 'reason' : 'note';
@@ -248,8 +255,12 @@ export async function transitionProcessor(
       if (next.to === ProcessorStatus.ACTIVE) await refuseWithErrorFindings(tx, processor, transition);
       const before = processorSnapshot(processor);
       tx.assign(processor, { status: next.to, statusReason: trimmedOrNull(reason) });
-      // An approval is announced at once; data flows to the processor only once the notice period has run.
-      const effectiveFrom = transition === 'approveProcessor' && notice.noticeDays > 0 ? effectiveFromOf(notice) : undefined;
+      // Every way a recipient starts or stops receiving data is an entry of the public list. A new recipient is
+      // announced at once, and data flows to it only once the notice period has run.
+      const countries = processor.locations.length > 0 ? processor.locations.getItems().map((l) => l.country.code) : [processor.headquarters.code];
+      const kind = transition === 'approveProcessor' ? RecipientNoticeKind.ADDED : transition === 'retireProcessor' ? RecipientNoticeKind.RETIRED : null;
+      const announced = kind ? announceRecipientChange(tx, { kind, processor, countries, notice }) : null;
+      const effectiveFrom = kind === RecipientNoticeKind.ADDED && notice.noticeDays > 0 ? announced! : undefined;
       if (effectiveFrom) processor.effectiveFrom = effectiveFrom;
       recordAudit(tx, actor, {
         operation: transition,

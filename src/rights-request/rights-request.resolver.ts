@@ -9,7 +9,15 @@ import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { clocked, type RequestContext } from '../common/context';
-import { RightsRequest, RightsRequestStatus } from './rights-request.entity';
+import { DateTimeResolver } from 'graphql-scalars';
+import {
+  IdentityVerificationMethod,
+  IdentityVerificationOutcome,
+  RefusalGround,
+  RightsRequest,
+  RightsRequestStatus,
+} from './rights-request.entity';
+import { rightsDeadlineRule } from './rights-deadline.reference';
 import { RightsRequestInput, RightsRequestListArgs } from './rights-request.inputs';
 import { timelinessOf } from './rights-request.rules';
 import {
@@ -19,8 +27,18 @@ import {
   rightsRequestStats,
   scopesOf,
   updateRightsRequest,
+  verifyRightsRequestIdentity,
 } from './rights-request.service';
-import { RightsRequestScope, RightsRequestStats, ScopeActivity, ScopeCopy, ScopeProcessor, Timeliness } from './rights-request.types';
+import {
+  IdentityVerification,
+  RightsDeadlineRuleType,
+  RightsRequestScope,
+  RightsRequestStats,
+  ScopeActivity,
+  ScopeCopy,
+  ScopeProcessor,
+  Timeliness,
+} from './rights-request.types';
 
 const RightsRequestConnection = Connection(RightsRequest);
 
@@ -45,10 +63,36 @@ export class RightsRequestResolver {
   }
 
   @Mutation(() => RightsRequest, {
-    description: 'Extends the deadline once (two months under the GDPR, 45 days in California), with the reason told to the person.',
+    description:
+      'Extends the deadline once, as the rule that set it allows (two months under the GDPR, 45 days in California, to a stated ' +
+      'date in Switzerland), with the reason told to the person. The reason holds no email address or phone number.',
   })
-  extendRightsRequest(@Arg('id', () => ID) id: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext) {
-    return extendRightsRequest(ctx.em, clocked(ctx), id, reason);
+  extendRightsRequest(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason') reason: string,
+    @Arg('until', () => DateTimeResolver, {
+      nullable: true,
+      description: 'The new deadline: required where the controller states it (Switzerland); elsewhere at most the longest extension, which is the default.',
+    })
+    until: Date | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return extendRightsRequest(ctx.em, clocked(ctx), id, reason, until);
+  }
+
+  @Mutation(() => RightsRequest, {
+    description:
+      "Records how the requester's identity was checked: VERIFIED moves the request to IN_PROGRESS; NOT_VERIFIED refuses it " +
+      '(RECEIVED or VERIFYING -> REFUSED) with the ground IDENTITY_NOT_VERIFIED.',
+  })
+  verifyRightsRequestIdentity(
+    @Arg('id', () => ID) id: string,
+    @Arg('method', () => IdentityVerificationMethod) method: IdentityVerificationMethod,
+    @Arg('outcome', () => IdentityVerificationOutcome) outcome: IdentityVerificationOutcome,
+    @Arg('reason', () => String, { nullable: true, description: 'For NOT_VERIFIED, the reason told to the person.' }) reason: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return verifyRightsRequestIdentity(ctx.em, clocked(ctx), id, method, outcome, reason);
   }
 
   @Mutation(() => RightsRequest, {
@@ -58,9 +102,25 @@ export class RightsRequestResolver {
     @Arg('id', () => ID) id: string,
     @Arg('status', () => RightsRequestStatus) status: RightsRequestStatus,
     @Arg('reason', () => String, { nullable: true, description: 'Required for REFUSED: the reason given to the person.' }) reason: string | null,
+    @Arg('ground', () => RefusalGround, { nullable: true, description: 'For REFUSED: the ground as a code (OTHER when omitted).' })
+    ground: RefusalGround | null,
     @Ctx() ctx: RequestContext,
   ) {
-    return updateRightsRequest(ctx.em, clocked(ctx), id, status, reason);
+    return updateRightsRequest(ctx.em, clocked(ctx), id, status, reason, ground);
+  }
+
+  @FieldResolver(() => RightsDeadlineRuleType, {
+    nullable: true,
+    description: 'The rule that set the clock, with its law and sources; null for a request logged before the rules were kept.',
+  })
+  deadlineRule(@Root() request: RightsRequest) {
+    return request.deadlineRuleId ? rightsDeadlineRule(request.deadlineRuleId) : null;
+  }
+
+  @FieldResolver(() => IdentityVerification, { nullable: true, description: "How the requester's identity was checked; null until it is." })
+  identityVerification(@Root() request: RightsRequest): IdentityVerification | null {
+    if (!request.identityMethod || !request.identityOutcome || !request.identityCheckedAt) return null;
+    return { method: request.identityMethod, outcome: request.identityOutcome, checkedAt: request.identityCheckedAt };
   }
 
   @FieldResolver(() => DataSubjectRight, { description: 'The right exercised.' })
@@ -74,9 +134,12 @@ export class RightsRequestResolver {
   }
 
   @FieldResolver(() => RightsRequestScope, {
-    description: "What the request touches, from the person's flows on the map as it is now.",
+    description:
+      "What the request touches, from the person's flows on the map as it is now; for a closed request, as it was when it " +
+      'closed (whom the notices went to).',
   })
   scope(@Root() request: RightsRequest, @Ctx() { em, loaders }: RequestContext) {
+    if (request.frozenScope) return request.frozenScope as unknown as RightsRequestScope;
     return loaders.custom<RightsRequest, RightsRequestScope>('rights-request-scope', (requests) => scopesOf(em, requests)).load(request);
   }
 }

@@ -17,6 +17,7 @@ const flow = (overrides: Partial<DataFlow>): DataFlow => ({
   safeguarded: true,
   transferProblem: null,
   pending: false,
+  effectiveFrom: null,
   ...overrides,
 });
 
@@ -36,9 +37,9 @@ describe('transitionRefusal', () => {
   });
 
   it.each([
-    [S.RECEIVED, S.IN_PROGRESS, 'it may move only to VERIFYING'],
-    [S.RECEIVED, S.RECEIVED, 'it may move only to VERIFYING'],
-    [S.VERIFYING, S.REFUSED, 'it may move only to IN_PROGRESS'],
+    [S.RECEIVED, S.IN_PROGRESS, 'it may move only to VERIFYING or REFUSED'],
+    [S.RECEIVED, S.RECEIVED, 'it may move only to VERIFYING or REFUSED'],
+    [S.VERIFYING, S.COMPLETED, 'it may move only to IN_PROGRESS or REFUSED'],
     [S.IN_PROGRESS, S.VERIFYING, 'it may move only to COMPLETED or REFUSED'],
     [S.COMPLETED, S.REFUSED, 'it is closed'],
     [S.REFUSED, S.IN_PROGRESS, 'it is closed'],

@@ -7,8 +7,9 @@ const { RECEIVED, VERIFYING, IN_PROGRESS, COMPLETED, REFUSED } = RightsRequestSt
 
 /** The one way forward from each status. */
 export const NEXT_STATUSES: Record<RightsRequestStatus, readonly RightsRequestStatus[]> = {
-  [RECEIVED]: [VERIFYING],
-  [VERIFYING]: [IN_PROGRESS],
+  // A request may be refused at any open step: an identity that cannot be verified, a manifestly unfounded request.
+  [RECEIVED]: [VERIFYING, REFUSED],
+  [VERIFYING]: [IN_PROGRESS, REFUSED],
   [IN_PROGRESS]: [COMPLETED, REFUSED],
   [COMPLETED]: [],
   [REFUSED]: [],
@@ -39,6 +40,12 @@ export function subjectReferenceProblem(value: string): string | null {
 
 /** Rights whose exercise must be passed on to every recipient (Art. 19). */
 export const NOTIFY_RECIPIENTS = new Set(['erasure', 'rectification', 'restriction']);
+/**
+ * Rights whose exercise must reach the recipients of the processing it stops: a withdrawal of consent (Art. 7(3))
+ * and an objection to direct marketing (Art. 21(3)) end the consent-based flows (on this map, marketing rests on
+ * consent), and every recipient of those must stop.
+ */
+export const STOP_CONSENT_PROCESSING = new Set(['withdraw-consent', 'object-direct-marketing']);
 /** Rights answered with a copy of the data. */
 export const COPY_RIGHTS = new Set(['access', 'portability']);
 /** Portability covers only data processed on consent or on a contract (Art. 20(1)(a)). */
@@ -86,7 +93,11 @@ export function scopeOf(right: string, flows: readonly DataFlow[]): RightsReques
   return {
     processors,
     activities,
-    recipientKeys: NOTIFY_RECIPIENTS.has(right) ? processors.map((p) => p.processorKey) : [],
+    recipientKeys: NOTIFY_RECIPIENTS.has(right)
+      ? processors.map((p) => p.processorKey)
+      : STOP_CONSENT_PROCESSING.has(right)
+        ? sorted(flows.filter((f) => f.legalBasis === LegalBasis.CONSENT).map((f) => f.processorKey))
+        : [],
     copy,
   };
 }

@@ -10,14 +10,16 @@ import { Country } from '../country/country.entity';
 import { flowsForProfile, profileVerdict } from '../data-flow/data-flow.service';
 import { FindingSeverity, type Finding } from '../findings/findings.rules';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
+import { contactDetailIn, reasonProblem } from '../common/free-text';
+import { DUE_SOON_DAYS, rightsRequestClock, type JurisdictionFacts, type RightsClock } from './rights-request.deadline';
 import {
-  DeadlineRegime,
-  DUE_SOON_DAYS,
-  extensionAllowed,
-  regimeOf,
-  rightsRequestDueAt,
-} from './rights-request.deadline';
-import { CLOSED_STATUSES, RightsRequest, RightsRequestStatus } from './rights-request.entity';
+  CLOSED_STATUSES,
+  IdentityVerificationMethod,
+  IdentityVerificationOutcome,
+  RefusalGround,
+  RightsRequest,
+  RightsRequestStatus,
+} from './rights-request.entity';
 import type { RightsRequestInput, RightsRequestListArgs } from './rights-request.inputs';
 import { scopeOf, subjectReferenceProblem, timelinessOf, transitionRefusal } from './rights-request.rules';
 import { STATUS_ORDER, Timeliness, type RightsRequestScope, type RightsRequestStats } from './rights-request.types';
@@ -26,50 +28,86 @@ import { STATUS_ORDER, Timeliness, type RightsRequestScope, type RightsRequestSt
 const POLICY_DAYS = 30;
 
 /**
- * The request as the audit trail keeps it. The subject reference is left out on purpose: the trail is
- * append-only, so whatever it holds can never be purged.
+ * The request as the audit trail keeps it. The subject reference and the text of the reasons are left out on
+ * purpose: the trail is append-only, so whatever it holds can never be purged. It records that a reason was given.
  */
 function snapshot(request: RightsRequest) {
   return {
     right: request.right.key,
     status: request.status,
     receivedAt: request.receivedAt.toISOString(),
+    deadlineRule: request.deadlineRuleId ?? null,
     dueAt: request.dueAt.toISOString(),
+    acknowledgeBy: request.acknowledgeBy?.toISOString() ?? null,
+    promisedBy: request.promisedBy?.toISOString() ?? null,
     extended: request.extended,
-    extensionReason: request.extensionReason ?? null,
+    extensionReasonGiven: request.extensionReason != null,
     jurisdiction: request.jurisdiction,
-    statusReason: request.statusReason ?? null,
+    statusReasonGiven: request.statusReason != null,
+    refusalGround: request.refusalGround ?? null,
+    identityMethod: request.identityMethod ?? null,
+    identityOutcome: request.identityOutcome ?? null,
     closedAt: request.closedAt?.toISOString() ?? null,
     subjectReferencePurged: request.purgedAt != null,
   };
 }
+
+/**
+ * The earliest receipt the register accepts. Every law whose clock it keeps is younger; a date before it is a
+ * typo (the year 0027 for 2027), which would otherwise be stored and counted as centuries overdue.
+ */
+export const EARLIEST_RECEIPT = new Date('2000-01-01T00:00:00.000Z');
 
 interface Clocked {
   actor: Actor;
   now: Date;
 }
 
-/** The deadline rule for a jurisdiction code, or the problem with the code. */
-async function deadlineRegime(em: EntityManager, code: string, field: string): Promise<{ jurisdiction: string; regime: DeadlineRegime }> {
+/** The facts of a jurisdiction code the clock needs, or the problem with the code. */
+async function jurisdictionFacts(em: EntityManager, code: string, field: string): Promise<{ jurisdiction: string; facts: JurisdictionFacts }> {
   const jurisdiction = jurisdictionInput(code, field);
   const country = await em.findOne(Country, { code: jurisdiction.country });
   if (!country) throw badInput(unknownCountryMessage(field, jurisdiction), { field, value: code });
-  return { jurisdiction: jurisdiction.code, regime: regimeOf({ ...jurisdiction, inEEA: country.inEEA }) };
+  return { jurisdiction: jurisdiction.code, facts: { ...jurisdiction, inEEA: country.inEEA } };
 }
 
 const policyDaysOf = (right: DataSubjectRight) => right.responseDays ?? POLICY_DAYS;
 
+/** The clock of a stored request, recomputed from what set it: the right, the jurisdiction and the receipt. */
+async function clockOf(em: EntityManager, request: RightsRequest): Promise<RightsClock> {
+  const { facts } = await jurisdictionFacts(em, request.jurisdiction, 'jurisdiction');
+  return rightsRequestClock(request.right.key, facts, request.receivedAt, policyDaysOf(request.right));
+}
+
+/** A reason the person is told: present when required, and free of contact details. Returns it trimmed, or null. */
+function checkedReason(field: string, reason: string | null | undefined, requiredBecause: string | null): string | null {
+  const text = reason?.trim() || null;
+  if (!text) {
+    if (requiredBecause) throw badInput(`${field}: ${requiredBecause}`, { field, value: reason ?? null });
+    return null;
+  }
+  const problem = reasonProblem(field, text);
+  if (problem) throw badInput(problem, { field });
+  return text;
+}
 /** Logs a request with its deadline. The profile's keys are checked as `userDataFlow` checks them. */
 export async function createRightsRequest(em: EntityManager, { actor, now }: Clocked, input: RightsRequestInput): Promise<RightsRequest> {
   const problems: ValidationProblem[] = [];
   const reference = input.subjectReference.trim();
-  const referenceProblem = subjectReferenceProblem(reference);
+  const referenceProblem = subjectReferenceProblem(reference) ?? (contactDetailIn(reference) ? 'looks like a phone number; give the product\'s user id or ticket id instead (data minimisation, Art. 5(1)(c))' : null);
   if (referenceProblem) problems.push({ field: 'input.subjectReference', message: `input.subjectReference ${referenceProblem}` });
   if (input.receivedAt > now) {
     problems.push({
       field: 'input.receivedAt',
       value: input.receivedAt.toISOString(),
       message: `input.receivedAt ${input.receivedAt.toISOString()} is in the future (now is ${now.toISOString()})`,
+    });
+  }
+  if (input.receivedAt < EARLIEST_RECEIPT) {
+    problems.push({
+      field: 'input.receivedAt',
+      value: input.receivedAt.toISOString(),
+      message: `input.receivedAt ${input.receivedAt.toISOString()} is before ${EARLIEST_RECEIPT.toISOString().slice(0, 10)}: not a plausible date for a request (check the year)`,
     });
   }
   if (problems.length > 0) throw new ValidationFailed(problems);
@@ -80,7 +118,8 @@ export async function createRightsRequest(em: EntityManager, { actor, now }: Clo
       value: input.right,
     });
   }
-  const { jurisdiction, regime } = await deadlineRegime(em, input.jurisdiction, 'input.jurisdiction');
+  const { jurisdiction, facts } = await jurisdictionFacts(em, input.jurisdiction, 'input.jurisdiction');
+  const clock = rightsRequestClock(right.key, facts, input.receivedAt, policyDaysOf(right));
   // The same checks userDataFlow makes: unknown collection points or consents are BAD_USER_INPUT.
   await flowsForProfile(em, { country: jurisdiction, collectionPoints: input.collectionPoints, consents: input.consents });
   return em.transactional(async (tx) => {
@@ -89,7 +128,10 @@ export async function createRightsRequest(em: EntityManager, { actor, now }: Clo
       right,
       status: RightsRequestStatus.RECEIVED,
       receivedAt: input.receivedAt,
-      dueAt: rightsRequestDueAt(input.receivedAt, { regime, policyDays: policyDaysOf(right) }),
+      deadlineRuleId: clock.rule.id,
+      dueAt: clock.dueAt,
+      acknowledgeBy: clock.acknowledgeBy,
+      promisedBy: clock.promisedBy,
       jurisdiction,
       subjectReference: reference,
       collectionPoints: [...new Set(input.collectionPoints)].sort(),
@@ -132,9 +174,19 @@ async function changeRequest(
 
 const isClosed = (request: RightsRequest) => CLOSED_STATUSES.includes(request.status);
 
-/** Extends the deadline once, with the reason told to the person, within the original period (Art. 12(3)). */
-export async function extendRightsRequest(em: EntityManager, { actor, now }: Clocked, id: string, reason: string): Promise<RightsRequest> {
-  if (!reason.trim()) throw badInput('reason: an extension needs the reason told to the person (Art. 12(3))', { field: 'reason', value: reason });
+/**
+ * Extends the deadline once, with the reason told to the person, within the original period, as the rule that set
+ * the clock allows: by its fixed period (or to an earlier `until`), or, where the law lets the controller state
+ * the new date (Switzerland), to `until`.
+ */
+export async function extendRightsRequest(
+  em: EntityManager,
+  { actor, now }: Clocked,
+  id: string,
+  reason: string,
+  until?: Date | null,
+): Promise<RightsRequest> {
+  const text = checkedReason('reason', reason, 'an extension needs the reason told to the person (Art. 12(3))')!;
   return changeRequest(em, actor, 'extendRightsRequest', id, async (request, tx) => {
     if (request.extended) {
       throw badInput(`id: rights request "${id}" was already extended (to ${request.dueAt.toISOString()}); a deadline is extended only once`, {
@@ -143,11 +195,11 @@ export async function extendRightsRequest(em: EntityManager, { actor, now }: Clo
       });
     }
     if (isClosed(request)) throw badInput(`id: rights request "${id}" is ${request.status}; a closed request has no deadline to extend`, { field: 'id', value: id, status: request.status });
-    const { regime } = await deadlineRegime(tx, request.jurisdiction, 'jurisdiction');
-    if (!extensionAllowed(regime)) {
+    const clock = await clockOf(tx, request);
+    if (clock.extension === 'NONE') {
       throw badInput(
-        `id: rights request "${id}" is under the privacy policy's ${policyDaysOf(request.right)} days for ${request.jurisdiction}, which has no extension`,
-        { field: 'id', value: id, jurisdiction: request.jurisdiction },
+        `id: rights request "${id}" (${request.right.key}, ${request.jurisdiction}) is under the rule ${clock.rule.id}, which allows no extension: ${clock.rule.law}`,
+        { field: 'id', value: id, jurisdiction: request.jurisdiction, rule: clock.rule.id },
       );
     }
     if (now > request.dueAt) {
@@ -156,10 +208,29 @@ export async function extendRightsRequest(em: EntityManager, { actor, now }: Clo
         { field: 'id', value: id },
       );
     }
+    if (clock.extension === 'STATED' && !until) {
+      throw badInput(`until: under the rule ${clock.rule.id} the person is told when the answer will come; give that date`, { field: 'until', value: null });
+    }
+    if (until && until <= request.dueAt) {
+      throw badInput(`until ${until.toISOString()} is not after the current deadline ${request.dueAt.toISOString()}`, { field: 'until', value: until.toISOString() });
+    }
+    if (until && clock.extendedDueAt && until > clock.extendedDueAt) {
+      throw badInput(
+        `until ${until.toISOString()} is after ${clock.extendedDueAt.toISOString()}, the longest extension the rule ${clock.rule.id} allows`,
+        { field: 'until', value: until.toISOString() },
+      );
+    }
     request.extended = true;
-    request.extensionReason = reason.trim();
-    request.dueAt = rightsRequestDueAt(request.receivedAt, { regime, policyDays: policyDaysOf(request.right) }, true);
+    request.extensionReason = text;
+    request.dueAt = until ?? clock.extendedDueAt!;
   });
+}
+
+/** Closes a request: the clock stops, and the scope is kept as it is now (whom the Art. 19 notices went to). */
+async function close(tx: EntityManager, request: RightsRequest, now: Date): Promise<void> {
+  request.closedAt = now;
+  const [scope] = await scopesOf(tx, [request]);
+  request.frozenScope = JSON.parse(JSON.stringify(scope)) as Record<string, unknown>;
 }
 
 /** Moves a request one step along its workflow; REFUSED needs the reason given to the person (Art. 12(4)). */
@@ -169,16 +240,54 @@ export async function updateRightsRequest(
   id: string,
   status: RightsRequestStatus,
   reason: string | null | undefined,
+  ground?: RefusalGround | null,
 ): Promise<RightsRequest> {
-  if (status === RightsRequestStatus.REFUSED && !reason?.trim()) {
-    throw badInput('reason: a REFUSED request needs the reason given to the person (Art. 12(4))', { field: 'reason', value: reason ?? null });
-  }
-  return changeRequest(em, actor, 'updateRightsRequest', id, (request) => {
+  const refusing = status === RightsRequestStatus.REFUSED;
+  const text = checkedReason('reason', reason, refusing ? 'a REFUSED request needs the reason given to the person (Art. 12(4))' : null);
+  if (ground && !refusing) throw badInput(`ground: only a REFUSED request has a refusal ground; the request moves to ${status}`, { field: 'ground', value: ground });
+  return changeRequest(em, actor, 'updateRightsRequest', id, async (request, tx) => {
     const refusal = transitionRefusal(request.status, status);
     if (refusal) throw badInput(refusal, { field: 'status', value: status, status: request.status });
     request.status = status;
-    if (reason?.trim()) request.statusReason = reason.trim();
-    if (isClosed(request)) request.closedAt = now;
+    if (text) request.statusReason = text;
+    if (refusing) request.refusalGround = ground ?? RefusalGround.OTHER;
+    if (isClosed(request)) await close(tx, request, now);
+  });
+}
+
+/**
+ * Records how the requester's identity was checked (a method from a closed list, never free text). VERIFIED
+ * moves the request on to IN_PROGRESS; NOT_VERIFIED refuses it with the ground IDENTITY_NOT_VERIFIED, from
+ * RECEIVED or VERIFYING alike.
+ */
+export async function verifyRightsRequestIdentity(
+  em: EntityManager,
+  { actor, now }: Clocked,
+  id: string,
+  method: IdentityVerificationMethod,
+  outcome: IdentityVerificationOutcome,
+  reason: string | null | undefined,
+): Promise<RightsRequest> {
+  const text = checkedReason('reason', reason, null);
+  return changeRequest(em, actor, 'verifyRightsRequestIdentity', id, async (request, tx) => {
+    if (request.status !== RightsRequestStatus.RECEIVED && request.status !== RightsRequestStatus.VERIFYING) {
+      throw badInput(`id: rights request "${id}" is ${request.status}; identity is verified while a request is RECEIVED or VERIFYING`, {
+        field: 'id',
+        value: id,
+        status: request.status,
+      });
+    }
+    request.identityMethod = method;
+    request.identityOutcome = outcome;
+    request.identityCheckedAt = now;
+    if (outcome === IdentityVerificationOutcome.VERIFIED) {
+      request.status = RightsRequestStatus.IN_PROGRESS;
+      return;
+    }
+    request.status = RightsRequestStatus.REFUSED;
+    request.refusalGround = RefusalGround.IDENTITY_NOT_VERIFIED;
+    request.statusReason = text;
+    await close(tx, request, now);
   });
 }
 
@@ -228,17 +337,31 @@ export async function rightsRequestStats(em: EntityManager, now: Date): Promise<
   };
 }
 
-/** Open requests past their deadline (ERROR), and those due within five days (WARNING). */
+/**
+ * Open requests past their deadline (ERROR), past the policy's promise (WARNING), and due within five days
+ * (WARNING): one finding per request, the gravest.
+ */
 export async function rightsRequestFindings(em: EntityManager, now: Date): Promise<Finding[]> {
   const soon = new Date(now.getTime() + DUE_SOON_DAYS * 24 * 60 * 60 * 1000);
   const open = await em.find(
     RightsRequest,
-    { status: { $nin: [...CLOSED_STATUSES] }, dueAt: { $lt: soon } },
+    { status: { $nin: [...CLOSED_STATUSES] }, $or: [{ dueAt: { $lt: soon } }, { promisedBy: { $lt: now } }] },
     { orderBy: { dueAt: 'asc', id: 'asc' }, populate: ['right'] },
   );
   return open.map((request) => {
     const entities = [{ type: 'RightsRequest' as const, key: request.id }];
     const what = `the ${request.right.key} request ${request.id} (${request.jurisdiction}, ${request.status})`;
+    if (request.promisedBy && request.promisedBy < now && request.dueAt >= now) {
+      return {
+        severity: FindingSeverity.WARNING,
+        rule: 'rights-request-promise-missed',
+        message:
+          `${what} is unanswered past ${request.promisedBy.toISOString()}, the privacy policy's promise to respond within ` +
+          `${policyDaysOf(request.right)} days ("How to Exercise Your Rights"); the law's deadline is ${request.dueAt.toISOString()}`,
+        entities,
+        fix: 'answer the request now; the policy promised it, and the statutory deadline follows',
+      };
+    }
     if (timelinessOf(request, now) === Timeliness.OVERDUE) {
       return {
         severity: FindingSeverity.ERROR,
@@ -269,12 +392,15 @@ export async function purgeRightsRequests(em: EntityManager, actor: Actor, now: 
   return em.transactional(async (tx) => {
     const expired = await tx.find(
       RightsRequest,
-      { closedAt: { $lt: cutoff }, subjectReference: { $ne: null } },
+      { closedAt: { $lt: cutoff }, purgedAt: null },
       { populate: ['right'] },
     );
     for (const request of expired) {
       const before = snapshot(request);
       request.subjectReference = null;
+      // The reasons were told to the person: they may describe them, so they go with the reference.
+      request.extensionReason = null;
+      request.statusReason = null;
       request.purgedAt = now;
       recordAudit(tx, actor, { operation: 'purgeRightsRequest', entityType: 'RightsRequest', entityKey: request.id, before, after: snapshot(request) });
     }

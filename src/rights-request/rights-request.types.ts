@@ -1,6 +1,51 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LegalBasis } from '../processing-activity/legal-basis';
-import { RightsRequestStatus } from './rights-request.entity';
+import { IdentityVerificationMethod, IdentityVerificationOutcome, RightsRequestStatus } from './rights-request.entity';
+
+@ObjectType({ description: 'Where a rule of law is written: a title and, when it is online, its address.' })
+export class LegalSource {
+  @Field()
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  url!: string | null;
+}
+
+@ObjectType('RightsDeadlineRule', {
+  description: 'A rule of the rights-request clock (seeds/reference/rights-deadlines.json): which law sets the deadline, and where it is written.',
+})
+export class RightsDeadlineRuleType {
+  @Field(() => ID, { description: 'The rule, such as "EEA-REQUESTS" or "US-CA-KNOW-DELETE-CORRECT".' })
+  id!: string;
+
+  @Field({ description: 'The law and what it requires.' })
+  law!: string;
+
+  @Field(() => [LegalSource])
+  sources!: LegalSource[];
+
+  @Field({ description: 'False where the deadline was not matched in a source read: check it before relying on it.' })
+  verified!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'What a source read does not confirm.' })
+  uncertainty!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'What the register assumes beyond the law, and why.' })
+  assumed!: string | null;
+}
+
+@ObjectType({ description: "How the requester's identity was checked." })
+export class IdentityVerification {
+  @Field(() => IdentityVerificationMethod)
+  method!: IdentityVerificationMethod;
+
+  @Field(() => IdentityVerificationOutcome)
+  outcome!: IdentityVerificationOutcome;
+
+  @Field(() => DateTimeResolver)
+  checkedAt!: Date;
+}
 
 /**
  * The scope types hold keys only; their resolvers turn them into entities through the request's loaders,

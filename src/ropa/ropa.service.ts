@@ -1,9 +1,25 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readRows, timestampOf } from '../db/rows';
 import { exportMapWithCountries } from '../manifest/manifest.service';
-import { buildRopa, type Ropa } from './ropa';
+import { buildRopa, type Ropa, type UpcomingRecipients } from './ropa';
+
+/** Recipients and countries still in their notice period, by the database's clock (as the flows decide it). */
+async function upcomingRecipients(em: EntityManager): Promise<UpcomingRecipients> {
+  const rows = await readRows<{ processor: string; country: string | null; effectiveFrom: Date | string }>(
+    em,
+    `select key as processor, null as country, effective_from as "effectiveFrom" from processor where effective_from > now()
+     union all
+     select processor_key, country_code, effective_from from processing_location where effective_from > now()`,
+  );
+  const day = (value: Date | string) => (value instanceof Date ? value : timestampOf(value)).toISOString().slice(0, 10);
+  return {
+    processors: new Map(rows.filter((row) => row.country === null).map((row) => [row.processor, day(row.effectiveFrom)])),
+    locations: new Map(rows.filter((row) => row.country !== null).map((row) => [`${row.processor}|${row.country}`, day(row.effectiveFrom)])),
+  };
+}
 
 /** The record of processing as the database holds it: `datamap ropa` and `GET /ropa.csv` both call this. */
 export async function ropaOf(em: EntityManager): Promise<Ropa> {
-  const { map, countries } = await exportMapWithCountries(em);
-  return buildRopa(map, countries);
+  const [{ map, countries }, upcoming] = await Promise.all([exportMapWithCountries(em), upcomingRecipients(em)]);
+  return buildRopa(map, countries, upcoming);
 }

@@ -16,7 +16,21 @@ export interface RopaTransfer {
   safeguarded: boolean;
   /** True when the processor records no location and is judged at its headquarters. */
   atHeadquarters: boolean;
+  /** YYYY-MM-DD, only while the transfer is in its notice period: it starts then, and is not current. */
+  effectiveFrom?: string;
 }
+
+/**
+ * Recipients and countries announced on the public list whose notice period still runs (YYYY-MM-DD when each
+ * starts): the record shows them "from <date>", not as current.
+ */
+export interface UpcomingRecipients {
+  processors: ReadonlyMap<string, string>;
+  /** By `processor|country`. */
+  locations: ReadonlyMap<string, string>;
+}
+
+export const NO_UPCOMING: UpcomingRecipients = { processors: new Map(), locations: new Map() };
 
 /** One category of recipients (Art. 30(1)(d)) and, for processors, who they are. */
 export interface RopaRecipients {
@@ -109,7 +123,7 @@ export function retentionText(rule: { description?: string | null; duration?: st
  * proposed ones receive nothing yet, rejected and retired ones nothing any more. Each transfer is judged by the
  * one judgment (`judgeTransfer`), a processor without locations at its headquarters.
  */
-export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryStanding>): Ropa {
+export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryStanding>, upcoming: UpcomingRecipients = NO_UPCOMING): Ropa {
   const organization = map.organization;
   if (!organization && map.activities.length === 0) throw new EmptyMap();
   const nameOf = (entries: readonly { key: string; name: string }[]) => {
@@ -164,7 +178,12 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
         dpiaCriteria: dpiaCriteriaOf(activity),
         dpia: activity.dpia ?? null,
         recipients: [
-          ...(processors.length > 0 ? [{ category: 'Processors', recipients: processors.map((p) => `${p.name} (${p.service})`) }] : []),
+          ...(processors.length > 0
+            ? [{
+                category: 'Processors',
+                recipients: processors.map((p) => `${p.name} (${p.service})${upcoming.processors.has(p.key) ? `, from ${upcoming.processors.get(p.key)}` : ''}`),
+              }]
+            : []),
           ...others.map((r) => ({ category: r.name, recipients: [r.condition] })),
         ],
         transfers: processors.flatMap((p) =>
@@ -172,7 +191,9 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
             const judgment = judgeTransfer({ ...CONTROLLER_TO_PROCESSOR, destination: standing(l.country), ...l });
             if (!judgment.thirdCountry) return [];
             const dpf = l.dpf?.certification ? `DPF ${l.dpf.certification}${l.dpf.reviewDue ? `, review due ${l.dpf.reviewDue}` : ''}` : null;
+            const from = upcoming.locations.get(`${p.key}|${l.country}`) ?? upcoming.processors.get(p.key);
             return [{
+              ...(from ? { effectiveFrom: from } : {}),
               country: l.country,
               processor: p.name,
               mechanism: judgment.mechanism,
@@ -194,7 +215,8 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
 function transferText(t: RopaTransfer): string {
   const safeguard = t.mechanism ? `${t.mechanism}${t.reference ? ` (${t.reference})` : ''}` : 'NO SAFEGUARD RECORDED';
   const where = t.atHeadquarters ? ' at its headquarters (no location recorded)' : '';
-  return `${t.country}: ${t.processor}${where}, ${safeguard}${t.safeguarded || !t.mechanism ? '' : ' (NOT A VALID SAFEGUARD)'}`;
+  const from = t.effectiveFrom ? ` (from ${t.effectiveFrom}, not yet current)` : '';
+  return `${t.country}: ${t.processor}${where}, ${safeguard}${t.safeguarded || !t.mechanism ? '' : ' (NOT A VALID SAFEGUARD)'}${from}`;
 }
 
 function specialText(r: RopaRow): string {

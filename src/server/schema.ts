@@ -3,7 +3,9 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AgeGateResolver } from '../age-gate/age-gate.resolver';
 import { AgePolicyResolver } from '../age-policy/age-policy.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
-import { BreachImpactResolver, BreachResolver } from '../breach/breach.resolver';
+import { BreachImpactResolver, BreachResidenceResolver, BreachResolver, ScheduledRecipientResolver } from '../breach/breach.resolver';
+import { SupervisoryAuthorityResolver } from '../supervisory-authority/supervisory-authority.resolver';
+import { ProcessorChangeNoticeResolver } from '../processor/processor-change-notice.resolver';
 import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { CollectionPointResolver } from '../collection-point/collection-point.resolver';
 import { resolveNodeType } from '../common/node';
@@ -44,7 +46,11 @@ export const resolvers: NonEmptyArray<Function> = [
   AgePolicyResolver,
   AuditResolver,
   BreachImpactResolver,
+  BreachResidenceResolver,
   BreachResolver,
+  ScheduledRecipientResolver,
+  SupervisoryAuthorityResolver,
+  ProcessorChangeNoticeResolver,
   CollectionPointResolver,
   CookieCategoryResolver,
   CountryResolver,

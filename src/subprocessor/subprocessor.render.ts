@@ -1,4 +1,4 @@
-import type { PublishedLocation, SubprocessorList } from './subprocessor.service';
+import type { PublishedLocation, SubprocessorChange, SubprocessorList } from './subprocessor.service';
 
 /**
  * Escapes text for XML and HTML content and attribute values; characters XML 1.0 forbids (C0 controls other than
@@ -22,25 +22,31 @@ function safeguardOf(location: PublishedLocation): string {
   return location.reference ? `${location.mechanism} (${location.reference})` : location.mechanism;
 }
 
-/** An Atom feed (RFC 4287): one entry per approval or retirement, newest first, with ids that never change. */
+const TITLES: Record<SubprocessorChange['kind'], string> = { ADDED: 'Added', COUNTRY_ADDED: 'New country', RETIRED: 'Retired' };
+const CATEGORIES: Record<SubprocessorChange['kind'], string> = { ADDED: 'added', COUNTRY_ADDED: 'country-added', RETIRED: 'retired' };
+
+/** A country on the page: "from <date>" while its notice runs. */
+const countryText = (l: PublishedLocation) => (l.pending && l.effectiveFrom ? `${l.countryName} (from ${l.effectiveFrom.slice(0, 10)})` : l.countryName);
+
+/** An Atom feed (RFC 4287): one entry per change of the list, newest first, with ids that never change. */
 export function toAtom(list: SubprocessorList, baseUrl: string): string {
   const updated = list.changes[0]?.at ?? list.generatedAt;
   const entries = list.changes.map(
     (change) => `  <entry>
     <id>${e(change.id)}</id>
-    <title>${e(`${change.kind === 'ADDED' ? 'Added' : 'Retired'}: ${change.name}${change.service ? ` (${change.service})` : ''}`)}</title>
+    <title>${e(`${TITLES[change.kind]}: ${change.name}${change.service ? ` (${change.service})` : ''}${change.kind === 'COUNTRY_ADDED' ? `, ${change.countries.join(', ')}` : ''}`)}</title>
     <updated>${e(change.at)}</updated>
     <published>${e(change.at)}</published>
     <link rel="alternate" type="text/html" href="${e(`${baseUrl}/subprocessors#${change.processor}`)}"/>
-    <category term="${change.kind.toLowerCase()}"/>
+    <category term="${CATEGORIES[change.kind]}"/>
     <summary type="text">${e(change.summary)}</summary>
   </entry>`,
   );
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>${e(list.feedId)}</id>
-  <title>${e(`${list.controller} sub-processors`)}</title>
-  <subtitle>${e(`Sub-processors that process personal data for ${list.controller}, and every change to the list (GDPR Art. 28(2) and (4)).`)}</subtitle>
+  <title>${e(`${list.controller}: recipients of personal data`)}</title>
+  <subtitle>${e(`The service providers that receive personal data from ${list.controller} (GDPR Art. 13(1)(e) and (f)), and every change to the list, with the date it takes effect.`)}</subtitle>
   <updated>${e(updated)}</updated>
   <author><name>${e(list.controller)}</name></author>
   <link rel="self" type="application/atom+xml" href="${e(`${baseUrl}/subprocessors.atom`)}"/>
@@ -50,43 +56,50 @@ ${entries.join('\n')}
 `;
 }
 
-/** The list as a page anyone can read, without a token. */
+/**
+ * The list as a page anyone can read, without a token: the recipients of personal data (Art. 13(1)(e)), where they
+ * process it and under which safeguard (Art. 13(1)(f)), and the changes. It says what the policy promises about
+ * changes, in the policy's words, and where to raise a concern: the policy's contact. Nothing more.
+ */
 export function toHtml(list: SubprocessorList): string {
   const rows = list.processors.map(
     (p) => `      <tr id="${e(p.key)}">
         <td>${p.website ? `<a href="${e(p.website)}" rel="noopener noreferrer">${e(p.name)}</a>` : e(p.name)}${p.legalName ? `<br><small>${e(p.legalName)}</small>` : ''}</td>
         <td>${e(p.service)}</td>
-        <td>${p.locations.map((l) => e(l.countryName)).join('<br>')}</td>
+        <td>${p.locations.map((l) => e(countryText(l))).join('<br>')}</td>
         <td>${p.locations.map((l) => e(safeguardOf(l))).join('<br>')}</td>
-        <td>${p.addedAt ? e(p.addedAt.slice(0, 10)) : 'with the initial list'}${p.pending && p.effectiveFrom ? `<br><strong>in effect from ${e(p.effectiveFrom.slice(0, 10))}</strong>` : ''}</td>
+        <td>${p.addedAt ? e(p.addedAt.slice(0, 10)) : 'with the initial list'}${p.pending && p.effectiveFrom ? `<br><strong>from ${e(p.effectiveFrom.slice(0, 10))}</strong>` : ''}</td>
       </tr>`,
   );
   const changes = list.changes.map(
     (c) => `      <li><time datetime="${e(c.at)}">${e(c.at.slice(0, 10))}</time> ${e(c.summary)}</li>`,
   );
-  const notice =
-    list.noticeDays > 0
-      ? `<p>A new sub-processor is announced here ${list.noticeDays} days before any personal data flows to it, so that you can object.</p>`
-      : '';
+  const promise = list.changeNotice
+    ? `<p>Our privacy policy says: &ldquo;${e(list.changeNotice)}&rdquo; Each change below shows the date from which it takes effect.</p>`
+    : '<p>Each change below shows the date from which it takes effect.</p>';
+  const contact = list.contact
+    ? `<p>Questions or concerns about these recipients: <a href="mailto:${e(list.contact)}">${e(list.contact)}</a>.</p>`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <title>${e(list.controller)} sub-processors</title>
+  <title>${e(list.controller)}: recipients of personal data</title>
   <link rel="alternate" type="application/atom+xml" title="Changes" href="/subprocessors.atom">
   <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}</style>
 </head>
 <body>
-  <h1>${e(list.controller)} sub-processors</h1>
-  <p>The companies that process personal data on behalf of ${e(list.controller)}, where they process it and under which safeguard. Follow changes through the <a href="/subprocessors.atom">Atom feed</a>, or read the list as <a href="/subprocessors.json">JSON</a>.</p>
-  ${notice}
+  <h1>${e(list.controller)}: recipients of personal data</h1>
+  <p>The service providers that receive personal data from ${e(list.controller)}, the countries where they process it and the safeguard for each. Follow changes through the <a href="/subprocessors.atom">Atom feed</a>, or read the list as <a href="/subprocessors.json">JSON</a>.</p>
+  ${promise}
+  ${contact}
   <table>
-    <thead><tr><th>Sub-processor</th><th>Service</th><th>Countries</th><th>Safeguards</th><th>Added</th></tr></thead>
+    <thead><tr><th>Recipient</th><th>Service</th><th>Countries</th><th>Safeguards</th><th>Added</th></tr></thead>
     <tbody>
 ${rows.join('\n')}
     </tbody>
   </table>
-  <h2>Recent changes</h2>
+  <h2>Changes</h2>
   <ul>
 ${changes.join('\n') || '      <li>No changes since the initial list.</li>'}
   </ul>

@@ -4,8 +4,9 @@ import { toAtom, toHtml } from './subprocessor.render';
 import { subprocessorList } from './subprocessor.service';
 
 /**
- * The public sub-processor list (GDPR Art. 28(2) and (4)): `GET /subprocessors` (HTML), `/subprocessors.json` and
- * `/subprocessors.atom`. No token: customers and people must be able to read it, like the privacy policy.
+ * The public list of recipients (GDPR Art. 13(1)(e) and (f)) and the policy's notice of changes: `GET /subprocessors`
+ * (HTML), `/subprocessors.json` and `/subprocessors.atom`. No token: people must be able to read it, like the
+ * privacy policy.
  */
 export function subprocessorRouter({
   db,

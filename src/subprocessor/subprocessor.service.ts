@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditEntry } from '../audit/audit-entry.entity';
 import { Country } from '../country/country.entity';
 import { Organization } from '../organization/organization.entity';
 import { Processor, ProcessorStatus } from '../processor/processor.entity';
+import { RecipientNotice, RecipientNoticeKind } from './recipient-notice.entity';
 
 /** How many changes the page, the JSON and the feed carry. */
 export const RECENT_CHANGES = 100;
@@ -14,6 +14,10 @@ export interface PublishedLocation {
   /** The transfer mechanism recorded for the location; null inside the EEA or when none is recorded. */
   mechanism: string | null;
   reference: string | null;
+  /** For a country added to a current recipient: when data starts to flow there; null when it came with the recipient. */
+  effectiveFrom: string | null;
+  /** True while the country's notice runs. */
+  pending: boolean;
 }
 
 export interface PublishedProcessor {
@@ -24,7 +28,7 @@ export interface PublishedProcessor {
   website: string | null;
   headquarters: string;
   locations: PublishedLocation[];
-  /** When it was approved (from the audit trail); null for processors seeded with the map. */
+  /** When it was announced (approved); null for processors listed with the map it was seeded with. */
   addedAt: string | null;
   /** When data starts to flow to it; null when it took effect on approval. */
   effectiveFrom: string | null;
@@ -32,10 +36,11 @@ export interface PublishedProcessor {
   pending: boolean;
 }
 
-export type ChangeKind = 'ADDED' | 'RETIRED';
+/** ADDED: a new recipient; COUNTRY_ADDED: a new country of a current one; RETIRED: no more data. */
+export type ChangeKind = `${RecipientNoticeKind}`;
 
 export interface SubprocessorChange {
-  /** Stable: derived from the audit entry, which is never changed or removed. */
+  /** Stable: the entry's number, which is never reused. */
   id: string;
   at: string;
   kind: ChangeKind;
@@ -43,29 +48,23 @@ export interface SubprocessorChange {
   name: string;
   service: string;
   countries: string[];
-  effectiveFrom: string | null;
+  /** When the change takes effect: data flows (or, RETIRED, stops) from then. */
+  effectiveFrom: string;
   summary: string;
 }
 
 export interface SubprocessorList {
   controller: string;
+  /** The policy's contact for questions and concerns. */
+  contact: string | null;
+  /** The policy's promise of notice of material changes, in its words; null when it makes none. */
+  changeNotice: string | null;
   /** The tag URI (RFC 4151) every id of the feed starts with. */
   feedId: string;
   generatedAt: string;
   noticeDays: number;
   processors: PublishedProcessor[];
   changes: SubprocessorChange[];
-}
-
-const CHANGE_OPERATIONS: Record<string, ChangeKind> = { approveProcessor: 'ADDED', retireProcessor: 'RETIRED' };
-
-/** The processor as its audit snapshot kept it (a manifest entry, plus effectiveFrom on an approval). */
-interface ProcessorSnapshot {
-  name?: string;
-  service?: string;
-  locations?: { country: string }[];
-  headquarters?: string;
-  effectiveFrom?: string;
 }
 
 /**
@@ -79,43 +78,50 @@ function feedIdOf(organization: Organization | undefined): string {
   return `tag:${authority},${date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '2026-01-01'}:subprocessors`;
 }
 
-function describeChange(kind: ChangeKind, snapshot: ProcessorSnapshot, key: string, at: Date): string {
-  const name = snapshot.name ?? key;
-  const countries = (snapshot.locations?.map((l) => l.country) ?? []).join(', ') || snapshot.headquarters || 'no location recorded';
-  if (kind === 'RETIRED') return `${name} is no longer a sub-processor; no personal data flows to it from ${at.toISOString()}.`;
-  const from = snapshot.effectiveFrom && snapshot.effectiveFrom > at.toISOString() ? snapshot.effectiveFrom : at.toISOString();
-  return `${name} is added as a sub-processor for ${snapshot.service ?? 'an unnamed service'}, processing in ${countries}; personal data flows to it from ${from}.`;
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+function describeChange(notice: RecipientNotice): string {
+  const countries = notice.countries.join(', ') || 'no location recorded';
+  switch (notice.kind) {
+    case RecipientNoticeKind.ADDED:
+      return `${notice.name} is added as a recipient of personal data for ${notice.service}, processing in ${countries}; personal data flows to it from ${day(notice.effectiveFrom)}.`;
+    case RecipientNoticeKind.COUNTRY_ADDED:
+      return `${notice.name} (${notice.service}) will also process personal data in ${countries}, from ${day(notice.effectiveFrom)}.`;
+    case RecipientNoticeKind.RETIRED:
+      return `${notice.name} is no longer a recipient; no personal data flows to it from ${day(notice.effectiveFrom)}.`;
+  }
 }
 
-/** The public list of sub-processors (Art. 28(2) and (4)): every ACTIVE processor, and approvals and retirements. */
+/**
+ * The public list of recipients (GDPR Art. 13(1)(e) and (f)): every ACTIVE processor with its countries and
+ * safeguards, and the entries of the policy's notice of changes, each with the date it takes effect.
+ */
 export async function subprocessorList(em: EntityManager, now: Date, noticeDays: number): Promise<SubprocessorList> {
-  const [[organization], processors, entries] = await Promise.all([
+  const [[organization], processors, notices] = await Promise.all([
     em.find(Organization, {}, { orderBy: { key: 'asc' }, limit: 1 }),
     em.find(Processor, { status: ProcessorStatus.ACTIVE }, { populate: ['locations'], orderBy: { key: 'asc' } }),
-    em.find(
-      AuditEntry,
-      { entityType: 'Processor', operation: { $in: Object.keys(CHANGE_OPERATIONS) } },
-      { orderBy: { id: 'desc' }, limit: RECENT_CHANGES },
-    ),
+    em.find(RecipientNotice, {}, { orderBy: { id: 'desc' }, limit: RECENT_CHANGES }),
   ]);
   const codes = new Set(processors.flatMap((p) => [p.headquarters.code, ...p.locations.getItems().map((l) => l.country.code)]));
   const countries = new Map((await em.find(Country, { code: { $in: [...codes] } })).map((c) => [c.code, c]));
-  // The latest approval of each listed processor, wherever it falls in the trail.
-  const approvals = await em.find(
-    AuditEntry,
-    { entityType: 'Processor', operation: 'approveProcessor', entityKey: { $in: processors.map((p) => p.key) } },
-    { orderBy: { id: 'asc' }, fields: ['entityKey', 'at'] },
+  // The latest announcement of each listed processor, wherever it falls in the list.
+  const additions = await em.find(
+    RecipientNotice,
+    { kind: RecipientNoticeKind.ADDED, processor: { $in: processors.map((p) => p.key) } },
+    { orderBy: { id: 'asc' }, fields: ['processor', 'announcedAt'] },
   );
-  const addedAt = new Map(approvals.map((entry) => [entry.entityKey, entry.at.toISOString()]));
+  const addedAt = new Map(additions.map((notice) => [notice.processor.key, notice.announcedAt.toISOString()]));
   const feedId = feedIdOf(organization);
   return {
     controller: organization?.name ?? 'The controller',
+    contact: organization?.email ?? null,
+    changeNotice: organization?.changeNotice ?? null,
     feedId,
     generatedAt: now.toISOString(),
     noticeDays,
     processors: processors.map((processor) => {
       const located = processor.locations.getItems();
-      const places = located.length > 0 ? located : [{ country: processor.headquarters, mechanism: null, reference: null }];
+      const places = located.length > 0 ? located : [{ country: processor.headquarters, mechanism: null, reference: null, effectiveFrom: null }];
       return {
         key: processor.key,
         name: processor.name,
@@ -131,6 +137,8 @@ export async function subprocessorList(em: EntityManager, now: Date, noticeDays:
             inEEA: country?.inEEA ?? false,
             mechanism: location.mechanism ?? null,
             reference: location.reference ?? null,
+            effectiveFrom: location.effectiveFrom?.toISOString() ?? null,
+            pending: location.effectiveFrom != null && location.effectiveFrom > now,
           };
         }),
         addedAt: addedAt.get(processor.key) ?? null,
@@ -138,20 +146,16 @@ export async function subprocessorList(em: EntityManager, now: Date, noticeDays:
         pending: processor.effectiveFrom != null && processor.effectiveFrom > now,
       };
     }),
-    changes: entries.map((entry) => {
-      const kind = CHANGE_OPERATIONS[entry.operation];
-      const snapshot = (entry.after ?? {}) as ProcessorSnapshot;
-      return {
-        id: `${feedId}/change/${entry.id}`,
-        at: entry.at.toISOString(),
-        kind,
-        processor: entry.entityKey,
-        name: snapshot.name ?? entry.entityKey,
-        service: snapshot.service ?? '',
-        countries: snapshot.locations?.map((l) => l.country) ?? [],
-        effectiveFrom: kind === 'ADDED' ? (snapshot.effectiveFrom ?? entry.at.toISOString()) : null,
-        summary: describeChange(kind, snapshot, entry.entityKey, entry.at),
-      };
-    }),
+    changes: notices.map((notice) => ({
+      id: `${feedId}/change/${notice.id}`,
+      at: notice.announcedAt.toISOString(),
+      kind: notice.kind,
+      processor: notice.processor.key,
+      name: notice.name,
+      service: notice.service,
+      countries: [...notice.countries],
+      effectiveFrom: notice.effectiveFrom.toISOString(),
+      summary: describeChange(notice),
+    })),
   };
 }
