@@ -58,14 +58,6 @@ export async function openBenchDatabase(databaseUrl?: string): Promise<BenchData
   };
 }
 
-/** Inserts rows with multi-row INSERT statements, `batchSize` rows at a time, outside the ORM's unit of work. */
-export async function bulkInsert(bench: BenchDatabase, table: string, rows: Record<string, unknown>[], batchSize = 1000): Promise<void> {
-  const knex = bench.db.orm.em.getKnex();
-  for (let start = 0; start < rows.length; start += batchSize) {
-    await knex.insert(rows.slice(start, start + batchSize)).into(table);
-  }
-}
-
 export interface GraphQLRequest {
   query: string;
   variables?: Record<string, unknown>;

@@ -18,7 +18,7 @@ import { ensureAgePolicy } from '../src/age-policy/age-policy.reference';
 import { signToken } from '../src/auth/sign-token';
 import { Role } from '../src/auth/viewer';
 import { projectPath } from '../src/common/project-path';
-import { generateMap } from './flows.bench';
+import { generateMap, MAP_SIZE_FLAGS } from './synthetic-map';
 import { timedAutocannon, type BenchRow, type BenchSuite, type GraphQLRequest } from './lib';
 
 const FLOW_SELECTION = `activity { key name } category { key name } purpose { key } legalBasis processor { key name }
@@ -152,10 +152,7 @@ export const readPathBench: BenchSuite = {
   roles: [],
   inProcessServer: false,
   flags: {
-    processors: { default: 2000, help: 'processors in the synthetic map (80% ACTIVE)' },
-    categories: { default: 500, help: 'data categories, in one tree' },
-    depth: { default: 4, help: 'levels of the category tree' },
-    activities: { default: 20000, help: 'processing activities (3 categories, 2 processors each)' },
+    ...MAP_SIZE_FLAGS,
     load: { default: 1, help: 'multiplies the requests per run (each side runs twice, alternating)' },
     'cpu-prof': { default: 0, help: '1: write a CPU profile of the service to bench/profiles/' },
   },

@@ -16,7 +16,7 @@ import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
 import { CountryResolver } from '../country/country.resolver';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
-import { DataFlowResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
+import { DataFlowResolver, DataMapGraphResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { FindingResolver } from '../findings/findings.resolver';
 import { ManifestResolver } from '../manifest/manifest.resolver';
@@ -51,6 +51,7 @@ export const resolvers: NonEmptyArray<Function> = [
   DataFlowResolver,
   UserDataFlowResolver,
   UserDataFlowSummaryResolver,
+  DataMapGraphResolver,
   FindingResolver,
   NodeResolver,
   ManifestResolver,
