@@ -121,6 +121,7 @@
   let choices;
   /** What is drawn, and what the page measured: read by the tests and the benchmark. */
   const state = { graph: null, chips: [], timings: [], request: 0, measuring: null };
+  window.datamapMap = { cy: null, state, drawLimit: DRAW_LIMIT };
 
   function setStatus(text) {
     $('#status').textContent = text;
@@ -322,11 +323,14 @@
           'min-zoomed-font-size': 7, opacity: 0.85,
         },
       },
+      // An edge without a label is drawn as a haystack (straight, centre to centre): no end points or arrows to
+      // compute, which is most of the cost of a drawing of a few hundred nodes. The columns give the direction.
+      { selector: 'edge[label = ""]', style: { 'curve-style': 'haystack', 'haystack-radius': 0 } },
       { selector: 'edge.unsafeguarded', style: { 'line-style': 'dashed', color: UNSAFEGUARDED, 'font-weight': 'bold' } },
       // A summary has an edge between most pairs of groups: their counts show for the node under the pointer or selected.
       { selector: 'edge.quiet', style: { 'text-opacity': 0 } },
       { selector: 'edge.quiet.spoken', style: { 'text-opacity': 1, 'z-index': 10 } },
-      { selector: 'edge.undeclared', style: { 'line-style': 'dashed', 'line-color': '#37474f', 'target-arrow-color': '#37474f' } },
+      { selector: 'edge.undeclared', style: { 'curve-style': 'straight', 'line-style': 'dashed', 'line-color': '#37474f', 'target-arrow-color': '#37474f' } },
       { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#111', 'border-style': 'solid' } },
       { selector: '.faded', style: { opacity: 0.12 } },
       { selector: 'node.reached', style: { 'border-width': 3, 'border-color': '#111', 'border-style': 'solid' } },
@@ -365,16 +369,39 @@
     $('#legend-items').replaceChildren(...rows.filter(Boolean));
   }
 
+  /**
+   * Shows the whole drawing, from the positions the layout gave: cy.fit() measures every label and edge to find the
+   * bounding box, which on a few hundred nodes blocked the page for a few hundred milliseconds.
+   */
+  function fitPositions(positions) {
+    if (positions.length === 0) return;
+    const xs = positions.map((at) => at.x);
+    const ys = positions.map((at) => at.y);
+    // Room for the widest label (text-max-width) beside a node and two lines below it.
+    const box = { left: Math.min(...xs) - 95, right: Math.max(...xs) + 95, top: Math.min(...ys) - 30, bottom: Math.max(...ys) + 60 };
+    const width = cy.width();
+    const height = cy.height();
+    const zoom = Math.min(1.5, (width - 20) / (box.right - box.left), (height - 20) / (box.bottom - box.top));
+    cy.viewport({ zoom, pan: { x: width / 2 - zoom * (box.left + box.right) / 2, y: height / 2 - zoom * (box.top + box.bottom) / 2 } });
+  }
+
   const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
-  async function drawGraph(graph) {
+  /** Edges added (and so styled and painted) per frame: no frame is a task long enough to be felt. */
+  const EDGES_PER_FRAME = 250;
+
+  /** Draws the graph: the nodes in one frame, the edges a few hundred per frame after. False when a newer drawing took over. */
+  async function drawGraph(graph, request) {
     state.graph = graph;
     const elements = elementsOf(graph);
+    const nodes = elements.filter((element) => element.group === 'nodes');
+    const edges = elements.filter((element) => element.group === 'edges');
+    performance.mark('datamap:draw');
     cy.batch(() => {
       cy.elements().remove();
-      cy.add(elements);
+      cy.add(nodes);
     });
-    cy.fit(undefined, 30);
+    fitPositions(nodes.map((element) => element.position));
     renderLegend(graph);
     const problems = graph.edges.filter((edge) => !edge.safeguarded).length;
     const graphBox = $('#graph');
@@ -390,14 +417,22 @@
       setStatus(`${graph.nodes.length} nodes, ${graph.edges.length} edges${problems ? `, ${problems} unsafeguarded transfers` : ''}`);
       note.hidden = true;
     }
+    for (let from = 0; from < edges.length; from += EDGES_PER_FRAME) {
+      await nextFrame();
+      if (request !== state.request) return false;
+      cy.add(edges.slice(from, from + EDGES_PER_FRAME));
+    }
     // Painted: Cytoscape draws on the next animation frame.
     await nextFrame();
     await nextFrame();
+    if (request !== state.request) return false;
+    performance.mark('datamap:drawn');
     graphBox.dataset.draws = String(Number(graphBox.dataset.draws || 0) + 1);
     if (state.measuring) {
       state.timings.push({ what: state.measuring.what, level: graph.level, nodes: graph.nodes.length, edges: graph.edges.length, ms: performance.now() - state.measuring.since });
       state.measuring = null;
     }
+    return true;
   }
 
   // ---- Filters and search ----------------------------------------------------------------------------------
@@ -455,8 +490,7 @@
       graph = (await graphql('MapGraph', GRAPH, { filter, level: 'FULL', groupProcessorsBy })).dataMapGraph;
     }
     if (request !== state.request) return null;
-    await drawGraph(graph);
-    return graph;
+    return (await drawGraph(graph, request)) ? graph : null;
   }
 
   let searchTimer;
@@ -686,7 +720,7 @@
   function ensureMap() {
     if (cy) return;
     cy = cytoscape({ container: $('#graph'), wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4, style: cytoscapeStyle() });
-    window.datamapMap = { cy, state };
+    window.datamapMap.cy = cy;
     cy.on('tap', 'node', (event) => showDetail(event.target).catch(fail));
     const speak = (node, on) => node.connectedEdges('.quiet').toggleClass('spoken', on || node.selected());
     cy.on('mouseover', 'node', (event) => speak(event.target, true));
@@ -711,6 +745,7 @@
       pendingMap.catch(() => {});
       choices = await pendingChoices;
       fillChoices(choices);
+      performance.mark('datamap:choices');
       await pendingMap;
       document.body.dataset.ready = 'true';
     } catch (error) {

@@ -341,10 +341,11 @@ const keyAtDepth = (column: string) => `array_to_string((string_to_array(${colum
 
 /**
  * The SUMMARY level in one statement. The flows within the filter are joined once (as the flow statement does)
- * and kept; each part of the summary aggregates them: categories cut to `categoryDepth` levels, purposes to
+ * and kept (`f`); each part of the summary aggregates them: categories cut to `categoryDepth` levels, purposes to
  * `purposeDepth`, processors by the group their destination falls in (`judged`, computed by the one transfer
- * judgment), the edges between them with their flows, and the size of the FULL graph. Distinct counts are
- * taken over distinct rows (a hash), not with count(distinct), which sorts the flows once per count.
+ * judgment), the edges between them with their flows, and the size of the FULL graph. The judgments join the
+ * flows counted per purpose and destination (`pd`, a few thousand rows), not each flow. Distinct counts are taken
+ * over distinct rows (a hash), not with count(distinct), which sorts the flows once per count.
  */
 export function summaryStatement(
   filter: FlowQueryFilter | null | undefined,
@@ -355,33 +356,40 @@ export function summaryStatement(
   const { rows, flows } = filterParts(filter);
   const source = activityCategoryRows(rows, null, null);
   const json = (select: string) => `(select coalesce(json_agg(x), '[]'::json) from (${select}) x)`;
-  const nodes = (key: string, member: string) =>
+  // A node's members and flows: per (node, member) first, then per node.
+  const nodes = (from: string, key: string, member: string, flowsOf: string, unsafeguardedOf: string) =>
     json(`select key, count(*)::int as members, sum(n)::int as flows, sum(u)::int as unsafeguarded
-      from (select ${key} as key, ${member}, count(*) as n, count(*) filter (where not safeguarded) as u from f group by 1, 2) d
+      from (select ${key} as key, ${member}, ${flowsOf} as n, ${unsafeguardedOf} as u from ${from} group by 1, 2) d
       group by key order by key`);
-  const edges = (from: string, to: string) =>
-    json(`select ${from} as "from", ${to} as "to", count(*)::int as flows, (count(*) filter (where not safeguarded))::int as unsafeguarded
-      from f group by 1, 2 order by 1, 2`);
-  const distinct = (columns: string) => `(select count(*) from (select distinct ${columns} from f) d)`;
+  const edges = (from: string, source: string, target: string, flowsOf: string, unsafeguardedOf: string) =>
+    json(`select ${source} as "from", ${target} as "to", (${flowsOf})::int as flows, (${unsafeguardedOf})::int as unsafeguarded
+      from ${from} group by 1, 2 order by 1, 2`);
+  const distinct = (from: string, columns: string) => `(select count(*) from (select distinct ${columns} from ${from}) d)`;
+  const judgedFlows = 'sum(n)';
+  const unsafeguarded = 'coalesce(sum(n) filter (where not safeguarded), 0)';
   const sql = `with judged as (select * from unnest(?::text[], ?::text[], ?::text[], ?::boolean[]) as j(processor, destination, grp, safeguarded)),
-flows as materialized (
+f as materialized (
   select ${keyAtDepth('ac.data_category_key')} as cat, ${keyAtDepth('a.purpose_key')} as purpose,
     ac.data_category_key as category, a.key as activity, p.key as processor, ${DESTINATION} as destination
   from ${source.sql} ac, ${FLOW_JOINS}
   where ${flowConditions(flows.conditions)}
 ),
-f as materialized (select flows.*, j.grp, j.safeguarded from flows join judged j using (processor, destination))
-select ${nodes('cat', 'category')} as categories,
-  ${nodes('purpose', 'activity')} as purposes,
-  ${nodes('grp', 'processor')} as groups,
-  ${nodes('destination', 'processor')} as countries,
-  ${edges('cat', 'purpose')} as "categoryPurpose",
-  ${edges('purpose', 'grp')} as "purposeGroup",
-  ${edges('grp', 'destination')} as "groupCountry",
+pd as materialized (
+  select x.purpose, x.processor, x.destination, x.n, j.grp, j.safeguarded
+  from (select purpose, processor, destination, count(*) as n from f group by 1, 2, 3) x
+  join judged j using (processor, destination)
+)
+select ${nodes('f', 'cat', 'category', 'count(*)', '0')} as categories,
+  ${nodes('f', 'purpose', 'activity', 'count(*)', '0')} as purposes,
+  ${nodes('pd', 'grp', 'processor', judgedFlows, unsafeguarded)} as groups,
+  ${nodes('pd', 'destination', 'processor', judgedFlows, unsafeguarded)} as countries,
+  ${edges('f', 'cat', 'purpose', 'count(*)', '0')} as "categoryPurpose",
+  ${edges('pd', 'purpose', 'grp', judgedFlows, unsafeguarded)} as "purposeGroup",
+  ${edges('pd', 'grp', 'destination', judgedFlows, unsafeguarded)} as "groupCountry",
   json_build_object(
-    'categories', ${distinct('category')}, 'activities', ${distinct('activity')},
-    'processors', ${distinct('processor')}, 'countries', ${distinct('destination')},
-    'edges', ${distinct('activity, category')} + ${distinct('activity, processor')} + ${distinct('processor, destination')},
+    'categories', ${distinct('f', 'category')}, 'activities', ${distinct('f', 'activity')},
+    'processors', ${distinct('pd', 'processor')}, 'countries', ${distinct('pd', 'destination')},
+    'edges', ${distinct('f', 'activity, category')} + ${distinct('f', 'activity, processor')} + ${distinct('pd', 'processor, destination')},
     'flows', (select count(*) from f)) as size`;
   return {
     sql,
