@@ -199,13 +199,14 @@ describe('judgeFlows', () => {
 
 describe('flowGraph', () => {
   const payments = toDataFlow({ ...usRow, activityKey: 'process-payments', categoryKey: 'financial', processorKey: 'stripe', legalBasis: LegalBasis.CONTRACT });
+  const threeFlows = [
+    payments,
+    { ...payments, categoryKey: 'contact' },
+    { ...payments, processorKey: 'paypal', mechanism: TransferMechanism.BINDING_CORPORATE_RULES },
+  ];
 
   it('has each node once, grouped by kind in key order, and each edge once in the order of its nodes', () => {
-    const graph = flowGraph([
-      payments,
-      { ...payments, categoryKey: 'contact' },
-      { ...payments, processorKey: 'paypal', mechanism: TransferMechanism.BINDING_CORPORATE_RULES },
-    ]);
+    const graph = flowGraph(threeFlows);
     expect(graph.nodes.map((node) => [node.id, node.kind, node.key, node.label])).toEqual([
       ['category:contact', 'CATEGORY', 'contact', 'contact'],
       ['category:financial', 'CATEGORY', 'financial', 'financial'],
@@ -236,11 +237,7 @@ describe('flowGraph', () => {
   });
 
   it('counts the flows through each node and along each edge, one entity per node', () => {
-    const graph = flowGraph([
-      payments,
-      { ...payments, categoryKey: 'contact' },
-      { ...payments, processorKey: 'paypal', mechanism: TransferMechanism.BINDING_CORPORATE_RULES },
-    ]);
+    const graph = flowGraph(threeFlows);
     expect(graph.nodes.map((node) => [node.id, node.count, node.flows, node.filterField])).toEqual([
       ['category:contact', 1, 1, 'categories'],
       ['category:financial', 1, 2, 'categories'],

@@ -57,14 +57,8 @@ export interface FlowQuery {
   verdict?: Verdict;
 }
 
-/** A row as the flow statement returns it (column aliases are camelCase). */
-export interface FlowRow {
-  categoryKey: string;
-  activityKey: string;
-  purposeKey: string;
-  legalBasis: LegalBasis;
-  requiredConsentKey: string | null;
-  retentionKey: string | null;
+/** Where an ACTIVE processor processes data, with what the transfer judgment needs (see `toDataFlow`). */
+export interface LocationRow {
   processorKey: string;
   destinationCode: string;
   mechanism: TransferMechanism | null;
@@ -74,6 +68,16 @@ export interface FlowRow {
   inEEA: boolean;
   adequacy: AdequacyScope;
   adequacyNote: string | null;
+}
+
+/** A row as the flow statement returns it (column aliases are camelCase). */
+export interface FlowRow extends LocationRow {
+  categoryKey: string;
+  activityKey: string;
+  purposeKey: string;
+  legalBasis: LegalBasis;
+  requiredConsentKey: string | null;
+  retentionKey: string | null;
   /** The processor is in its sub-processor notice period (announced, not yet in effect), by the database's clock. */
   pending: boolean;
   /** Only with a profile: why the flow does not carry the person's data, or null when it does. */
@@ -272,18 +276,6 @@ group by 1`;
   return { sql, params: [...source.params, ...flows.params] };
 }
 
-/** Where an ACTIVE processor processes data, with what the transfer judgment needs (see `toDataFlow`). */
-export interface LocationRow {
-  processorKey: string;
-  destinationCode: string;
-  mechanism: TransferMechanism | null;
-  reference: string | null;
-  dpfCertification: string | null;
-  dpfReviewDue: string | null;
-  inEEA: boolean;
-  adequacy: AdequacyScope;
-  adequacyNote: string | null;
-}
 
 /** Every destination of every ACTIVE processor (within the filter's processors and destinations), in one statement. */
 export function locationStatement(filter: FlowQueryFilter | null | undefined): Statement {
