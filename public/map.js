@@ -323,9 +323,9 @@
           'min-zoomed-font-size': 7, opacity: 0.85,
         },
       },
-      // An edge without a label is drawn as a haystack (straight, centre to centre): no end points or arrows to
-      // compute, which is most of the cost of a drawing of a few hundred nodes. The columns give the direction.
-      { selector: 'edge[label = ""]', style: { 'curve-style': 'haystack', 'haystack-radius': 0 } },
+      // An edge without a label, and every edge of a summary, is drawn as a haystack (straight, centre to centre): no
+      // end points or arrows to compute, which is most of the cost of a drawing. The columns give the direction.
+      { selector: 'edge[label = ""], edge.quiet', style: { 'curve-style': 'haystack', 'haystack-radius': 0 } },
       { selector: 'edge.unsafeguarded', style: { 'line-style': 'dashed', color: UNSAFEGUARDED, 'font-weight': 'bold' } },
       // A summary has an edge between most pairs of groups: their counts show for the node under the pointer or selected.
       { selector: 'edge.quiet', style: { 'text-opacity': 0 } },
@@ -387,20 +387,18 @@
 
   const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
-  /** Edges added (and so styled and painted) per frame: no frame is a task long enough to be felt. */
-  const EDGES_PER_FRAME = 250;
+  /** Elements added (and so styled and painted) per frame: no frame is a task long enough to be felt. */
+  const ELEMENTS_PER_FRAME = 150;
 
-  /** Draws the graph: the nodes in one frame, the edges a few hundred per frame after. False when a newer drawing took over. */
+  /**
+   * Draws the graph a hundred and fifty elements a frame, nodes first. False when a newer drawing took over.
+   */
   async function drawGraph(graph, request) {
     state.graph = graph;
     const elements = elementsOf(graph);
     const nodes = elements.filter((element) => element.group === 'nodes');
-    const edges = elements.filter((element) => element.group === 'edges');
     performance.mark('datamap:draw');
-    cy.batch(() => {
-      cy.elements().remove();
-      cy.add(nodes);
-    });
+    cy.elements().remove();
     fitPositions(nodes.map((element) => element.position));
     renderLegend(graph);
     const problems = graph.edges.filter((edge) => !edge.safeguarded).length;
@@ -417,10 +415,10 @@
       setStatus(`${graph.nodes.length} nodes, ${graph.edges.length} edges${problems ? `, ${problems} unsafeguarded transfers` : ''}`);
       note.hidden = true;
     }
-    for (let from = 0; from < edges.length; from += EDGES_PER_FRAME) {
-      await nextFrame();
+    for (let from = 0; from < elements.length; from += ELEMENTS_PER_FRAME) {
+      if (from > 0) await nextFrame();
       if (request !== state.request) return false;
-      cy.add(edges.slice(from, from + EDGES_PER_FRAME));
+      cy.add(elements.slice(from, from + ELEMENTS_PER_FRAME));
     }
     // Painted: Cytoscape draws on the next animation frame.
     await nextFrame();
@@ -797,6 +795,8 @@
   });
   $('#person-clear').addEventListener('click', clearPerson);
 
+  // Cytoscape is set up while the visitor finds a token: its style and renderer are ready when the map arrives.
+  ensureMap();
   if (window.datamapToken.get()) {
     measure('token');
     start();
