@@ -260,7 +260,7 @@ export class GraphNode {
   filterField!: FilterField | null;
 }
 
-@ObjectType({ description: 'An edge of the data-map graph: category -> activity, activity -> processor, or processor -> country.' })
+@ObjectType({ description: 'An edge of the data-map graph: category -> activity -> processor -> country, or between their groups at the SUMMARY level (see `kind`).' })
 export class GraphEdge {
   @Field(() => ID, { description: 'The id of the node it starts from.' })
   from!: string;
