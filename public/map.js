@@ -374,6 +374,7 @@
    * bounding box, which on a few hundred nodes blocked the page for a few hundred milliseconds.
    */
   function fitPositions(positions) {
+    fitted.positions = positions;
     if (positions.length === 0) return;
     const xs = positions.map((at) => at.x);
     const ys = positions.map((at) => at.y);
@@ -382,8 +383,13 @@
     const width = cy.width();
     const height = cy.height();
     const zoom = Math.min(1.5, (width - 20) / (box.right - box.left), (height - 20) / (box.bottom - box.top));
+    fitted.byUs = true;
     cy.viewport({ zoom, pan: { x: width / 2 - zoom * (box.left + box.right) / 2, y: height / 2 - zoom * (box.top + box.bottom) / 2 } });
+    fitted.byUs = false;
   }
+
+  /** The positions of the last fit, and whether the viewport still shows that fit (no zoom or pan by the user since). */
+  const fitted = { positions: [], byUs: false, kept: true };
 
   const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
@@ -399,6 +405,7 @@
     const nodes = elements.filter((element) => element.group === 'nodes');
     performance.mark('datamap:draw');
     cy.elements().remove();
+    fitted.kept = true;
     fitPositions(nodes.map((element) => element.position));
     renderLegend(graph);
     const problems = graph.edges.filter((edge) => !edge.safeguarded).length;
@@ -478,7 +485,8 @@
   }
 
   /** The SUMMARY within the filter, or, when the whole of it can be drawn, every node (FULL). */
-  async function loadMap() {
+  /** `before`: what must be done before anything is drawn (the filters filled). */
+  async function loadMap(before = Promise.resolve()) {
     const request = ++state.request;
     setStatus('Loading…');
     const filter = currentFilter();
@@ -487,6 +495,7 @@
     if (graph.size.nodes <= DRAW_LIMIT.nodes && graph.size.edges <= DRAW_LIMIT.edges) {
       graph = (await graphql('MapGraph', GRAPH, { filter, level: 'FULL', groupProcessorsBy })).dataMapGraph;
     }
+    await before;
     if (request !== state.request) return null;
     return (await drawGraph(graph, request)) ? graph : null;
   }
@@ -720,6 +729,14 @@
     cy = cytoscape({ container: $('#graph'), wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4, style: cytoscapeStyle() });
     window.datamapMap.cy = cy;
     cy.on('tap', 'node', (event) => showDetail(event.target).catch(fail));
+    // The drawing stays whole in its box when the box changes (a window resized, the legend wrapping, the map shown
+    // after a refused token), until the user zooms or pans it.
+    cy.on('viewport', () => {
+      if (!fitted.byUs) fitted.kept = false;
+    });
+    cy.on('resize', () => {
+      if (fitted.kept) fitPositions(fitted.positions);
+    });
     const speak = (node, on) => node.connectedEdges('.quiet').toggleClass('spoken', on || node.selected());
     cy.on('mouseover', 'node', (event) => speak(event.target, true));
     cy.on('mouseout', 'node', (event) => speak(event.target, false));
@@ -738,12 +755,15 @@
     // Measured now that it is shown (Cytoscape also watches its box, but a hidden one measures as empty).
     cy.resize();
     try {
-      const pendingChoices = choices ? Promise.resolve(choices) : graphql('MapChoices', CHOICES);
-      const pendingMap = loadMap();
+      // Both questions at once; the filters and the person form are filled before anything is drawn.
+      const filled = (choices ? Promise.resolve(choices) : graphql('MapChoices', CHOICES)).then((found) => {
+        choices = found;
+        fillChoices(found);
+        performance.mark('datamap:choices');
+      });
+      const pendingMap = loadMap(filled);
       pendingMap.catch(() => {});
-      choices = await pendingChoices;
-      fillChoices(choices);
-      performance.mark('datamap:choices');
+      await filled;
       await pendingMap;
       document.body.dataset.ready = 'true';
     } catch (error) {
