@@ -14,12 +14,13 @@ import { parseArgs } from 'node:util';
 import { projectPath } from '../src/common/project-path';
 import { ageGateBench } from './age-gate.bench';
 import { flowsBench } from './flows.bench';
+import { mapBench } from './map.bench';
 import { readPathBench } from './read-path.bench';
 import { formatTable, openBenchDatabase, peakRssMb, startBenchServer, type BenchRow, type BenchSuite, type SuiteFlags } from './lib';
 
-const SUITES: BenchSuite[] = [readPathBench, flowsBench, ageGateBench];
-/** What `npm run bench` runs without --suite: the read path beside its twins, which includes the age gate. */
-const DEFAULT_SUITES = ['read-path'];
+const SUITES: BenchSuite[] = [readPathBench, mapBench, flowsBench, ageGateBench];
+/** What `npm run bench` runs without --suite: the read path beside its twins (the age gate included), and the map page in Chromium. */
+const DEFAULT_SUITES = ['read-path', 'map'];
 
 const GLOBAL_FLAGS = {
   'database-url': { help: 'PostgreSQL to run on (its public schema is dropped); default: embedded PGlite in a temp dir' },

@@ -3,6 +3,7 @@
  * autocannon, SQL statement counts, and the results table. A suite (`*.bench.ts`) only describes its data and
  * its scenarios; `bench/index.ts` runs the suites.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -56,14 +57,6 @@ export async function openBenchDatabase(databaseUrl?: string): Promise<BenchData
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Inserts rows with multi-row INSERT statements, `batchSize` rows at a time, outside the ORM's unit of work. */
-export async function bulkInsert(bench: BenchDatabase, table: string, rows: Record<string, unknown>[], batchSize = 1000): Promise<void> {
-  const knex = bench.db.orm.em.getKnex();
-  for (let start = 0; start < rows.length; start += batchSize) {
-    await knex.insert(rows.slice(start, start + batchSize)).into(table);
-  }
 }
 
 export interface GraphQLRequest {
@@ -278,3 +271,35 @@ export function formatTable(rows: BenchRow[]): string {
   const format = (line: string[]) => `| ${line.map((value, column) => value.padEnd(widths[column])).join(' | ')} |`;
   return [format(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...lines.map(format)].join('\n');
 }
+
+/** A process of the benchmark's own (the service, a twin), which reports its port and answers messages over IPC. */
+export interface Child {
+  process: ChildProcess;
+  port: number;
+  ask<T>(message: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Starts `script` with `env` and waits for the port it reports. */
+export async function spawn(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<Child> {
+  const child = fork(script, [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const first = await new Promise<{ port: number }>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as { port: number }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return {
+    process: child,
+    port: first.port,
+    ask: <T>(message: string) =>
+      new Promise<T>((resolve) => {
+        child.once('message', (answer) => resolve(answer as T));
+        child.send(message);
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
+}
+

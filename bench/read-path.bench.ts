@@ -10,7 +10,6 @@
  *   BENCH_SERVICE_SCRIPT=path/to/service-process.js  runs another build of the service (the "before" figures).
  *   --cpu-prof 1  writes a V8 CPU profile of the service to bench/profiles/ (use with --scenarios a or c).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,8 +17,8 @@ import { ensureAgePolicy } from '../src/age-policy/age-policy.reference';
 import { signToken } from '../src/auth/sign-token';
 import { Role } from '../src/auth/viewer';
 import { projectPath } from '../src/common/project-path';
-import { generateMap } from './flows.bench';
-import { timedAutocannon, type BenchRow, type BenchSuite, type GraphQLRequest } from './lib';
+import { generateMap, MAP_SIZE_FLAGS } from './synthetic-map';
+import { spawn, timedAutocannon, type BenchRow, type BenchSuite, type Child, type GraphQLRequest } from './lib';
 
 const FLOW_SELECTION = `activity { key name } category { key name } purpose { key } legalBasis processor { key name }
   destination { code inEEA } thirdCountry mechanism safeguarded retention { key }`;
@@ -79,35 +78,6 @@ const SCENARIOS: Scenario[] = [
   { id: 'typename', rounds: 60, label: '{ __typename }', twin: '/bare', role: Role.SIGNUP_SERVICE, request: () => ({ query: '{ __typename }' }) },
 ];
 
-interface Child {
-  process: ChildProcess;
-  port: number;
-  ask<T>(message: string): Promise<T>;
-  stop(): Promise<void>;
-}
-
-async function spawn(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<Child> {
-  const child = fork(script, [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const first = await new Promise<{ port: number }>((resolve, reject) => {
-    child.once('message', (message) => resolve(message as { port: number }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return {
-    process: child,
-    port: first.port,
-    ask: <T>(message: string) =>
-      new Promise<T>((resolve) => {
-        child.once('message', (answer) => resolve(answer as T));
-        child.send(message);
-      }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.send('stop');
-      }),
-  };
-}
-
 const MEASURED_RUN_SECONDS = 3;
 
 interface Run {
@@ -152,10 +122,7 @@ export const readPathBench: BenchSuite = {
   roles: [],
   inProcessServer: false,
   flags: {
-    processors: { default: 2000, help: 'processors in the synthetic map (80% ACTIVE)' },
-    categories: { default: 500, help: 'data categories, in one tree' },
-    depth: { default: 4, help: 'levels of the category tree' },
-    activities: { default: 20000, help: 'processing activities (3 categories, 2 processors each)' },
+    ...MAP_SIZE_FLAGS,
     load: { default: 1, help: 'multiplies the requests per run (each side runs twice, alternating)' },
     'cpu-prof': { default: 0, help: '1: write a CPU profile of the service to bench/profiles/' },
   },

@@ -1,15 +1,17 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runCli } from '../src/cli/cli';
 import { projectPath } from '../src/common/project-path';
 
 /**
  * Every fenced block the README and docs/ mark `sh runnable` runs as written, against the server that the
  * README's `sh runnable server` block starts (on a temporary DATA_DIR and a free PORT); blocks marked
  * `sh runnable stopped` run after that server stops. A block followed by "→ `output`" must print that output.
+ * Every `yaml` block that is a manifest (`apiVersion: datamap/v1`) passes `datamap validate` as written.
  */
 interface Block {
   file: string;
@@ -30,8 +32,17 @@ function blocksOf(file: string): Block[] {
   return blocks;
 }
 
+/** The manifests the docs show, each with the line it starts on. */
+function manifestsOf(file: string): { file: string; line: number; text: string }[] {
+  const text = readFileSync(projectPath(file), 'utf8');
+  return [...text.matchAll(/^```yaml\n([\s\S]*?)^```\n/gm)]
+    .filter((match) => /^apiVersion: datamap\/v1$/m.test(match[1]))
+    .map((match) => ({ file, line: text.slice(0, match.index).split('\n').length, text: match[1] }));
+}
+
 const files = ['README.md', ...readdirSync(projectPath('docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 const blocks = files.flatMap(blocksOf);
+const manifests = files.flatMap(manifestsOf);
 const serverBlock = blocks.find((block) => block.kind === 'server');
 const OUTPUTS = ['ropa.csv', 'map.yaml'];
 
@@ -123,5 +134,35 @@ describe('commands in the README and docs', () => {
       if (block.expected !== undefined) expect(stdout.trim()).toBe(block.expected);
     },
     600_000,
+  );
+});
+
+// Offline, as CI checks a pull request: no server needed.
+describe('manifests in the README and docs', () => {
+  it('finds the manifests the docs show', () => {
+    expect(manifests.map((manifest) => manifest.file)).toContain('docs/manifests.md');
+  });
+
+  it.each(manifests.map((manifest) => [`${manifest.file}:${manifest.line}`, manifest] as const))(
+    '%s is a manifest that `datamap validate` accepts as written',
+    async (_label, manifest) => {
+      const dir = mkdtempSync(join(tmpdir(), 'datamap-docs-manifest-'));
+      try {
+        writeFileSync(join(dir, 'manifest.yaml'), manifest.text);
+        const out: string[] = [];
+        const code = await runCli(['validate', 'manifest.yaml'], {
+          out: (text) => out.push(text),
+          err: (text) => out.push(text),
+          env: {},
+          cwd: dir,
+          connect: async () => {
+            throw new Error('validate must not open a database');
+          },
+        });
+        expect({ code, out: out.join('\n') }).toEqual({ code: 0, out: expect.stringMatching(/^manifest\.yaml is valid /) });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
   );
 });

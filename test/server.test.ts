@@ -108,7 +108,7 @@ describe('the map page', () => {
     try {
       const html = await (await fetch(`${app.url}/map`)).text();
       const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((source) => source.startsWith('/map/'));
-      expect(sources).toEqual(['/map/assets/map.css', '/map/assets/token.js', '/map/assets/cytoscape.js', '/map/assets/cytoscape-dagre.js', '/map/assets/map.js']);
+      expect(sources).toEqual(['/map/assets/map.css', '/map/assets/token.js', '/map/assets/cytoscape.js', '/map/assets/map.js']);
       expect(html).not.toMatch(/https?:\/\//);
       for (const source of sources) {
         const asset = await fetch(`${app.url}${source}`);
@@ -118,6 +118,22 @@ describe('the map page', () => {
       for (const name of ['unknown.js', '__proto__', 'constructor', '..%2Fpackage.json']) {
         expect((await fetch(`${app.url}/map/assets/${name}`)).status).toBe(404);
       }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends a visitor of / to the map, and serves a favicon under both names browsers ask for', async () => {
+    const app = await startTestApp({ seed: false });
+    try {
+      const front = await fetch(`${app.url}/`, { redirect: 'manual' });
+      expect([front.status, front.headers.get('location')]).toEqual([302, '/map']);
+      for (const path of ['/favicon.svg', '/favicon.ico']) {
+        const icon = await fetch(`${app.url}${path}`);
+        expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
+        expect(await icon.text()).toMatch(/^<svg [^>]*viewBox="0 0 32 32"/);
+      }
+      expect(await (await fetch(`${app.url}/map`)).text()).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml" />');
     } finally {
       await app.close();
     }

@@ -44,6 +44,7 @@ export const ACCESS = {
     dataFlows: READERS,
     userDataFlow: READERS,
     dataMapGraph: READERS,
+    dataMapSearch: READERS,
     findings: READERS,
     // The map as a manifest; DPA references and contact details only for those who may read them.
     manifest: READERS,

@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/connection';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
@@ -7,7 +7,7 @@ import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import type { RequestContext } from '../common/context';
-import { dataMapGraph, flowsForProfile, pageOfExcludedFlows, pageOfFlows, pageOfProfileFlows, type ProfileFlows } from './data-flow.service';
+import { dataMapGraph, drawGraph, DRAWING_LIMITS, flowsForProfile, pageOfExcludedFlows, pageOfFlows, pageOfProfileFlows, type ProfileFlows } from './data-flow.service';
 import {
   DataFlow,
   DataFlowConnection,
@@ -15,10 +15,14 @@ import {
   DataMapGraph,
   ExcludedFlowConnection,
   ExclusionReason,
+  GraphLevel,
+  MapSearchHit,
+  ProcessorGrouping,
   SubjectProfileInput,
   UserDataFlow,
   UserDataFlowSummary,
 } from './data-flow.types';
+import { searchMap } from './map-search';
 
 @ArgsType()
 class DataFlowListArgs extends PageArgs {
@@ -46,9 +50,32 @@ export class DataFlowResolver {
     return flowsForProfile(em, profile, filter);
   }
 
-  @Query(() => DataMapGraph, { description: 'The flows as a graph of categories, activities, processors and countries, drawn in Mermaid and DOT.' })
-  dataMapGraph(@Arg('filter', () => DataFlowFilter, filterArg) filter: DataFlowFilter | null, @Ctx() { em, loaders }: RequestContext) {
-    return dataMapGraph(em, loaders, filter);
+  @Query(() => DataMapGraph, {
+    description:
+      'The flows as a graph of categories, activities, processors and countries (FULL), or summarised at any size of map ' +
+      '(SUMMARY), drawn in Mermaid and DOT.',
+  })
+  dataMapGraph(
+    @Arg('filter', () => DataFlowFilter, filterArg) filter: DataFlowFilter | null,
+    @Arg('level', () => GraphLevel, { defaultValue: GraphLevel.FULL }) level: GraphLevel,
+    @Arg('groupProcessorsBy', () => ProcessorGrouping, { defaultValue: ProcessorGrouping.COUNTRY, description: 'How the SUMMARY level groups processors.' })
+    groupProcessorsBy: ProcessorGrouping,
+    @Ctx() { em, loaders }: RequestContext,
+  ) {
+    return dataMapGraph(em, loaders, filter, { level, groupProcessorsBy });
+  }
+
+  @Query(() => [MapSearchHit], {
+    description:
+      'Categories, purposes, processing activities, ACTIVE processors and countries whose key or name contains `text` (any case), ' +
+      'names that start with it first: each hit names the DataFlowFilter field that narrows the map to it.',
+  })
+  dataMapSearch(
+    @Arg('text', { description: '1 to 100 characters.' }) text: string,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'How many hits at most (1 to 50).' }) first: number,
+    @Ctx() { em }: RequestContext,
+  ) {
+    return searchMap(em, text, first);
   }
 
   @FieldResolver(() => DataCategory, { description: 'The category of data, as the activity declares it.' })
@@ -133,5 +160,22 @@ export class UserDataFlowSummaryResolver {
   @FieldResolver(() => [DataCategory], { description: "The distinct categories of the person's data that flow, in key order." })
   categories(@Root() summary: Readonly<UserDataFlowSummary>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(DataCategory).loadMany(summary.categoryKeys);
+  }
+}
+
+@Resolver(() => DataMapGraph)
+export class DataMapGraphResolver {
+  @FieldResolver(() => String, {
+    description: `A Mermaid \`flowchart LR\`; transfers without safeguards are dotted and red. A graph of more than ${DRAWING_LIMITS.mermaid} edges (Mermaid's own limit) is refused with BAD_USER_INPUT: filter it, or ask the SUMMARY level.`,
+  })
+  mermaid(@Root() graph: Readonly<DataMapGraph>) {
+    return drawGraph(graph, 'mermaid');
+  }
+
+  @FieldResolver(() => String, {
+    description: `A Graphviz digraph; transfers without safeguards are dashed and red. A graph of more than ${DRAWING_LIMITS.dot} edges is refused with BAD_USER_INPUT: filter it, or ask the SUMMARY level.`,
+  })
+  dot(@Root() graph: Readonly<DataMapGraph>) {
+    return drawGraph(graph, 'dot');
   }
 }

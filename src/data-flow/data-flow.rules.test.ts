@@ -201,13 +201,14 @@ describe('judgeFlows', () => {
 
 describe('flowGraph', () => {
   const payments = toDataFlow({ ...usRow, activityKey: 'process-payments', categoryKey: 'financial', processorKey: 'stripe', legalBasis: LegalBasis.CONTRACT });
+  const threeFlows = [
+    payments,
+    { ...payments, categoryKey: 'contact' },
+    { ...payments, processorKey: 'paypal', mechanism: TransferMechanism.BINDING_CORPORATE_RULES },
+  ];
 
   it('has each node once, grouped by kind in key order, and each edge once in the order of its nodes', () => {
-    const graph = flowGraph([
-      payments,
-      { ...payments, categoryKey: 'contact' },
-      { ...payments, processorKey: 'paypal', mechanism: TransferMechanism.BINDING_CORPORATE_RULES },
-    ]);
+    const graph = flowGraph(threeFlows);
     expect(graph.nodes.map((node) => [node.id, node.kind, node.key, node.label])).toEqual([
       ['category:contact', 'CATEGORY', 'contact', 'contact'],
       ['category:financial', 'CATEGORY', 'financial', 'financial'],
@@ -229,7 +230,33 @@ describe('flowGraph', () => {
   it('labels a transfer without safeguard as such and draws it dashed', () => {
     const unsafe = toDataFlow({ ...usRow, dpfCertification: null });
     const transfer = flowGraph([unsafe]).edges.find((edge) => edge.to === 'country:US');
-    expect(transfer).toEqual({ from: 'processor:mailchimp', to: 'country:US', label: 'no safeguard', dashed: true, safeguarded: false });
+    expect(transfer).toEqual({
+      from: 'processor:mailchimp', to: 'country:US', kind: 'PROCESSED_IN', label: 'no safeguard', dashed: true, safeguarded: false, flows: 1,
+      classes: ['unsafeguarded'],
+    });
+    // The recipient is marked, not the country.
+    expect(flowGraph([unsafe]).nodes.filter((node) => node.classes.includes('unsafeguarded')).map((node) => node.id)).toEqual(['processor:mailchimp']);
+  });
+
+  it('counts the flows through each node and along each edge, one entity per node', () => {
+    const graph = flowGraph(threeFlows);
+    expect(graph.nodes.map((node) => [node.id, node.count, node.flows, node.filterField])).toEqual([
+      ['category:contact', 1, 1, 'categories'],
+      ['category:financial', 1, 2, 'categories'],
+      ['activity:process-payments', 1, 3, 'activities'],
+      ['processor:paypal', 1, 1, 'processors'],
+      ['processor:stripe', 1, 2, 'processors'],
+      ['country:US', 1, 3, 'destinations'],
+    ]);
+    expect(graph.edges.map((edge) => [edge.from, edge.to, edge.kind, edge.flows])).toEqual([
+      ['category:contact', 'activity:process-payments', 'USED_BY', 1],
+      ['category:financial', 'activity:process-payments', 'USED_BY', 2],
+      ['activity:process-payments', 'processor:paypal', 'PROCESSED_BY', 1],
+      ['activity:process-payments', 'processor:stripe', 'PROCESSED_BY', 2],
+      ['processor:paypal', 'country:US', 'PROCESSED_IN', 1],
+      ['processor:stripe', 'country:US', 'PROCESSED_IN', 2],
+    ]);
+    expect(graph.nodes.every((node) => node.classes.length === 0)).toBe(true);
   });
 
   it('is empty for no flows', () => {

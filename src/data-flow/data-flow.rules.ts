@@ -1,8 +1,8 @@
 import { timestampOf } from '../db/rows';
 import { LegalBasis } from '../processing-activity/legal-basis';
-import { CONTROLLER_TO_PROCESSOR, judgeTransfer } from '../processor/transfer-rules';
-import { ExclusionReason, type DataFlow } from './data-flow.types';
-import type { FlowPosition, FlowRow } from './data-flow.sql';
+import { CONTROLLER_TO_PROCESSOR, judgeTransfer, type TransferJudgment } from '../processor/transfer-rules';
+import { ExclusionReason, GraphEdgeKind, type DataFlow, type FilterField } from './data-flow.types';
+import type { FlowPosition, FlowRow, LocationRow } from './data-flow.sql';
 import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
 
 /**
@@ -10,13 +10,7 @@ import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
  * without a location is the processor's headquarters, judged with no mechanism.
  */
 export function toDataFlow(row: FlowRow): DataFlow {
-  const judgment = judgeTransfer({
-    ...CONTROLLER_TO_PROCESSOR,
-    destination: { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote },
-    mechanism: row.mechanism,
-    reference: row.reference,
-    dpf: { certification: row.dpfCertification, reviewDue: row.dpfReviewDue },
-  });
+  const judgment = judgeLocation(row);
   const reference = row.reference?.trim() || null;
   return {
     categoryKey: row.categoryKey,
@@ -35,6 +29,17 @@ export function toDataFlow(row: FlowRow): DataFlow {
     pending: row.pending,
     effectiveFrom: row.pending && row.effectiveFrom ? (row.effectiveFrom instanceof Date ? row.effectiveFrom : timestampOf(row.effectiveFrom)) : null,
   };
+}
+
+/** The transfer to a processor's destination, judged by the one Chapter V judgment. */
+export function judgeLocation(row: LocationRow): TransferJudgment {
+  return judgeTransfer({
+    ...CONTROLLER_TO_PROCESSOR,
+    destination: { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote },
+    mechanism: row.mechanism,
+    reference: row.reference,
+    dpf: { certification: row.dpfCertification, reviewDue: row.dpfReviewDue },
+  });
 }
 
 export function positionOf(flow: Pick<DataFlow, 'activityKey' | 'categoryKey' | 'processorKey' | 'destinationCode'>): FlowPosition {
@@ -143,52 +148,114 @@ export function judgeFlows<F extends { processorKey: string }>(
   return verdict;
 }
 
-export interface FlowGraph {
-  /** Labelled with their keys; the caller names them. */
-  nodes: (RenderNode & { key: string })[];
-  edges: (RenderEdge & { safeguarded: boolean })[];
+/** A node of a data-map graph, as the API gives it (names filled in by the service). */
+export interface MapNode extends RenderNode {
+  key: string;
+  count: number;
+  flows: number;
+  classes: string[];
+  filterField: FilterField | null;
 }
 
-const nodeId = (kind: GraphNodeKind, key: string) => `${kind.toLowerCase()}:${key}`;
+/** An edge of a data-map graph, as the API gives it. */
+export interface MapEdge extends RenderEdge {
+  label: string | null;
+  kind: GraphEdgeKind;
+  safeguarded: boolean;
+  flows: number;
+  classes: string[];
+}
+
+export interface FlowGraph {
+  /** Labelled with their keys; the caller names them. */
+  nodes: MapNode[];
+  edges: MapEdge[];
+}
+
+export const nodeId = (kind: GraphNodeKind, key: string) => `${kind.toLowerCase().replace('_', '-')}:${key}`;
+
+/** The filter field that narrows the map to one node of each kind (a PROCESSOR_GROUP's depends on the grouping). */
+export const FILTER_FIELDS: Record<Exclude<GraphNodeKind, 'PROCESSOR_GROUP'>, FilterField> = {
+  CATEGORY: 'categories',
+  ACTIVITY: 'activities',
+  PURPOSE: 'purposes',
+  PROCESSOR: 'processors',
+  COUNTRY: 'destinations',
+};
+
+/** Kinds left to right, the way personal data flows: what is collected, why, by whom, where to. */
+export const KIND_ORDER: readonly GraphNodeKind[] = ['CATEGORY', 'ACTIVITY', 'PURPOSE', 'PROCESSOR', 'PROCESSOR_GROUP', 'COUNTRY'];
+
+const RECIPIENT_KINDS: ReadonlySet<GraphNodeKind> = new Set(['PROCESSOR', 'PROCESSOR_GROUP']);
+
+/** Counts flows on nodes and edges as they are added, and orders the graph: nodes by kind then key, edges by their ends. */
+export class GraphBuilder {
+  private readonly nodes = new Map<string, MapNode>();
+  private readonly edges = new Map<string, MapEdge>();
+
+  node(kind: GraphNodeKind, key: string, flows: number, extra: Partial<Pick<MapNode, 'count' | 'filterField' | 'label'>> = {}): string {
+    const id = nodeId(kind, key);
+    const node = this.nodes.get(id);
+    if (node) node.flows += flows;
+    else {
+      const filterField = extra.filterField !== undefined ? extra.filterField : kind === 'PROCESSOR_GROUP' ? null : FILTER_FIELDS[kind];
+      this.nodes.set(id, { id, kind, key, label: extra.label ?? key, count: extra.count ?? 1, flows, classes: [], filterField });
+    }
+    return id;
+  }
+
+  /** `unsafeguarded`: how many of the `flows` are transfers without a safeguard. */
+  edge(from: string, to: string, kind: GraphEdgeKind, flows: number, unsafeguarded = 0, label: string | null = null): void {
+    const id = `${from} ${to}`;
+    let edge = this.edges.get(id);
+    if (!edge) {
+      edge = { from, to, kind, label, dashed: false, safeguarded: true, flows: 0, classes: [] };
+      this.edges.set(id, edge);
+    }
+    edge.flows += flows;
+    if (unsafeguarded > 0) this.markUnsafeguarded(edge);
+  }
+
+  private markUnsafeguarded(edge: MapEdge): void {
+    if (!edge.safeguarded) return;
+    edge.safeguarded = false;
+    edge.dashed = true;
+    edge.classes.push('unsafeguarded');
+    // The recipient is what needs attention: the processor (or group) at either end of the transfer.
+    for (const id of [edge.from, edge.to]) {
+      const node = this.nodes.get(id);
+      if (node && RECIPIENT_KINDS.has(node.kind) && !node.classes.includes('unsafeguarded')) node.classes.push('unsafeguarded');
+    }
+  }
+
+  build(): FlowGraph {
+    const order = (kind: GraphNodeKind) => KIND_ORDER.indexOf(kind);
+    const nodes = [...this.nodes.values()].sort((a, b) => order(a.kind) - order(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const node of nodes) if (node.count > 1) node.classes.unshift('group');
+    const position = new Map(nodes.map((node, index) => [node.id, index]));
+    const nodeOrder = (a: string, b: string) => position.get(a)! - position.get(b)!;
+    const edges = [...this.edges.values()].sort((a, b) => nodeOrder(a.from, b.from) || nodeOrder(a.to, b.to));
+    return { nodes, edges };
+  }
+}
 
 /**
  * The graph of a set of flows: each category, activity, processor and country once, and each edge once
- * (category -> activity, activity -> processor, processor -> country). Nodes come by kind, left to right, each
- * kind in key order; edges come in the order of the nodes they start from, then of those they point to, which
- * is also the order Graphviz keeps. A processor -> country edge is labelled with its mechanism, and drawn
- * dashed when the transfer is not safeguarded.
+ * (category -> activity, activity -> processor, processor -> country), with the flows along it. Nodes come by
+ * kind, left to right, each kind in key order; edges come in the order of the nodes they start from, then of those
+ * they point to, which is also the order Graphviz keeps. A processor -> country edge is labelled with its
+ * mechanism, and drawn dashed when the transfer is not safeguarded.
  */
 export function flowGraph(flows: readonly DataFlow[]): FlowGraph {
-  const keys: Record<GraphNodeKind, Set<string>> = {
-    CATEGORY: new Set(),
-    ACTIVITY: new Set(),
-    PROCESSOR: new Set(),
-    COUNTRY: new Set(),
-  };
-  const edges = new Map<string, FlowGraph['edges'][number]>();
-  const addEdge = (from: string, to: string, label: string | null = null, safeguarded = true) => {
-    const id = `${from} ${to}`;
-    if (!edges.has(id)) edges.set(id, { from, to, label, dashed: !safeguarded, safeguarded });
-  };
+  const graph = new GraphBuilder();
   for (const flow of flows) {
-    keys.CATEGORY.add(flow.categoryKey);
-    keys.ACTIVITY.add(flow.activityKey);
-    keys.PROCESSOR.add(flow.processorKey);
-    keys.COUNTRY.add(flow.destinationCode);
-    const category = nodeId('CATEGORY', flow.categoryKey);
-    const activity = nodeId('ACTIVITY', flow.activityKey);
-    const processor = nodeId('PROCESSOR', flow.processorKey);
-    addEdge(category, activity);
-    addEdge(activity, processor);
-    const transferLabel = flow.safeguarded ? flow.mechanism : 'no safeguard';
-    addEdge(processor, nodeId('COUNTRY', flow.destinationCode), transferLabel, flow.safeguarded);
+    const category = graph.node('CATEGORY', flow.categoryKey, 1);
+    const activity = graph.node('ACTIVITY', flow.activityKey, 1);
+    const processor = graph.node('PROCESSOR', flow.processorKey, 1);
+    const country = graph.node('COUNTRY', flow.destinationCode, 1);
+    graph.edge(category, activity, GraphEdgeKind.USED_BY, 1);
+    graph.edge(activity, processor, GraphEdgeKind.PROCESSED_BY, 1);
+    graph.edge(processor, country, GraphEdgeKind.PROCESSED_IN, 1, flow.safeguarded ? 0 : 1, flow.safeguarded ? flow.mechanism : 'no safeguard');
   }
-  const kinds: GraphNodeKind[] = ['CATEGORY', 'ACTIVITY', 'PROCESSOR', 'COUNTRY'];
-  const nodes = kinds.flatMap((kind) =>
-    [...keys[kind]].sort().map((key) => ({ id: nodeId(kind, key), kind, key, label: key })),
-  );
-  const position = new Map(nodes.map((node, index) => [node.id, index]));
-  const nodeOrder = (a: string, b: string) => position.get(a)! - position.get(b)!;
-  const sortedEdges = [...edges.values()].sort((a, b) => nodeOrder(a.from, b.from) || nodeOrder(a.to, b.to));
-  return { nodes, edges: sortedEdges };
+  return graph.build();
 }

@@ -11,7 +11,11 @@ import { flowGraph, type FlowGraph, positionFromString, positionOf, positionToSt
 import {
   flowCountStatement,
   flowStatement,
+  locationStatement,
+  summaryStatement,
   verdictSummaryStatement,
+  type LocationRow,
+  type SummaryRow,
   type FlowPosition,
   type FlowQuery,
   type FlowRow,
@@ -24,16 +28,21 @@ import {
   type DataFlow,
   type DataFlowFilter,
   type DataMapGraph,
+  GraphLevel,
+  ProcessorGrouping,
   type ExcludedFlow,
   type SubjectProfileInput,
   type UserDataFlowSummary,
 } from './data-flow.types';
 import { toDot, toMermaid, type GraphNodeKind } from './graph-render';
+import { judgeLocations, NO_SAFEGUARD, summaryDepth, summaryGraph, WITHIN_EEA } from './data-flow.summary';
+import { Purpose } from '../purpose/purpose.entity';
 
 /** The tables that inputs may name keys of, with the key column and how a message calls an entry. */
 const KEYED_TABLES = {
   category: { table: 'data_category', column: 'key', label: 'data category' },
   processor: { table: 'processor', column: 'key', label: 'processor' },
+  activity: { table: 'processing_activity', column: 'key', label: 'processing activity' },
   purpose: { table: 'purpose', column: 'key', label: 'purpose' },
   country: { table: 'country', column: 'code', label: 'country' },
   collectionPoint: { table: 'collection_point', column: 'key', label: 'collection point' },
@@ -83,6 +92,7 @@ function filterChecks(filter: DataFlowFilter | null, field: string): KeyCheck[] 
   return [
     { kind: 'category', field: `${field}.categories`, keys: filter.categories ?? [] },
     { kind: 'processor', field: `${field}.processors`, keys: filter.processors ?? [] },
+    { kind: 'activity', field: `${field}.activities`, keys: filter.activities ?? [] },
     { kind: 'purpose', field: `${field}.purposes`, keys: filter.purposes ?? [] },
     { kind: 'country', field: `${field}.destinations`, keys: filter.destinations ?? [] },
   ];
@@ -243,30 +253,97 @@ export async function profileVerdict(em: EntityManager, question: ProfileFlows):
   return { flows, excluded };
 }
 
-/** The names of the graph's nodes, loaded in one batch per kind; a node whose entity is gone keeps its key. */
-async function nameNodes(loaders: Loaders, nodes: FlowGraph['nodes']): Promise<FlowGraph['nodes']> {
-  const loadersByKind: Record<GraphNodeKind, DataLoader<string, { name?: unknown } | null>> = {
+const PLURALS: Partial<Record<GraphNodeKind, string>> = { CATEGORY: 'categories', PURPOSE: 'activities', PROCESSOR_GROUP: 'processors', COUNTRY: 'processors' };
+
+/** How a SUMMARY group of processors reads: by its country ("Processors in India"), or by what its transfers rest on. */
+function groupLabel(key: string, countryName: string | null): string {
+  if (countryName !== null) return `Processors in ${countryName}`;
+  if (key === WITHIN_EEA) return 'Within the EEA (no transfer)';
+  if (key === NO_SAFEGUARD) return 'No safeguard';
+  return key.charAt(0) + key.slice(1).toLowerCase().replaceAll('_', ' ');
+}
+
+/**
+ * The names of the graph's nodes, loaded in one batch per kind; a node whose entity is gone keeps its key. A
+ * node that stands for several entities (SUMMARY) says how many.
+ */
+async function nameNodes(loaders: Loaders, nodes: FlowGraph['nodes'], grouping: ProcessorGrouping): Promise<FlowGraph['nodes']> {
+  const loadersByKind: Record<GraphNodeKind, DataLoader<string, { name?: unknown } | null> | null> = {
     CATEGORY: loaders.byKey(DataCategory, ['name']),
     ACTIVITY: loaders.byKey(ProcessingActivity, ['name']),
+    PURPOSE: loaders.byKey(Purpose, ['name']),
     PROCESSOR: loaders.byKey(Processor, ['name']),
+    PROCESSOR_GROUP: grouping === ProcessorGrouping.COUNTRY ? loaders.byKey(Country, ['name']) : null,
     COUNTRY: loaders.byKey(Country, ['name']),
   };
   return Promise.all(
-    nodes.map(async (node) => ({ ...node, label: String((await loadersByKind[node.kind].load(node.key))?.name ?? node.key) })),
+    nodes.map(async (node) => {
+      const loader = loadersByKind[node.kind];
+      const name = loader ? String((await loader.load(node.key))?.name ?? node.key) : null;
+      let label = node.kind === 'PROCESSOR_GROUP' ? groupLabel(node.key, name) : (name ?? node.key);
+      if (node.count > 1) label += ` (${node.count.toLocaleString('en-US')} ${PLURALS[node.kind] ?? 'entries'})`;
+      return { ...node, label };
+    }),
   );
 }
 
-/** The flows matching the filter as a graph, with its Mermaid and DOT drawings. */
-export async function dataMapGraph(em: EntityManager, loaders: Loaders, rawFilter: DataFlowFilter | null | undefined): Promise<DataMapGraph> {
+/** What `dataMapGraph` is asked for besides the filter. */
+export interface GraphRequest {
+  level?: GraphLevel | null;
+  groupProcessorsBy?: ProcessorGrouping | null;
+}
+
+/** The flows matching the filter as a graph: every node (FULL), or the SUMMARY that any size of map can be drawn as. */
+export async function dataMapGraph(
+  em: EntityManager,
+  loaders: Loaders,
+  rawFilter: DataFlowFilter | null | undefined,
+  { level = GraphLevel.FULL, groupProcessorsBy = ProcessorGrouping.COUNTRY }: GraphRequest = {},
+): Promise<DataMapGraph> {
   const filter = normaliseFilter(rawFilter);
+  const grouping = groupProcessorsBy ?? ProcessorGrouping.COUNTRY;
   await assertKnownKeys(em, filterChecks(filter, 'filter'));
+  if (level === GraphLevel.SUMMARY) {
+    const located = locationStatement(filter);
+    const locations = await em.getConnection().execute<LocationRow[]>(located.sql, located.params);
+    const judged = judgeLocations(locations, grouping);
+    const { sql, params } = summaryStatement(filter, judged, summaryDepth(filter?.categories), summaryDepth(filter?.purposes));
+    const [row] = await em.getConnection().execute<SummaryRow[]>(sql, params);
+    const graph = summaryGraph(row, grouping);
+    const { size } = row;
+    return {
+      level: GraphLevel.SUMMARY,
+      nodes: await nameNodes(loaders, graph.nodes, grouping),
+      edges: graph.edges,
+      size: { nodes: size.categories + size.activities + size.processors + size.countries, edges: size.edges, flows: size.flows },
+    };
+  }
   const flows = (await runFlowStatement(em, { filter })).map(toDataFlow);
   const graph = flowGraph(flows);
-  const nodes = await nameNodes(loaders, graph.nodes);
   return {
-    nodes,
-    edges: graph.edges.map(({ from, to, label, safeguarded }) => ({ from, to, label: label ?? null, safeguarded })),
-    mermaid: toMermaid(nodes, graph.edges),
-    dot: toDot(nodes, graph.edges),
+    level: GraphLevel.FULL,
+    nodes: await nameNodes(loaders, graph.nodes, grouping),
+    edges: graph.edges,
+    size: { nodes: graph.nodes.length, edges: graph.edges.length, flows: flows.length },
   };
+}
+
+/** The most edges a drawing holds: Mermaid's own default `maxEdges`, past which mermaid.render refuses the text. */
+export const DRAWING_LIMITS = { mermaid: 500, dot: 2000 } as const;
+
+/** The graph as Mermaid or DOT text; BAD_USER_INPUT, saying how to narrow it, when it is too large to draw. */
+export function drawGraph(graph: Pick<DataMapGraph, 'nodes' | 'edges' | 'level'>, format: keyof typeof DRAWING_LIMITS): string {
+  const limit = DRAWING_LIMITS[format];
+  if (graph.edges.length > limit) {
+    const narrow = graph.level === GraphLevel.SUMMARY
+      ? 'narrow it with `filter` (categories, activities, purposes, processors, destinations, legalBases, thirdCountryOnly)'
+      : 'narrow it with `filter` (categories, activities, purposes, processors, destinations, legalBases, thirdCountryOnly), or ask `level: SUMMARY`';
+    throw badInput(
+      `dataMapGraph.${format}: the graph has ${graph.nodes.length.toLocaleString('en-US')} nodes and ` +
+        `${graph.edges.length.toLocaleString('en-US')} edges, more than the ${limit.toLocaleString('en-US')} edges a ${format === 'mermaid' ? 'Mermaid' : 'DOT'} ` +
+        `drawing is given; ${narrow}`,
+      { field: format, value: graph.edges.length, limit },
+    );
+  }
+  return format === 'mermaid' ? toMermaid(graph.nodes, graph.edges) : toDot(graph.nodes, graph.edges);
 }

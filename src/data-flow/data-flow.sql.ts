@@ -22,6 +22,7 @@ import { textArray } from '../db/rows';
 export interface FlowQueryFilter {
   categories?: string[] | null;
   processors?: string[] | null;
+  activities?: string[] | null;
   purposes?: string[] | null;
   legalBases?: LegalBasis[] | null;
   destinations?: string[] | null;
@@ -56,14 +57,8 @@ export interface FlowQuery {
   verdict?: Verdict;
 }
 
-/** A row as the flow statement returns it (column aliases are camelCase). */
-export interface FlowRow {
-  categoryKey: string;
-  activityKey: string;
-  purposeKey: string;
-  legalBasis: LegalBasis;
-  requiredConsentKey: string | null;
-  retentionKey: string | null;
+/** Where an ACTIVE processor processes data, with what the transfer judgment needs (see `toDataFlow`). */
+export interface LocationRow {
   processorKey: string;
   destinationCode: string;
   mechanism: TransferMechanism | null;
@@ -73,6 +68,16 @@ export interface FlowRow {
   inEEA: boolean;
   adequacy: AdequacyScope;
   adequacyNote: string | null;
+}
+
+/** A row as the flow statement returns it (column aliases are camelCase). */
+export interface FlowRow extends LocationRow {
+  categoryKey: string;
+  activityKey: string;
+  purposeKey: string;
+  legalBasis: LegalBasis;
+  requiredConsentKey: string | null;
+  retentionKey: string | null;
   /** The processor, or this location of it, is in its notice period (announced, not yet in effect), by the database's clock. */
   pending: boolean;
   /** When the later of the two notices ends; null when neither has one. */
@@ -166,6 +171,7 @@ function filterParts(filter: FlowQueryFilter | null | undefined): { rows: Part; 
   // A key matches itself and its descendants, whose keys extend it after a dot.
   const under = (keys: string[]) => textArray(keys.flatMap((key) => [key, `${key}.%`]));
   if (filter.categories) rows.add('x.data_category_key like any(?::text[])', under(filter.categories));
+  if (filter.activities) rows.add('x.processing_activity_key = any(?::text[])', textArray(filter.activities));
   if (filter.purposes) flows.add('a.purpose_key like any(?::text[])', under(filter.purposes));
   if (filter.processors) flows.add('p.key = any(?::text[])', textArray(filter.processors));
   if (filter.legalBases) flows.add('a.legal_basis::text = any(?::text[])', textArray(filter.legalBases));
@@ -274,4 +280,121 @@ from ${source.sql} ac, ${FLOW_JOINS}
 where ${flowConditions(flows.conditions)}
 group by 1`;
   return { sql, params: [...source.params, ...flows.params] };
+}
+
+
+/** Every destination of every ACTIVE processor (within the filter's processors and destinations), in one statement. */
+export function locationStatement(filter: FlowQueryFilter | null | undefined): Statement {
+  const part = new Part();
+  if (filter?.processors) part.add('p.key = any(?::text[])', textArray(filter.processors));
+  if (filter?.destinations) part.add(`${DESTINATION} = any(?::text[])`, textArray(filter.destinations));
+  if (filter?.thirdCountryOnly) part.add('not c.in_eea');
+  const sql = `select p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
+    l.dpf_certification as "dpfCertification", l.dpf_review_due as "dpfReviewDue",
+    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote"
+from processor p
+  left join processing_location l on l.processor_key = p.key
+  join country c on c.code = ${DESTINATION}
+where ${["p.status = 'ACTIVE'", ...part.conditions].join(' and ')}`;
+  return { sql, params: part.params };
+}
+
+/** Where each processor's destination falls in the summary, and whether its transfer is safeguarded. */
+export interface JudgedLocations {
+  processors: string[];
+  destinations: string[];
+  groups: string[];
+  safeguarded: boolean[];
+}
+
+/** A summary node: its key, how many entities it stands for, the flows through it and how many are unsafeguarded. */
+export interface SummaryNodeRow {
+  key: string;
+  members: number;
+  flows: number;
+  unsafeguarded: number;
+}
+
+export interface SummaryEdgeRow {
+  from: string;
+  to: string;
+  flows: number;
+  unsafeguarded: number;
+}
+
+/** The aggregates of the SUMMARY level, and the size of the FULL graph, from one statement. */
+export interface SummaryRow {
+  categories: SummaryNodeRow[];
+  purposes: SummaryNodeRow[];
+  groups: SummaryNodeRow[];
+  countries: SummaryNodeRow[];
+  categoryPurpose: SummaryEdgeRow[];
+  purposeGroup: SummaryEdgeRow[];
+  groupCountry: SummaryEdgeRow[];
+  size: { categories: number; activities: number; processors: number; countries: number; edges: number; flows: number };
+}
+
+/** A key cut to its first `depth` levels (`c0.c1.c2` at 2 is `c0.c1`); `depth` is a parameter. */
+const keyAtDepth = (column: string) => `array_to_string((string_to_array(${column}, '.'))[1:?::int], '.')`;
+
+/**
+ * The SUMMARY level in one statement. The flows within the filter are joined once (as the flow statement does)
+ * and kept (`f`); each part of the summary aggregates them: categories cut to `categoryDepth` levels, purposes to
+ * `purposeDepth`, processors by the group their destination falls in (`judged`, computed by the one transfer
+ * judgment), the edges between them with their flows, and the size of the FULL graph. The judgments join the
+ * flows counted per purpose and destination (`pd`, a few thousand rows), not each flow. Distinct counts are taken
+ * over distinct rows (a hash), not with count(distinct), which sorts the flows once per count.
+ */
+export function summaryStatement(
+  filter: FlowQueryFilter | null | undefined,
+  judged: JudgedLocations,
+  categoryDepth: number,
+  purposeDepth: number,
+): Statement {
+  const { rows, flows } = filterParts(filter);
+  const source = activityCategoryRows(rows, null, null);
+  const json = (select: string) => `(select coalesce(json_agg(x), '[]'::json) from (${select}) x)`;
+  // A node's members and flows: per (node, member) first, then per node.
+  const nodes = (from: string, key: string, member: string, flowsOf: string, unsafeguardedOf: string) =>
+    json(`select key, count(*)::int as members, sum(n)::int as flows, sum(u)::int as unsafeguarded
+      from (select ${key} as key, ${member}, ${flowsOf} as n, ${unsafeguardedOf} as u from ${from} group by 1, 2) d
+      group by key order by key`);
+  const edges = (from: string, source: string, target: string, flowsOf: string, unsafeguardedOf: string) =>
+    json(`select ${source} as "from", ${target} as "to", (${flowsOf})::int as flows, (${unsafeguardedOf})::int as unsafeguarded
+      from ${from} group by 1, 2 order by 1, 2`);
+  const distinct = (from: string, columns: string) => `(select count(*) from (select distinct ${columns} from ${from}) d)`;
+  const judgedFlows = 'sum(n)';
+  const unsafeguarded = 'coalesce(sum(n) filter (where not safeguarded), 0)';
+  const sql = `with judged as (select * from unnest(?::text[], ?::text[], ?::text[], ?::boolean[]) as j(processor, destination, grp, safeguarded)),
+f as materialized (
+  select ${keyAtDepth('ac.data_category_key')} as cat, ${keyAtDepth('a.purpose_key')} as purpose,
+    ac.data_category_key as category, a.key as activity, p.key as processor, ${DESTINATION} as destination
+  from ${source.sql} ac, ${FLOW_JOINS}
+  where ${flowConditions(flows.conditions)}
+),
+pd as materialized (
+  select x.purpose, x.processor, x.destination, x.n, j.grp, j.safeguarded
+  from (select purpose, processor, destination, count(*) as n from f group by 1, 2, 3) x
+  join judged j using (processor, destination)
+)
+select ${nodes('f', 'cat', 'category', 'count(*)', '0')} as categories,
+  ${nodes('f', 'purpose', 'activity', 'count(*)', '0')} as purposes,
+  ${nodes('pd', 'grp', 'processor', judgedFlows, unsafeguarded)} as groups,
+  ${nodes('pd', 'destination', 'processor', judgedFlows, unsafeguarded)} as countries,
+  ${edges('f', 'cat', 'purpose', 'count(*)', '0')} as "categoryPurpose",
+  ${edges('pd', 'purpose', 'grp', judgedFlows, unsafeguarded)} as "purposeGroup",
+  ${edges('pd', 'grp', 'destination', judgedFlows, unsafeguarded)} as "groupCountry",
+  json_build_object(
+    'categories', ${distinct('f', 'category')}, 'activities', ${distinct('f', 'activity')},
+    'processors', ${distinct('pd', 'processor')}, 'countries', ${distinct('pd', 'destination')},
+    'edges', ${distinct('f', 'activity, category')} + ${distinct('f', 'activity, processor')} + ${distinct('pd', 'processor, destination')},
+    'flows', (select count(*) from f)) as size`;
+  return {
+    sql,
+    params: [
+      textArray(judged.processors), textArray(judged.destinations), textArray(judged.groups), textArray(judged.safeguarded),
+      categoryDepth, purposeDepth,
+      ...source.params, ...flows.params,
+    ],
+  };
 }

@@ -160,11 +160,75 @@ export class UserDataFlow {
 const GraphNodeKindEnum = {
   CATEGORY: 'CATEGORY',
   ACTIVITY: 'ACTIVITY',
+  PURPOSE: 'PURPOSE',
   PROCESSOR: 'PROCESSOR',
+  PROCESSOR_GROUP: 'PROCESSOR_GROUP',
   COUNTRY: 'COUNTRY',
 } as const satisfies Record<GraphNodeKind, GraphNodeKind>;
 
-registerEnumType(GraphNodeKindEnum, { name: 'GraphNodeKind', description: 'What a node of the data-map graph stands for.' });
+registerEnumType(GraphNodeKindEnum, {
+  name: 'GraphNodeKind',
+  description: 'What a node of the data-map graph stands for.',
+  valuesConfig: {
+    PURPOSE: { description: 'A purpose, standing for the activities that pursue it (the SUMMARY level).' },
+    PROCESSOR_GROUP: { description: 'Processors grouped by destination country or by safeguard (the SUMMARY level).' },
+  },
+});
+
+/** What an edge of the data-map graph stands for. */
+export enum GraphEdgeKind {
+  USED_BY = 'USED_BY',
+  PROCESSED_BY = 'PROCESSED_BY',
+  PROCESSED_IN = 'PROCESSED_IN',
+}
+
+registerEnumType(GraphEdgeKind, {
+  name: 'GraphEdgeKind',
+  description: 'What an edge of the data-map graph stands for.',
+  valuesConfig: {
+    USED_BY: { description: 'A category is used by an activity (or, summarised, for a purpose).' },
+    PROCESSED_BY: { description: 'An activity (or a purpose) hands the data to a processor (or a group of them).' },
+    PROCESSED_IN: { description: 'A processor (or a group) processes the data in a country: a transfer when outside the EEA.' },
+  },
+});
+
+/** How much of the map a graph shows. */
+export enum GraphLevel {
+  FULL = 'FULL',
+  SUMMARY = 'SUMMARY',
+}
+
+registerEnumType(GraphLevel, {
+  name: 'GraphLevel',
+  description: 'How much of the map a graph shows.',
+  valuesConfig: {
+    FULL: { description: 'Every category, activity, processor and country of the flows.' },
+    SUMMARY: {
+      description:
+        'Categories at the level below the filter\'s (the top level without one) -> purposes likewise -> processors grouped by ' +
+        'country or by safeguard (see `groupProcessorsBy`), each node with the number of entities it stands for and each ' +
+        'edge with the number of flows along it: a picture of any size of map.',
+    },
+  },
+});
+
+/** How the SUMMARY level groups processors. */
+export enum ProcessorGrouping {
+  COUNTRY = 'COUNTRY',
+  SAFEGUARD = 'SAFEGUARD',
+}
+
+registerEnumType(ProcessorGrouping, {
+  name: 'ProcessorGrouping',
+  description: 'How the SUMMARY level groups processors.',
+  valuesConfig: {
+    COUNTRY: { description: 'By the country where they process the data (a processor in two countries is in two groups).' },
+    SAFEGUARD: { description: 'By what the transfer rests on: within the EEA, each mechanism, or no safeguard; then the countries.' },
+  },
+});
+
+/** The DataFlowFilter fields that narrow the map to one node, with the node's key as the value. */
+export type FilterField = 'categories' | 'activities' | 'purposes' | 'processors' | 'destinations';
 
 @ObjectType({ description: 'A node of the data-map graph.' })
 export class GraphNode {
@@ -174,14 +238,33 @@ export class GraphNode {
   @Field(() => GraphNodeKindEnum)
   kind!: GraphNodeKind;
 
-  @Field(() => ID, { description: 'The key of the entity (the ISO code for a country).' })
+  @Field(() => ID, { description: 'The key of the entity (the ISO code for a country; for a PROCESSOR_GROUP, the country code or the safeguard).' })
   key!: string;
 
   @Field({ description: 'The name shown in drawings.' })
   label!: string;
+
+  @Field(() => Int, { description: 'How many entities of the map it stands for: 1 at the FULL level; at the SUMMARY level, the categories, activities or processors it groups.' })
+  count!: number;
+
+  @Field(() => Int, { description: 'How many flows pass through it.' })
+  flows!: number;
+
+  @Field(() => [String], {
+    description:
+      'Classes a drawing styles it by, beside its kind: "group" (it stands for more than one entity: narrow the filter to see them), ' +
+      '"unsafeguarded" (a processor, or a group of them, that receives a transfer without a safeguard).',
+  })
+  classes!: string[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The DataFlowFilter field that narrows the map to this node, with `key` as its value (such as "categories"); null when none does.',
+  })
+  filterField!: FilterField | null;
 }
 
-@ObjectType({ description: 'An edge of the data-map graph: category -> activity, activity -> processor, or processor -> country.' })
+@ObjectType({ description: 'An edge of the data-map graph: category -> activity -> processor -> country, or between their groups at the SUMMARY level (see `kind`).' })
 export class GraphEdge {
   @Field(() => ID, { description: 'The id of the node it starts from.' })
   from!: string;
@@ -189,26 +272,47 @@ export class GraphEdge {
   @Field(() => ID, { description: 'The id of the node it points to.' })
   to!: string;
 
-  @Field(() => String, { nullable: true, description: 'For processor -> country: the transfer mechanism, or "no safeguard".' })
+  @Field(() => GraphEdgeKind)
+  kind!: GraphEdgeKind;
+
+  @Field(() => String, { nullable: true, description: 'For processor -> country: the transfer mechanism, or "no safeguard"; at the SUMMARY level, the flows along it.' })
   label!: string | null;
 
-  @Field({ description: 'False for a third-country transfer without a valid mechanism; true otherwise.' })
+  @Field({ description: 'False when a third-country transfer without a valid mechanism passes along it; true otherwise.' })
   safeguarded!: boolean;
+
+  @Field(() => Int, { description: 'How many flows pass along it.' })
+  flows!: number;
+
+  @Field(() => [String], { description: 'Classes a drawing styles it by, beside its kind: "unsafeguarded".' })
+  classes!: string[];
+}
+
+@ObjectType({ description: 'How large the FULL graph of the flows (within the filter) is, whatever the level asked.' })
+export class GraphSize {
+  @Field(() => Int, { description: 'Categories, activities, processors and countries.' })
+  nodes!: number;
+
+  @Field(() => Int)
+  edges!: number;
+
+  @Field(() => Int)
+  flows!: number;
 }
 
 @ObjectType({ description: 'The data map as a graph, with the same graph as Mermaid and Graphviz text.' })
 export class DataMapGraph {
-  @Field(() => [GraphNode], { description: 'Categories, activities, processors and countries, in that order, each in key order.' })
+  @Field(() => GraphLevel)
+  level!: GraphLevel;
+
+  @Field(() => [GraphNode], { description: 'Nodes by kind, left to right (categories, activities or purposes, processors or their groups, countries), each kind in key order.' })
   nodes!: GraphNode[];
 
   @Field(() => [GraphEdge], { description: 'Edges in the order of the nodes they start from, then of those they point to.' })
   edges!: GraphEdge[];
 
-  @Field({ description: 'A Mermaid `flowchart LR`; transfers without safeguards are dotted and red.' })
-  mermaid!: string;
-
-  @Field({ description: 'A Graphviz digraph; transfers without safeguards are dashed and red.' })
-  dot!: string;
+  @Field(() => GraphSize, { description: 'The size of the FULL graph within the filter: whether it can be drawn.' })
+  size!: GraphSize;
 }
 
 @InputType({ description: 'Narrows the flows. Every list given must match; an empty list matches nothing.' })
@@ -218,6 +322,9 @@ export class DataFlowFilter {
 
   @Field(() => [ID], { nullable: true, description: 'Processors by key.' })
   processors?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Processing activities by key.' })
+  activities?: string[] | null;
 
   @Field(() => [ID], { nullable: true, description: "Activities' purposes by key; a key also matches its narrower purposes." })
   purposes?: string[] | null;
@@ -242,4 +349,19 @@ export class SubjectProfileInput {
 
   @Field(() => [ID], { description: 'The consents the person granted.' })
   consents!: string[];
+}
+
+@ObjectType({ description: 'Something of the map whose key or name matches a search: a filter narrows the map to it.' })
+export class MapSearchHit {
+  @Field(() => GraphNodeKindEnum)
+  kind!: GraphNodeKind;
+
+  @Field(() => ID)
+  key!: string;
+
+  @Field({ description: 'Its name.' })
+  label!: string;
+
+  @Field(() => String, { description: 'The DataFlowFilter field that narrows the map to it, with `key` as its value.' })
+  filterField!: FilterField;
 }

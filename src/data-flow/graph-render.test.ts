@@ -275,7 +275,7 @@ describe('toDot', () => {
     expect(reading.nodes.map((node) => [node.name, node.label])).toEqual(
       dataMapNodes.map((node) => [node.id, node.label]),
     );
-    const expectedShape = { CATEGORY: 'box', ACTIVITY: 'box', PROCESSOR: 'component', COUNTRY: 'hexagon' };
+    const expectedShape: Record<string, string> = { CATEGORY: 'box', ACTIVITY: 'box', PROCESSOR: 'component', COUNTRY: 'hexagon' };
     expect(reading.nodes.map((node) => node.shape)).toEqual(
       dataMapNodes.map((node) => expectedShape[node.kind]),
     );

@@ -3,7 +3,7 @@
  * Output is deterministic: nodes and edges keep the order they were given in.
  */
 
-export type GraphNodeKind = 'CATEGORY' | 'ACTIVITY' | 'PROCESSOR' | 'COUNTRY';
+export type GraphNodeKind = 'CATEGORY' | 'ACTIVITY' | 'PURPOSE' | 'PROCESSOR' | 'PROCESSOR_GROUP' | 'COUNTRY';
 
 /** `id` is the data map's own id, e.g. "category:contact.email", "processor:google-cloud", "country:US". */
 export interface RenderNode {
@@ -44,12 +44,26 @@ const KIND_STYLES: Record<GraphNodeKind, KindStyle> = {
     mermaidShape: { open: '(', close: ')' },
     dotAttributes: 'shape=box, style=rounded',
   },
+  PURPOSE: {
+    groupTitle: 'Purposes',
+    groupId: 'group_purposes',
+    mermaidIdPrefix: 'purp',
+    mermaidShape: { open: '(', close: ')' },
+    dotAttributes: 'shape=box, style=rounded',
+  },
   PROCESSOR: {
     groupTitle: 'Processors',
     groupId: 'group_processors',
     mermaidIdPrefix: 'proc',
     mermaidShape: { open: '[[', close: ']]' },
     dotAttributes: 'shape=component',
+  },
+  PROCESSOR_GROUP: {
+    groupTitle: 'Processors',
+    groupId: 'group_processor_groups',
+    mermaidIdPrefix: 'procs',
+    mermaidShape: { open: '[[', close: ']]' },
+    dotAttributes: 'shape=component, peripheries=2',
   },
   COUNTRY: {
     groupTitle: 'Countries',
@@ -61,7 +75,7 @@ const KIND_STYLES: Record<GraphNodeKind, KindStyle> = {
 };
 
 // Left to right, the way personal data flows: what is collected, why, by whom, where to.
-const KIND_ORDER: readonly GraphNodeKind[] = ['CATEGORY', 'ACTIVITY', 'PROCESSOR', 'COUNTRY'];
+const KIND_ORDER: readonly GraphNodeKind[] = ['CATEGORY', 'ACTIVITY', 'PURPOSE', 'PROCESSOR', 'PROCESSOR_GROUP', 'COUNTRY'];
 
 export function toMermaid(nodes: RenderNode[], edges: RenderEdge[]): string {
   assertConsistentGraph(nodes, edges);

@@ -544,16 +544,19 @@ export async function applyManifestText(em: EntityManager, text: string, options
   return applyManifest(em, parsed.manifest, { ...options, lineOf: parsed.lineOf });
 }
 
-/** The plan in a reader's terms: `+ processors/x` for each added entry, `~` and each changed field for changed ones. */
+/**
+ * The plan in a reader's terms: `+ processors/x` and every field it sets for each added entry (defaults included),
+ * `~` and each changed field, before and after, for changed ones.
+ */
 export function describePlan(plan: ManifestPlan): string[] {
   const count = (outcome: ManifestOutcome) => plan.entries.filter((e) => e.outcome === outcome).length;
   const lines: string[] = [];
   for (const entry of plan.entries) {
     if (entry.outcome === ManifestOutcome.UNCHANGED) continue;
-    lines.push(`${entry.outcome === ManifestOutcome.ADDED ? '+' : '~'} ${entry.entity}/${entry.key}`);
-    if (entry.outcome === ManifestOutcome.ADDED) continue;
+    const added = entry.outcome === ManifestOutcome.ADDED;
+    lines.push(`${added ? '+' : '~'} ${entry.entity}/${entry.key}`);
     for (const change of plan.changes.filter((c) => c.entity === entry.entity && c.key === entry.key)) {
-      lines.push(`    ${change.field}: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`);
+      lines.push(`    ${change.field}: ${added ? '' : `${JSON.stringify(change.before)} -> `}${JSON.stringify(change.after)}`);
     }
   }
   lines.push(

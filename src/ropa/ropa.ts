@@ -258,16 +258,13 @@ function headerLines(ropa: Ropa): [string, string][] {
   ];
 }
 
-/** RFC 4180 with formula-like cells neutralised (see toSafeCsv): the API's /ropa.csv and the CLI's alike. */
+/**
+ * The table alone, one header row and one row per activity, so a spreadsheet or `pandas.read_csv` reads it as it
+ * comes; the controller, its representative and its DPO are in the Markdown and JSON forms. RFC 4180 with
+ * formula-like cells neutralised (see toSafeCsv): the API's /ropa.csv and the CLI's alike.
+ */
 function toCsv(ropa: Ropa): string {
-  const rows = [
-    [ropa.title],
-    ...headerLines(ropa),
-    [],
-    COLUMNS.map(([title]) => title),
-    ...ropa.activities.map((row) => COLUMNS.map(([, cell]) => cell(row))),
-  ];
-  return toSafeCsv(rows);
+  return toSafeCsv([COLUMNS.map(([title]) => title), ...ropa.activities.map((row) => COLUMNS.map(([, cell]) => cell(row)))]);
 }
 
 function toMarkdown(ropa: Ropa): string {

@@ -1,4 +1,3 @@
-import { dirname, join } from 'node:path';
 import express from 'express';
 import { projectPath } from '../common/project-path';
 
@@ -7,17 +6,24 @@ import { projectPath } from '../common/project-path';
  * works offline and behind a firewall. The page reads the map through the GraphQL API with the caller's token.
  */
 const assets: Record<string, string> = {
-  'cytoscape.js': join(dirname(require.resolve('cytoscape')), 'cytoscape.min.js'),
-  'cytoscape-dagre.js': join(dirname(require.resolve('cytoscape-dagre')), 'cytoscape-dagre.min.js'),
+  'cytoscape.js': require.resolve('cytoscape/dist/cytoscape.min.js'),
   'token.js': projectPath('public', 'token.js'),
   'map.js': projectPath('public', 'map.js'),
   'map.css': projectPath('public', 'map.css'),
 };
 
+const FAVICON = projectPath('public', 'favicon.svg');
+
 export function mapPageRouter(): express.Router {
   const router = express.Router();
+  // The service's front page is the map.
+  router.get('/', (_req, res) => res.redirect(302, '/map'));
   router.get('/map', (_req, res) => {
     res.sendFile(projectPath('public', 'map.html'));
+  });
+  // Browsers ask for /favicon.ico on every page (the explorer and /subprocessors too); an SVG serves both names.
+  router.get(['/favicon.svg', '/favicon.ico'], (_req, res) => {
+    res.type('image/svg+xml').sendFile(FAVICON, { maxAge: '1d' });
   });
   router.get('/map/assets/:asset', (req, res) => {
     if (!Object.hasOwn(assets, req.params.asset)) {

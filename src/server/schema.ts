@@ -18,7 +18,7 @@ import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
 import { CountryResolver } from '../country/country.resolver';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
-import { DataFlowResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
+import { DataFlowResolver, DataMapGraphResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { EvidenceDataTypeResolver, EvidenceResolver, EvidenceVendorResolver, VendorResolver } from '../evidence/evidence.resolver';
 import { FindingResolver } from '../findings/findings.resolver';
@@ -58,6 +58,7 @@ export const resolvers: NonEmptyArray<Function> = [
   DataFlowResolver,
   UserDataFlowResolver,
   UserDataFlowSummaryResolver,
+  DataMapGraphResolver,
   EvidenceResolver,
   EvidenceVendorResolver,
   EvidenceDataTypeResolver,
