@@ -32,11 +32,11 @@ function blocksOf(file: string): Block[] {
   return blocks;
 }
 
-/** The manifests the docs show, each with the line it starts on. */
+/** The manifests the docs show, each with the line it starts on; a vendor catalogue (`vendors:`) is checked by its own tests. */
 function manifestsOf(file: string): { file: string; line: number; text: string }[] {
   const text = readFileSync(projectPath(file), 'utf8');
   return [...text.matchAll(/^```yaml\n([\s\S]*?)^```\n/gm)]
-    .filter((match) => /^apiVersion: datamap\/v1$/m.test(match[1]))
+    .filter((match) => /^apiVersion: datamap\/v1$/m.test(match[1]) && !/^vendors:/m.test(match[1]))
     .map((match) => ({ file, line: text.slice(0, match.index).split('\n').length, text: match[1] }));
 }
 
