@@ -81,6 +81,8 @@ export const ACCESS = {
     reportBreach: [PRIVACY_OFFICER],
     recordAuthorityNotice: [PRIVACY_OFFICER],
     recordSubjectNotice: [PRIVACY_OFFICER],
+    // A legal assessment of a transfer: the privacy officer's to make.
+    recordTransferImpactAssessment: [PRIVACY_OFFICER],
   },
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {

@@ -1,3 +1,4 @@
+import { utcDate } from '../common/calendar-date';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { CONTROLLER_TO_PROCESSOR, judgeTransfer } from '../processor/transfer-rules';
 import { ExclusionReason, type DataFlow } from './data-flow.types';
@@ -5,16 +6,24 @@ import type { FlowPosition, FlowRow } from './data-flow.sql';
 import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
 
 /**
- * Turns a row of the flow statement into a flow, judging its transfer with the one Chapter V judgment. A row
- * without a location is the processor's headquarters, judged with no mechanism.
+ * Turns a row of the flow statement into a flow, judging its transfer with the one Chapter V judgment on today's
+ * date (UTC; the statement judges notice periods by the database's clock the same way), so a lapsed DPF
+ * certification leaves the flow unsafeguarded. A row without a location is the processor's headquarters, judged
+ * with no mechanism.
  */
 export function toDataFlow(row: FlowRow): DataFlow {
+  return judgedFlow(row, utcDate(new Date()));
+}
+
+/** `toDataFlow` on a given day (YYYY-MM-DD). */
+export function judgedFlow(row: FlowRow, today: string): DataFlow {
   const judgment = judgeTransfer({
     ...CONTROLLER_TO_PROCESSOR,
     destination: { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote },
     mechanism: row.mechanism,
     reference: row.reference,
     dpf: { certification: row.dpfCertification, reviewDue: row.dpfReviewDue },
+    today,
   });
   const reference = row.reference?.trim() || null;
   return {

@@ -7,12 +7,15 @@ import { RegistryEntity } from '../common/registry.entity';
 import { Consent } from '../consent/consent.entity';
 import { CookieCategory } from '../cookie/cookie-category.entity';
 import { Country } from '../country/country.entity';
+import { RegimeAdequacy } from '../country/regime-adequacy.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { Organization } from '../organization/organization.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { LocationSafeguard } from '../processor/location-safeguard.entity';
 import { ProcessingLocation } from '../processor/processing-location.entity';
 import { Processor } from '../processor/processor.entity';
+import { TransferImpactAssessment } from '../processor/transfer-impact-assessment.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
@@ -33,13 +36,16 @@ export const entities = [
   Consent,
   CookieCategory,
   Country,
+  RegimeAdequacy,
   DataCategory,
   DataSubjectType,
   DataSubjectRight,
   Organization,
   ProcessingActivity,
   ProcessingLocation,
+  LocationSafeguard,
   Processor,
+  TransferImpactAssessment,
   Purpose,
   RecipientCategory,
   RetentionRule,
