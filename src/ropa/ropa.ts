@@ -3,7 +3,7 @@ import type { Manifest } from '../manifest/manifest.schema';
 import { ProcessorStatus } from '../processor/processor.entity';
 import { AdequacyScope } from '../country/country.entity';
 import { Regime } from '../country/regime';
-import { DPIA_THRESHOLD, dpiaCriteriaOf } from '../processing-activity/dpia-criterion';
+import { DPIA_THRESHOLD, dpiaCriteriaOf, dpiaRequiredBy } from '../processing-activity/dpia-criterion';
 import { CONTROLLER_TO_PROCESSOR, judgeTransfer, safeguardUnder, transferLocations, type CountryStanding } from '../processor/transfer-rules';
 
 export interface RopaTransfer {
@@ -42,6 +42,8 @@ export interface RopaRow {
   children: boolean;
   /** WP248 criteria met; two or more indicate a DPIA. */
   dpiaCriteria: string[];
+  /** The cases of Art. 35(3) it falls under, each of which requires a DPIA. */
+  dpiaRequired: string[];
   dpia: string | null;
   recipients: RopaRecipients[];
   transfers: RopaTransfer[];
@@ -191,6 +193,7 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
         specialCategories: specialUsed.length > 0 ? { categories: specialUsed.map(category), condition: activity.specialCategoryCondition ?? null } : null,
         children: activity.children,
         dpiaCriteria: dpiaCriteriaOf(activity, specialUsed.length > 0),
+        dpiaRequired: dpiaRequiredBy(activity, specialUsed.length > 0),
         dpia: activity.dpia ?? null,
         recipients: [
           ...(processors.length > 0 ? [{ category: 'Processors', recipients: processors.map((p) => `${p.name} (${p.service})`) }] : []),
@@ -247,8 +250,9 @@ function specialText(r: RopaRow): string {
 
 function dpiaText(r: RopaRow): string {
   if (r.dpiaCriteria.length === 0) return 'none';
-  const indicated = r.dpiaCriteria.length >= DPIA_THRESHOLD ? `; DPIA indicated: ${r.dpia ?? NOT_RECORDED}` : '';
-  return `${r.dpiaCriteria.join(', ')}${indicated}`;
+  const cases = r.dpiaRequired.map((required) => required.split(':')[0]).join(', ');
+  const needed = cases ? `; DPIA required (${cases})` : r.dpiaCriteria.length >= DPIA_THRESHOLD ? '; DPIA indicated' : '';
+  return `${r.dpiaCriteria.join(', ')}${needed ? `${needed}: ${r.dpia ?? NOT_RECORDED}` : ''}`;
 }
 
 function legalBasisText(r: RopaRow): string {
