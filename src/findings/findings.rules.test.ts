@@ -195,7 +195,7 @@ describe('lintMap', () => {
         ['WARNING', 'regime-safeguard-missing', [{ type: 'Processor', key: 'mailer' }, { type: 'Country', key: 'US' }]],
       ]);
       expect(lint(cleanMap(), allRegimes)[0].message).toMatch(
-        /^mailer in US records no UK_GDPR safeguard, and people protected by the UK GDPR and the Data Protection Act 2018 are served \(SERVED_REGIMES\): their data reaches US unsafeguarded: a mechanism is required for US/,
+        /^mailer in US records no UK_GDPR safeguard, so the data of people protected by the UK GDPR and the Data Protection Act 2018, whom the map serves \(SERVED_REGIMES\), reaches US \(United States\) unsafeguarded \(UK GDPR Art\. 46/,
       );
       expect(lint(cleanMap(), { servedRegimes: [Regime.EU_GDPR, Regime.SWISS_FADP] }).map((f) => f.message)).toEqual([
         expect.stringMatching(/^mailer in US records no SWISS_FADP safeguard/),

@@ -242,8 +242,8 @@ export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountrySta
           findings.push(
             finding(
               'regime-safeguard-missing',
-              `${processor.key} in ${location.country} records no ${regime} safeguard, and people protected by the ` +
-                `${REGIME_LAWS[regime].law} are served (SERVED_REGIMES): their data reaches ${location.country} unsafeguarded: ${flaw.message}`,
+              `${processor.key} in ${location.country} records no ${regime} safeguard, so the data of people protected by the ` +
+                `${REGIME_LAWS[regime].law}, whom the map serves (SERVED_REGIMES), reaches ${countryLabel(country)} unsafeguarded (${REGIME_LAWS[regime].safeguards})`,
               [self, where],
               `record the location's ${regime} safeguard (locations[].safeguards), such as ${REGIME_EXAMPLE[regime]}`,
             ),

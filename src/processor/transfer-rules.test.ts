@@ -462,7 +462,7 @@ describe('transfer impact assessments (C-311/18; SCC Clause 14; EDPB Recommendat
       {
         rule: 'tia-missing',
         message:
-          'STANDARD_CONTRACTUAL_CLAUSES under EU_GDPR to US (United States) has no transfer impact assessment: the exporter must ' +
+          'STANDARD_CONTRACTUAL_CLAUSES to US (United States) has no transfer impact assessment: the exporter must ' +
           'assess whether the law and practice of US (United States) impinge on the safeguard, and adopt supplementary measures ' +
           'where they do (C-311/18 Schrems II; SCC Clause 14; EDPB Recommendations 01/2020)',
         fix: 'assess the transfer and record it (recordTransferImpactAssessment, regime EU_GDPR)',

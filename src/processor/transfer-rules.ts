@@ -553,7 +553,7 @@ function cautionsOf(facts: TransferFacts, regime: Regime, adequacy: AdequacyScop
       cautions.push({
         rule: 'tia-missing',
         message:
-          `${mechanism} under ${regime} to ${where} has no transfer impact assessment: the exporter must assess whether the ` +
+          `${mechanism} to ${where} has no transfer impact assessment: the exporter must assess whether the ` +
           `law and practice of ${where} impinge on the safeguard, and adopt supplementary measures where they do ` +
           `(C-311/18 Schrems II; SCC Clause 14; EDPB Recommendations 01/2020)`,
         fix: `assess the transfer and record it (recordTransferImpactAssessment, regime ${regime})`,
