@@ -85,18 +85,20 @@ let expect401 = false;
 
   it('draws the seeded map, filters it, explains a node and shows one person\'s flows', async () => {
     await openWithToken(await tokenFor('VIEWER'));
-    // The seeded map as the API draws it: the five policy categories, the activities that hand data to processors,
-    // the nine processors and the one country they process in. The hosts store every activity's data, tax records included.
+    // The seeded map as the API draws it: the five policy categories (and the website usage the site's delivery uses),
+    // the activities that hand data to processors, the nine processors and the one country they process in. The hosts
+    // store every activity's data, tax records included.
     expect(await nodeIds()).toEqual([
       'activity:certificates', 'activity:customer-support', 'activity:fraud-prevention', 'activity:learning-research',
-      'activity:marketing-communications', 'activity:platform-hosting', 'activity:process-payments', 'activity:recommendations',
-      'activity:service-communications', 'activity:tax-records', 'activity:usage-analytics',
-      'category:contact', 'category:financial', 'category:identity', 'category:technical', 'category:usage',
+      'activity:marketing-communications', 'activity:platform-hosting', 'activity:pre-sale-support', 'activity:process-payments',
+      'activity:recommendations', 'activity:service-communications', 'activity:tax-records', 'activity:usage-analytics',
+      'activity:website-delivery',
+      'category:contact', 'category:financial', 'category:identity', 'category:technical', 'category:usage', 'category:usage.website',
       'country:US',
       'processor:aws', 'processor:google-analytics', 'processor:google-cloud', 'processor:intercom', 'processor:mailchimp',
       'processor:paypal', 'processor:sendgrid', 'processor:stripe', 'processor:zendesk',
     ]);
-    expect(await page.getAttribute('#graph', 'data-nodes')).toBe('26');
+    expect(await page.getAttribute('#graph', 'data-nodes')).toBe('29');
     await page.screenshot({ path: `${ARTIFACTS}/map-seeded.png` });
 
     await page.selectOption('#filters select[name=category]', 'financial');
@@ -115,7 +117,7 @@ let expect401 = false;
     const detail = await page.textContent('#detail');
     expect(detail).toContain('Stripe');
     expect(detail).toContain('United States (US)');
-    expect(detail).toContain('ADEQUACY_DECISION');
+    expect(detail).toContain('STANDARD_CONTRACTUAL_CLAUSES');
 
     await page.click('#filters button[type=reset]');
     await page.waitForFunction(() => (window as any).datamapMap.cy.$id('processor:mailchimp').length === 1);
