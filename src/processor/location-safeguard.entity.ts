@@ -42,9 +42,13 @@ export class LocationSafeguard {
   @Property({ type: 'text', nullable: true })
   dpfReviewDue?: string | null;
 
-  /** When the mechanism, reference or certification last changed: a transfer impact assessment older than this is stale. */
-  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  changedAt: Date = new Date();
+  /**
+   * When the mechanism, reference or certification last changed after the safeguard was first recorded: a
+   * transfer impact assessment older than this is stale. Null while it is as first recorded (an assessment made
+   * before a vendor is registered assesses the safeguard it is registered with).
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  changedAt?: Date | null;
 
   @Field(() => DpfCertification, {
     nullable: true,

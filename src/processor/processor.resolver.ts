@@ -141,12 +141,12 @@ export class ProcessingLocationResolver {
   })
   transferImpactAssessment(
     @Root() location: Readonly<ProcessingLocation>,
-    @Arg('regime', () => Regime, { defaultValue: Regime.EU_GDPR }) regime: Regime,
+    @Arg('regime', () => Regime, { nullable: true, defaultValue: Regime.EU_GDPR }) regime: Regime | null,
     @Ctx() { loaders }: RequestContext,
   ) {
     const processor = referenceKey(loaders.em, location.processor);
     const country = referenceKey(loaders.em, location.country);
-    return latestAssessments(loaders).load(`${processor}|${country}|${regime}`);
+    return latestAssessments(loaders).load(`${processor}|${country}|${regime ?? Regime.EU_GDPR}`);
   }
 }
 

@@ -92,7 +92,7 @@ function syncSafeguards(em: EntityManager, location: ProcessingLocation, wanted:
     byRegime.delete(safeguard.regime);
     const data = safeguardData(safeguard);
     if (!current) {
-      location.safeguards.add(em.create(LocationSafeguard, { location, regime: safeguard.regime, ...data, changedAt: now }));
+      location.safeguards.add(em.create(LocationSafeguard, { location, regime: safeguard.regime, ...data }));
     } else if (Object.entries(data).some(([field, value]) => (current as unknown as Record<string, unknown>)[field] !== value)) {
       em.assign(current, { ...data, changedAt: now });
     }

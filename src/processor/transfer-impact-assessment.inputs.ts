@@ -11,8 +11,8 @@ export class TransferImpactAssessmentInput {
   @Field({ description: 'ISO 3166-1 alpha-2 code of one of its locations (its headquarters when it records none).' })
   country!: string;
 
-  @Field(() => Regime, { defaultValue: Regime.EU_GDPR, description: 'The regime whose transfer rules it applies.' })
-  regime: Regime = Regime.EU_GDPR;
+  @Field(() => Regime, { nullable: true, defaultValue: Regime.EU_GDPR, description: 'The regime whose transfer rules it applies; EU_GDPR when not given.' })
+  regime?: Regime | null;
 
   @Field({ description: 'Where the assessment is kept, such as a document id or URL.' })
   reference!: string;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type Actor } from '../audit/audit.service';
 import { utcDate } from '../common/calendar-date';
-import { badInput, notFound, ValidationFailed, type ValidationProblem } from '../common/errors';
+import { notFound, ValidationFailed, type ValidationProblem } from '../common/errors';
 import { Country } from '../country/country.entity';
 import { Regime } from '../country/regime';
 import { LocationSafeguard } from './location-safeguard.entity';
@@ -33,6 +33,7 @@ export async function recordTransferImpactAssessment(
   { actor, now }: { actor: Actor; now: Date },
   input: TransferImpactAssessmentInput,
 ): Promise<TransferImpactAssessment> {
+  const regime = input.regime ?? Regime.EU_GDPR;
   return em.transactional(async (tx) => {
     const processor = await tx.findOne(Processor, { key: input.processor }, { populate: ['locations'] });
     if (!processor) throw notFound(`input.processor: no processor has key "${input.processor}"`, { field: 'input.processor', value: input.processor });
@@ -66,13 +67,13 @@ export async function recordTransferImpactAssessment(
 
     const previous = await tx.findOne(
       TransferImpactAssessment,
-      { processor: processor.key, country, regime: input.regime },
+      { processor: processor.key, country, regime },
       { orderBy: { assessedAt: 'desc', id: 'desc' } },
     );
     const assessment = tx.create(TransferImpactAssessment, {
       processor,
       country: tx.getReference(Country, country),
-      regime: input.regime,
+      regime,
       reference,
       assessedAt: input.assessedAt,
       outcome: input.outcome,
@@ -82,7 +83,7 @@ export async function recordTransferImpactAssessment(
     recordAudit(tx, actor, {
       operation: 'recordTransferImpactAssessment',
       entityType: 'TransferImpactAssessment',
-      entityKey: `${processor.key}/${country}/${input.regime}`,
+      entityKey: `${processor.key}/${country}/${regime}`,
       before: previous ? snapshotOf(previous) : null,
       after: snapshotOf(assessment),
     });
@@ -108,7 +109,9 @@ export async function loadTransferRecords(em: EntityManager, processorKeys?: rea
   const latest = new Map<string, TiaFacts>();
   // In date order, so the last one written for a key is the latest.
   for (const a of assessments) latest.set(recordKey(a.processor.key, a.country.code, a.regime), { reference: a.reference, assessedAt: a.assessedAt, outcome: a.outcome });
-  const changed = new Map(safeguards.map((s) => [recordKey(s.location.processor.key, s.location.country.code, s.regime), utcDate(s.changedAt)]));
+  const changed = new Map(
+    safeguards.flatMap((s) => (s.changedAt ? [[recordKey(s.location.processor.key, s.location.country.code, s.regime), utcDate(s.changedAt)] as const] : [])),
+  );
   return {
     tia: (processor, country, regime) => latest.get(recordKey(processor, country, regime)) ?? null,
     lastChangedOn: (processor, country, regime) => changed.get(recordKey(processor, country, regime)) ?? null,

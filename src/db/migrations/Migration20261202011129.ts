@@ -12,7 +12,7 @@ export class Migration20261202011129 extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create type "regime" as enum ('EU_GDPR', 'UK_GDPR', 'SWISS_FADP');`);
     this.addSql(`create type "tia_outcome" as enum ('ADEQUATE_PROTECTION', 'WITH_SUPPLEMENTARY_MEASURES', 'TRANSFER_SUSPENDED');`);
-    this.addSql(`create table "location_safeguard" ("id" serial primary key, "location_id" int not null, "regime" "regime" not null, "mechanism" "transfer_mechanism" null, "reference" text null, "dpf_certification" text null, "dpf_review_due" text null, "changed_at" timestamptz not null default now());`);
+    this.addSql(`create table "location_safeguard" ("id" serial primary key, "location_id" int not null, "regime" "regime" not null, "mechanism" "transfer_mechanism" null, "reference" text null, "dpf_certification" text null, "dpf_review_due" text null, "changed_at" timestamptz null);`);
     this.addSql(`alter table "location_safeguard" add constraint "location_safeguard_location_id_regime_unique" unique ("location_id", "regime");`);
 
     this.addSql(`create table "regime_adequacy" ("regime" "regime" not null, "country_code" text not null, "scope" "adequacy_scope" not null, "note" text null, "instrument" text not null, "since" text null, "verified" boolean not null, "assumed" text null, constraint "regime_adequacy_pkey" primary key ("regime", "country_code"));`);
