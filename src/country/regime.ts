@@ -49,7 +49,9 @@ export interface PlaceFacts {
 /** True when the regime's law applies in the country itself: a disclosure there is no transfer under that regime. */
 export function isInsideRegime(regime: Regime, place: PlaceFacts): boolean {
   const { territory } = REGIME_LAWS[regime];
-  return territory === 'EEA' ? place.inEEA : territory.includes(countryPart(place.code));
+  if (territory === 'EEA') return place.inEEA;
+  // Every hop of every flow asks this: a plain country code needs no parsing.
+  return territory.includes(place.code.length === 2 ? place.code : countryPart(place.code));
 }
 
 /**

@@ -12,7 +12,15 @@ import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
  * with no mechanism.
  */
 export function toDataFlow(row: FlowRow): DataFlow {
-  return judgedFlow(row, utcDate(new Date()));
+  return judgedFlow(row, today());
+}
+
+/** Today's UTC date, worked out at most once a second: a page of flows judges every row on the same day. */
+let todayCache = { at: 0, date: '' };
+function today(): string {
+  const now = Date.now();
+  if (Math.abs(now - todayCache.at) >= 1000) todayCache = { at: now, date: utcDate(new Date(now)) };
+  return todayCache.date;
 }
 
 /** `toDataFlow` on a given day (YYYY-MM-DD). */

@@ -3,7 +3,7 @@ import type { ValidationProblem } from '../common/errors';
 import { AdequacyScope } from '../country/country.entity';
 import { standingUnder, type CountryStanding } from '../country/country.standing';
 import { isInsideRegime, Regime } from '../country/regime';
-import { dpfStatusOn, tiaStaleness, DEFAULT_DPF_GRACE_DAYS, DEFAULT_TIA_REVIEW_MONTHS } from './transfer-clocks';
+import { dpfStatusOn, tiaStaleness, DEFAULT_DPF_GRACE_DAYS, DEFAULT_TIA_REVIEW_MONTHS, type DpfStatus } from './transfer-clocks';
 import { TiaOutcome } from './tia-outcome';
 import { TransferMechanism } from './transfer-mechanism';
 
@@ -274,14 +274,22 @@ export function judgeTransfer(facts: TransferFacts): TransferJudgment {
         return assertNever(standing.adequacy);
     }
   }
-  found ??= derogationFlaw(facts, regime, resting) ?? lapsedFlaw(facts, regime, resting) ?? suspendedFlaw(facts, standing.adequacy, resting);
+  const dpf = dpfStatusOf(facts, resting);
+  found ??= derogationFlaw(facts, regime, resting) ?? lapsedFlaw(facts, regime, dpf) ?? suspendedFlaw(facts, standing.adequacy, resting);
   return {
     thirdCountry: true,
     mechanism: resting,
     safeguarded: found == null,
     flaw: found,
-    cautions: found ? [] : cautionsOf(facts, regime, standing.adequacy, resting),
+    cautions: found ? [] : cautionsOf(facts, regime, standing.adequacy, resting, dpf),
   };
+}
+
+/** Where a US adequacy claim's DPF certification stands today; null when no date is judged or none applies. */
+function dpfStatusOf(facts: TransferFacts, mechanism: TransferMechanism | null): DpfStatus | null {
+  const reviewDue = normalise(facts.dpf?.reviewDue);
+  if (mechanism !== TransferMechanism.ADEQUACY_DECISION || facts.destination.code !== DPF_COUNTRY || !facts.today || !reviewDue) return null;
+  return dpfStatusOn(reviewDue, facts.today, facts.dpfGraceDays ?? DEFAULT_DPF_GRACE_DAYS);
 }
 
 /** An instrument of another regime: the UK's IDTA and Addendum outside the UK GDPR, the EU SCCs alone under it. */
@@ -319,12 +327,12 @@ function partialAdequacyFlaw(
 ): TransferFlaw | null {
   const country = facts.destination;
   const rules = REGIME_RULES[regime];
-  const scope = note ? ` (${note})` : '';
+  const scope = () => (note ? ` (${note})` : '');
   if (mechanism == null) {
     return flaw(
       'mechanism',
       null,
-      `a mechanism is required for ${countryLabel(country)}, ${rules.partial}${scope}; ` +
+      `a mechanism is required for ${countryLabel(country)}, ${rules.partial}${scope()}; ` +
         `use ADEQUACY_DECISION showing the recipient is covered, ` +
         `${rules.safeguard} (${rules.safeguards.join(', ')}) or ${rules.derogation}`,
     );
@@ -367,7 +375,7 @@ function partialAdequacyFlaw(
     return flaw(
       'reference',
       null,
-      `a reference is required: ADEQUACY_DECISION for ${countryLabel(country)} covers only some recipients${scope}, ` +
+      `a reference is required: ADEQUACY_DECISION for ${countryLabel(country)} covers only some recipients${scope()}, ` +
         `so the reference must name the decision and why the recipient falls under it`,
     );
   }
@@ -439,6 +447,11 @@ function safeguardFlaw(facts: TransferFacts, regime: Regime, mechanism: Transfer
  */
 function sccFlaw(facts: TransferFacts, regime: Regime, mechanism: TransferMechanism, reference: string | null): TransferFlaw | null {
   const expected = SCC_MODULES[facts.exporter][facts.importer];
+  const named = sccModuleOf(reference);
+  // The common case, a 2021 reference with the right module, builds no message.
+  if (named === expected.module && names2021Sccs(reference) && !repealedSccDecision(reference)) {
+    return regime === Regime.SWISS_FADP ? swissAdaptationsFlaw(reference, expected.module) : null;
+  }
   const example = `"SCC 2021/914 module ${expected.module}"`;
   const repealed = repealedSccDecision(reference);
   if (repealed) {
@@ -449,7 +462,6 @@ function sccFlaw(facts: TransferFacts, regime: Regime, mechanism: TransferMechan
         `27 September 2021 (contracts concluded on them had until 27 December 2022): conclude the 2021 SCCs and name them, such as ${example}`,
     );
   }
-  const named = sccModuleOf(reference);
   const parties = `the exporter is a ${facts.exporter.toLowerCase()} and the importer a ${facts.importer.toLowerCase()}`;
   if (named !== expected.module) {
     return flaw(
@@ -462,24 +474,24 @@ function sccFlaw(facts: TransferFacts, regime: Regime, mechanism: TransferMechan
         `name it, such as ${example}`,
     );
   }
-  if (!names2021Sccs(reference)) {
-    return flaw(
-      'reference',
-      reference,
-      `"${reference}" does not name the clauses: ${mechanism === TransferMechanism.UK_ADDENDUM ? 'the Addendum amends the EU SCCs, so ' : ''}` +
-        `the reference must name Decision (EU) 2021/914 (or "2021 SCCs") and the module, such as ${example}`,
-    );
-  }
-  if (regime === Regime.SWISS_FADP && !/\b(FADP|Swiss|Switzerland)\b/i.test(reference ?? '')) {
-    return flaw(
-      'reference',
-      reference,
-      `"${reference}" does not say the clauses carry the Swiss adaptations: under the FADP (Art. 16(2)(d)) the FDPIC recognised ` +
-        `the EU SCCs on 27 August 2021 only with them (the FDPIC as authority, Switzerland as a "Member State", the FADP for ` +
-        `the GDPR); name them, such as "SCC 2021/914 module ${expected.module} with the Swiss adaptations (FADP)"`,
-    );
-  }
-  return null;
+  return flaw(
+    'reference',
+    reference,
+    `"${reference}" does not name the clauses: ${mechanism === TransferMechanism.UK_ADDENDUM ? 'the Addendum amends the EU SCCs, so ' : ''}` +
+      `the reference must name Decision (EU) 2021/914 (or "2021 SCCs") and the module, such as ${example}`,
+  );
+}
+
+/** The EU SCCs under the FADP must say they carry the Swiss adaptations (FDPIC, 27 August 2021). */
+function swissAdaptationsFlaw(reference: string | null, module: number): TransferFlaw | null {
+  if (/\b(FADP|Swiss|Switzerland)\b/i.test(reference ?? '')) return null;
+  return flaw(
+    'reference',
+    reference,
+    `"${reference}" does not say the clauses carry the Swiss adaptations: under the FADP (Art. 16(2)(d)) the FDPIC recognised ` +
+      `the EU SCCs on 27 August 2021 only with them (the FDPIC as authority, Switzerland as a "Member State", the FADP for ` +
+      `the GDPR); name them, such as "SCC 2021/914 module ${module} with the Swiss adaptations (FADP)"`,
+  );
 }
 
 /**
@@ -499,10 +511,9 @@ function derogationFlaw(facts: TransferFacts, regime: Regime, mechanism: Transfe
 }
 
 /** A US adequacy claim whose DPF certification is past its review date: the recipient is no longer shown covered. */
-function lapsedFlaw(facts: TransferFacts, regime: Regime, mechanism: TransferMechanism | null): TransferFlaw | null {
+function lapsedFlaw(facts: TransferFacts, regime: Regime, status: DpfStatus | null): TransferFlaw | null {
+  if (status !== 'LAPSED') return null;
   const reviewDue = normalise(facts.dpf?.reviewDue);
-  if (mechanism !== TransferMechanism.ADEQUACY_DECISION || facts.destination.code !== DPF_COUNTRY || !facts.today || !reviewDue) return null;
-  if (dpfStatusOn(reviewDue, facts.today, facts.dpfGraceDays ?? DEFAULT_DPF_GRACE_DAYS) !== 'LAPSED') return null;
   return flaw(
     'dpf.reviewDue',
     reviewDue,
@@ -529,17 +540,17 @@ function suspendedFlaw(facts: TransferFacts, adequacy: AdequacyScope, mechanism:
 const needsAssessment = (adequacy: AdequacyScope, mechanism: TransferMechanism | null) =>
   adequacy !== AdequacyScope.FULL && mechanism != null && ALL_SAFEGUARDS.has(mechanism);
 
-function cautionsOf(facts: TransferFacts, regime: Regime, adequacy: AdequacyScope, mechanism: TransferMechanism | null): TransferCaution[] {
+function cautionsOf(
+  facts: TransferFacts,
+  regime: Regime,
+  adequacy: AdequacyScope,
+  mechanism: TransferMechanism | null,
+  dpf: DpfStatus | null,
+): TransferCaution[] {
   const cautions: TransferCaution[] = [];
   const reviewDue = normalise(facts.dpf?.reviewDue);
-  const where = countryLabel(facts.destination);
-  if (
-    mechanism === TransferMechanism.ADEQUACY_DECISION &&
-    facts.destination.code === DPF_COUNTRY &&
-    reviewDue &&
-    facts.today &&
-    dpfStatusOn(reviewDue, facts.today, facts.dpfGraceDays ?? DEFAULT_DPF_GRACE_DAYS) === 'REVIEW_DUE'
-  ) {
+  const where = () => countryLabel(facts.destination);
+  if (dpf === 'REVIEW_DUE') {
     cautions.push({
       rule: 'dpf-review-overdue',
       message:
@@ -553,8 +564,8 @@ function cautionsOf(facts: TransferFacts, regime: Regime, adequacy: AdequacyScop
       cautions.push({
         rule: 'tia-missing',
         message:
-          `${mechanism} to ${where} has no transfer impact assessment: the exporter must assess whether the ` +
-          `law and practice of ${where} impinge on the safeguard, and adopt supplementary measures where they do ` +
+          `${mechanism} to ${where()} has no transfer impact assessment: the exporter must assess whether the ` +
+          `law and practice of ${where()} impinge on the safeguard, and adopt supplementary measures where they do ` +
           `(C-311/18 Schrems II; SCC Clause 14; EDPB Recommendations 01/2020)`,
         fix: `assess the transfer and record it (recordTransferImpactAssessment, regime ${regime})`,
       });
@@ -565,8 +576,8 @@ function cautionsOf(facts: TransferFacts, regime: Regime, adequacy: AdequacyScop
       if (stale) {
         cautions.push({
           rule: 'tia-stale',
-          message: `the transfer impact assessment ${facts.tia.reference} of ${facts.tia.assessedAt} (${regime}, ${where}) is out of date: ${stale}`,
-          fix: `review the assessment against the current safeguard and the law of ${where}, and record it again (recordTransferImpactAssessment)`,
+          message: `the transfer impact assessment ${facts.tia.reference} of ${facts.tia.assessedAt} (${regime}, ${where()}) is out of date: ${stale}`,
+          fix: `review the assessment against the current safeguard and the law of ${where()}, and record it again (recordTransferImpactAssessment)`,
         });
       }
     }
