@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import { Country } from '../country/country.entity';
 import { Regime } from '../country/regime';
@@ -32,7 +32,7 @@ export class TransferImpactAssessment {
   @Property({ type: 'text' })
   reference!: string;
 
-  @Field(() => LocalDateResolver, { description: 'When it was made. TIA_REVIEW_MONTHS later, or after a change of the safeguard, it is out of date.' })
+  @Field(() => DateResolver, { description: 'When it was made. TIA_REVIEW_MONTHS later, or after a change of the safeguard, it is out of date.' })
   @Property({ type: 'text' })
   assessedAt!: string;
 

@@ -1,4 +1,4 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { DateResolver } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
 import { Regime } from '../country/regime';
 import { TiaOutcome } from './tia-outcome';
@@ -17,8 +17,8 @@ export class TransferImpactAssessmentInput {
   @Field({ description: 'Where the assessment is kept, such as a document id or URL.' })
   reference!: string;
 
-  @Field(() => LocalDateResolver, { description: 'When it was made (not in the future).' })
-  assessedAt!: string;
+  @Field(() => DateResolver, { description: 'When it was made, YYYY-MM-DD (a real date, not in the future).' })
+  assessedAt!: Date;
 
   @Field(() => TiaOutcome)
   outcome!: TiaOutcome;

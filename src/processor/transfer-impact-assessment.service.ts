@@ -54,7 +54,8 @@ export async function recordTransferImpactAssessment(
     if (!reference) report('reference', input.reference, 'must not be empty: say where the assessment is kept');
     else if (reference.length > MAX_TEXT) report('reference', `${reference.slice(0, 20)}…`, `is ${reference.length} characters long; at most ${MAX_TEXT} are allowed`);
     const today = utcDate(now);
-    if (input.assessedAt > today) report('assessedAt', input.assessedAt, `${input.assessedAt} is in the future (today is ${today})`);
+    const assessedAt = utcDate(input.assessedAt);
+    if (assessedAt > today) report('assessedAt', assessedAt, `${assessedAt} is in the future (today is ${today})`);
     const measures = input.supplementaryMeasures.map((m) => m.trim());
     measures.forEach((measure, i) => {
       if (!measure) report(`supplementaryMeasures[${i}]`, input.supplementaryMeasures[i], 'must not be empty');
@@ -75,7 +76,7 @@ export async function recordTransferImpactAssessment(
       country: tx.getReference(Country, country),
       regime,
       reference,
-      assessedAt: input.assessedAt,
+      assessedAt,
       outcome: input.outcome,
       supplementaryMeasures: measures,
       recordedAt: now,
