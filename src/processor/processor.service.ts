@@ -6,7 +6,6 @@ import { Role } from '../auth/viewer';
 import { badInput, conflict, forbidden, notFound, ValidationFailed } from '../common/errors';
 import { DEFAULT_TRANSFER_SETTINGS, type TransferSettings } from '../common/context';
 import { utcDate } from '../common/calendar-date';
-import { Country } from '../country/country.entity';
 import { loadStandings } from '../country/country.standing';
 import { Regime } from '../country/regime';
 import { DataCategory } from '../data-category/data-category.entity';

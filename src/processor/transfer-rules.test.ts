@@ -31,7 +31,6 @@ const EEA_ADEQUATE = { UK_GDPR: { adequacy: FULL }, SWISS_FADP: { adequacy: FULL
 const DE = country('DE', 'Germany', NONE, true, undefined, EEA_ADEQUATE);
 const RE = country('RE', 'Réunion', NONE, true, undefined, EEA_ADEQUATE);
 const JP = country('JP', 'Japan', FULL);
-const NZ = country('NZ', 'New Zealand', FULL, false, undefined, EEA_ADEQUATE);
 const GB = country('GB', 'United Kingdom', FULL, false, undefined, { SWISS_FADP: { adequacy: FULL } });
 const CH = country('CH', 'Switzerland', FULL, false, undefined, { UK_GDPR: { adequacy: FULL } });
 const US = country('US', 'United States', PARTIAL, false, 'DPF-certified organisations', {
