@@ -277,6 +277,11 @@ describe('3. transfer impact assessments', () => {
     const refused = await approve('suspended');
     expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rules: ['transfer-without-safeguard'] });
     expect(refused.errors![0].message).toMatch(/concluded TRANSFER_SUSPENDED: STANDARD_CONTRACTUAL_CLAUSES cannot ensure essentially equivalent protection in US/);
+    // A map that holds it ACTIVE (approved before the assessment): the ERROR finding, and the record says so.
+    await app.em().nativeUpdate(Processor, { key: 'suspended' }, { status: ProcessorStatus.ACTIVE });
+    expect((await findingsOf('transfer-without-safeguard', 'suspended')).map((f) => f.severity)).toEqual(['ERROR']);
+    expect(await recordedTransfers('suspended')).toEqual([['STANDARD_CONTRACTUAL_CLAUSES', false]]);
+    await app.em().nativeUpdate(Processor, { key: 'suspended' }, { status: ProcessorStatus.RETIRED });
   });
 
   it('warns when the importer is itself subject to the GDPR and rests on the 2021 SCCs', async () => {

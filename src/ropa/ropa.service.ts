@@ -3,6 +3,7 @@ import { utcDate } from '../common/calendar-date';
 import { DEFAULT_TRANSFER_SETTINGS, type TransferSettings } from '../common/context';
 import { Regime } from '../country/regime';
 import { exportMapWithCountries } from '../manifest/manifest.service';
+import { loadTransferRecords } from '../processor/transfer-impact-assessment.service';
 import { buildRopa, type Ropa } from './ropa';
 
 /**
@@ -13,6 +14,6 @@ export async function ropaOf(
   em: EntityManager,
   { regime = Regime.EU_GDPR, now = new Date(), settings = DEFAULT_TRANSFER_SETTINGS }: { regime?: Regime; now?: Date; settings?: TransferSettings } = {},
 ): Promise<Ropa> {
-  const { map, countries } = await exportMapWithCountries(em);
-  return buildRopa(map, countries, { regime, today: utcDate(now), dpfGraceDays: settings.dpfGraceDays });
+  const [{ map, countries }, records] = await Promise.all([exportMapWithCountries(em), loadTransferRecords(em)]);
+  return buildRopa(map, countries, { regime, today: utcDate(now), dpfGraceDays: settings.dpfGraceDays, records });
 }

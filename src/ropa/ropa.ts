@@ -4,6 +4,7 @@ import { ProcessorStatus } from '../processor/processor.entity';
 import { AdequacyScope } from '../country/country.entity';
 import { Regime } from '../country/regime';
 import { DPIA_THRESHOLD, dpiaCriteriaOf, dpiaRequiredBy } from '../processing-activity/dpia-criterion';
+import type { TransferRecords } from '../processor/transfer-impact-assessment.service';
 import { CONTROLLER_TO_PROCESSOR, judgeTransfer, safeguardUnder, transferLocations, type CountryStanding } from '../processor/transfer-rules';
 
 export interface RopaTransfer {
@@ -98,6 +99,8 @@ export interface RopaOptions {
   /** YYYY-MM-DD; without it, no date is judged past. */
   today?: string | null;
   dpfGraceDays?: number;
+  /** The latest transfer impact assessments: one that suspended a transfer leaves it unsafeguarded in the record. */
+  records?: TransferRecords;
 }
 
 /** A map with neither a controller nor activities has no record of processing to give. */
@@ -211,6 +214,7 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
               dpf: safeguard?.dpf,
               today: options.today,
               dpfGraceDays: options.dpfGraceDays,
+              tia: options.records?.tia(p.key, l.country, regime),
             });
             if (!judgment.thirdCountry) return [];
             const certified = safeguard?.dpf;
