@@ -27,7 +27,7 @@ import { authAs, startTestApp, type GraphQLResponse, type TestApp } from './harn
 
 type Root = 'Query' | 'Mutation';
 const ROLES = Object.values(Role);
-const SAMPLE_SCALARS: Record<string, string> = { Int: '1', Float: '1', Boolean: 'true', DateTime: '"2026-01-01T00:00:00Z"', LocalDate: '"2026-01-01"' };
+const SAMPLE_SCALARS: Record<string, string> = { Int: '1', Float: '1', Boolean: 'true', DateTime: '"2026-01-01T00:00:00Z"', LocalDate: '"2026-01-01"', Date: '"2026-01-01"' };
 const DENIAL_CODES = ['FORBIDDEN', 'UNAUTHENTICATED'];
 const restrictedFields = new Set(Object.entries(ACCESS.Fields).flatMap(([type, fields]) => Object.keys(fields).map((f) => `${type}.${f}`)));
 

@@ -131,8 +131,8 @@ describe('the blast radius', () => {
     }).toEqual({
       processors: ['aws'],
       // aws hosts every activity that stores data on the platform (seeds/pythonmaster.yaml).
-      activities: ['certificates', 'fraud-prevention', 'learning-research', 'platform-hosting', 'recommendations', 'tax-records'],
-      categories: ['contact', 'financial', 'identity', 'technical', 'usage'],
+      activities: ['certificates', 'fraud-prevention', 'learning-research', 'platform-hosting', 'recommendations', 'tax-records', 'website-delivery'],
+      categories: ['contact', 'financial', 'identity', 'technical', 'usage', 'usage.website'],
       subjectTypes: ['customer', 'student', 'survey-participant', 'website-visitor'],
       countries: ['US'],
       specialCategoryData: false,

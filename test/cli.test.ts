@@ -157,22 +157,43 @@ processors:
       `        ${key} meets ${criteria.split(', ').length} WP248 criteria (${criteria}; it processes children's data): processing likely to result in a high risk, for which Art. 35(1) requires a data protection impact assessment`,
       `        fix: carry out a DPIA for ${key} and record its reference (dpia), or correct the criteria recorded`,
     ];
-    expect(result.out.split('\n')).toEqual([
+    const lines = result.out.split('\n');
+    // Each finding is three lines: severity, rule and entities; the message; the fix.
+    expect(lines.filter((line) => !line.startsWith(' '))).toEqual([
+      'WARNING activity-without-retention  [ProcessingActivity learning-research]',
+      'WARNING activity-without-retention  [ProcessingActivity website-delivery]',
+      ...['advertising', 'certificates', 'fraud-prevention', 'recommendations', 'usage-analytics'].map((key) => `WARNING dpia-indicated  [ProcessingActivity ${key}]`),
+      ...['google-analytics', 'google-analytics', 'intercom', 'paypal', 'paypal', 'sendgrid', 'sendgrid', 'zendesk'].map(
+        (key) => `WARNING regime-safeguard-missing  [Processor ${key}, Country US]`,
+      ),
+      'WARNING representative-not-recorded  [Organization pythonmaster]',
+      'WARNING representative-not-recorded  [Organization pythonmaster, Country GB]',
+      'WARNING representative-not-recorded  [Organization pythonmaster, Country CH]',
+      ...['aws', 'aws', 'aws', 'google-analytics', 'google-cloud', 'google-cloud', 'google-cloud', 'intercom', 'intercom'].map((key) => `WARNING tia-missing  [Processor ${key}, Country US]`),
+      'WARNING tia-missing  [Processor learnlytics, Country IN]',
+      'WARNING tia-missing  [Processor learnlytics, Country IN]',
+      'WARNING tia-missing  [Processor learnlytics, Country IN]',
+      ...['mailchimp', 'mailchimp', 'mailchimp', 'paypal', 'sendgrid', 'stripe', 'stripe', 'stripe', 'zendesk', 'zendesk'].map((key) => `WARNING tia-missing  [Processor ${key}, Country US]`),
+      'INFO    processor-awaiting-review  [Processor learnlytics]',
+      '0 errors, 40 warnings, 1 info (24 rules)',
+    ]);
+    const finding = (header: string) => lines.slice(lines.indexOf(header), lines.indexOf(header) + 3);
+    expect(finding('WARNING activity-without-retention  [ProcessingActivity learning-research]')).toEqual([
       'WARNING activity-without-retention  [ProcessingActivity learning-research]',
       '        learning-research has no retention rule: the record of processing cannot say how long its data is kept',
       '        fix: give learning-research a retention rule (retention: <key of a retention rule>)',
-      ...dpia('advertising', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING, PROFILING'),
-      ...dpia('certificates', 'VULNERABLE_SUBJECTS, PROFILING'),
-      ...dpia('fraud-prevention', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
-      ...dpia('recommendations', 'VULNERABLE_SUBJECTS, PROFILING'),
-      ...dpia('usage-analytics', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
+    ]);
+    expect(finding('WARNING dpia-indicated  [ProcessingActivity certificates]')).toEqual(dpia('certificates', 'VULNERABLE_SUBJECTS, PROFILING'));
+    expect(finding('WARNING representative-not-recorded  [Organization pythonmaster]')).toEqual([
       'WARNING representative-not-recorded  [Organization pythonmaster]',
       '        pythonmaster is established in US (United States), outside the Union, and offers its services to people in the Union (Art. 3(2)(a)), but no representative in the Union is recorded (Art. 27(1)); the record of processing must name it (Art. 30(1)(a))',
       '        fix: designate a representative in a member state where the people whose data is processed are, and record it (organization.representative); or record why Art. 27(2) exempts the processing',
+    ]);
+    expect(finding('INFO    processor-awaiting-review  [Processor learnlytics]')).toEqual([
       'INFO    processor-awaiting-review  [Processor learnlytics]',
       '        learnlytics is PROPOSED and receives no data until a privacy officer approves it',
       '        fix: a PRIVACY_OFFICER approves it (approveProcessor) or rejects it (rejectProcessor)',
-      `0 errors, 7 warnings, 1 info (${Object.keys(RULES).length} rules)`,
+      `0 errors, 40 warnings, 1 info (${Object.keys(RULES).length} rules)`,
     ]);
   });
 
@@ -196,7 +217,7 @@ processors:
       name: 'Privacy Officer',
       email: 'privacy@pythonmaster.com',
     });
-    expect(json.activities).toHaveLength(12);
+    expect(json.activities).toHaveLength(14);
 
     expect((await datamap(app, ['ropa', '--format', 'csv', '--out', 'ropa.csv'])).err).toBe('wrote the record of processing to ropa.csv');
     const rows: string[][] = parseCsv(readFileSync(join(dir, 'ropa.csv'), 'utf8'), { bom: true });
@@ -204,6 +225,26 @@ processors:
 
     expect((await datamap(app, ['ropa', '--format', 'md'])).out.split('\n')[0]).toBe('# Record of processing activities (GDPR Art. 30(1))');
     expect((await datamap(app, ['ropa', '--format', 'pdf'])).code).toBe(2);
+
+    // Per regime: the UK record names the UK representative, and judges each transfer with its UK safeguard.
+    const uk = (await datamap(app, ['ropa', '--format', 'md', '--regime', 'UK_GDPR'])).out.split('\n');
+    expect(uk.slice(0, 4)).toEqual([
+      '# Record of processing activities (UK GDPR Art. 30(1))',
+      '',
+      '- **Controller:** PythonMaster, 123 Education Street, Tech City, TC 12345, United States, privacy@pythonmaster.com, +1 (555) 123-4567',
+      '- **Representative in the United Kingdom (UK GDPR Art. 27):** NOT RECORDED',
+    ]);
+    const ukJson = JSON.parse((await datamap(app, ['ropa', '--format', 'json', '--regime', 'UK_GDPR'])).out);
+    const payments = ukJson.activities.find((a: { key: string }) => a.key === 'process-payments').transfers;
+    expect(payments.map((t: { processor: string; mechanism: string | null; safeguarded: boolean }) => [t.processor, t.mechanism, t.safeguarded])).toEqual([
+      ['PayPal', null, false],
+      ['Stripe', 'UK_ADDENDUM', true],
+    ]);
+    expect((await datamap(app, ['ropa', '--format', 'md', '--regime', 'SWISS_FADP'])).out.split('\n')[0]).toBe('# Record of processing activities (FADP Art. 12)');
+    expect((await datamap(app, ['ropa', '--format', 'md', '--regime', 'CH']))).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^datamap ropa: --regime must be one of EU_GDPR, UK_GDPR, SWISS_FADP, not CH/),
+    });
   });
 
   it('imports the Fides taxonomy under fides. keys, without touching the map’s own keys, idempotently', async () => {
@@ -405,18 +446,18 @@ describe('the CLI against a running service over HTTP', () => {
 
   it('lints through the findings query, and writes the record of processing through /ropa.*', async () => {
     const lint = await overHttp(['lint']);
-    expect([lint.code, lint.out.split('\n').at(-1)]).toEqual([0, `0 errors, 7 warnings, 1 info (${Object.keys(RULES).length} rules)`]);
-    expect(JSON.parse((await overHttp(['lint', '--format', 'json'])).out).map((f: { rule: string }) => f.rule)).toEqual([
+    expect([lint.code, lint.out.split('\n').at(-1)]).toEqual([0, `0 errors, 40 warnings, 1 info (${Object.keys(RULES).length} rules)`]);
+    const rules: string[] = JSON.parse((await overHttp(['lint', '--format', 'json'])).out).map((f: { rule: string }) => f.rule);
+    expect([...new Set(rules)]).toEqual([
       'activity-without-retention',
       'dpia-indicated',
-      'dpia-indicated',
-      'dpia-indicated',
-      'dpia-indicated',
-      'dpia-indicated',
+      'regime-safeguard-missing',
       'representative-not-recorded',
+      'tia-missing',
       'processor-awaiting-review',
     ]);
-    expect(JSON.parse((await overHttp(['ropa', '--format', 'json'])).out).activities).toHaveLength(12);
+    expect(JSON.parse((await overHttp(['ropa', '--format', 'json'])).out).activities).toHaveLength(14);
+    expect((await overHttp(['ropa', '--format', 'md', '--regime', 'UK_GDPR'])).out.split('\n')[0]).toBe('# Record of processing activities (UK GDPR Art. 30(1))');
     expect((await overHttp(['ropa', '--format', 'md'])).out.split('\n')[0]).toBe('# Record of processing activities (GDPR Art. 30(1))');
     const csv = await overHttp(['ropa', '--format', 'csv']);
     expect(parseCsv(`${csv.out}\n`, { bom: true }).slice(1).map((row: string[]) => row[0])).toContain('Process payments');

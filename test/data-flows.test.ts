@@ -85,10 +85,12 @@ const SEEDED_FLOWS = [
   'platform-hosting/contact -> google-cloud@US',
   'platform-hosting/identity -> aws@US',
   'platform-hosting/identity -> google-cloud@US',
-  'platform-hosting/technical -> aws@US',
-  'platform-hosting/technical -> google-cloud@US',
   'platform-hosting/usage -> aws@US',
   'platform-hosting/usage -> google-cloud@US',
+  'pre-sale-support/contact -> intercom@US',
+  'pre-sale-support/contact -> zendesk@US',
+  'pre-sale-support/identity -> intercom@US',
+  'pre-sale-support/identity -> zendesk@US',
   'process-payments/contact -> paypal@US',
   'process-payments/contact -> stripe@US',
   'process-payments/financial -> paypal@US',
@@ -105,6 +107,10 @@ const SEEDED_FLOWS = [
   'tax-records/identity -> google-cloud@US',
   'usage-analytics/technical -> google-analytics@US',
   'usage-analytics/usage -> google-analytics@US',
+  'website-delivery/technical -> aws@US',
+  'website-delivery/technical -> google-cloud@US',
+  'website-delivery/usage.website -> aws@US',
+  'website-delivery/usage.website -> google-cloud@US',
 ];
 
 const flowsOf = (prefix: string) => SEEDED_FLOWS.filter((flow) => flow.startsWith(prefix));
@@ -128,11 +134,14 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
   it('sends a registered user without consents to aws, google-cloud and sendgrid, and says why every other flow does not apply', async () => {
     const result = await userDataFlow({ collectionPoints: ['registration'], consents: [] });
     expect(result.processors).toEqual(['aws', 'google-cloud', 'sendgrid']);
+    // Course activity is not yet collected: the platform's usage data is not, while the website's is, from every visitor.
     const expected = expectedVerdict({
       'certificates/usage': NOT_COLLECTED,
       'customer-support/': NOT_COLLECTED,
       'learning-research/': NOT_COLLECTED,
       'marketing-communications/': NOT_COLLECTED,
+      'platform-hosting/usage': NOT_COLLECTED,
+      'pre-sale-support/': NOT_COLLECTED,
       'process-payments/': NOT_COLLECTED,
       'recommendations/': NOT_COLLECTED,
       'tax-records/': NOT_COLLECTED,
@@ -141,8 +150,10 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
     expect(result.flows).toEqual([
       ...flowsOf('certificates/identity'),
       ...flowsOf('fraud-prevention/'),
-      ...flowsOf('platform-hosting/'),
+      ...flowsOf('platform-hosting/contact'),
+      ...flowsOf('platform-hosting/identity'),
       ...flowsOf('service-communications/'),
+      ...flowsOf('website-delivery/'),
     ]);
     expect(result.flows).toEqual(expected.flows);
     expect(result.excluded).toEqual(expected.excluded);
@@ -155,10 +166,12 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
     expect(result.flows).toEqual([
       ...flowsOf('certificates/identity'),
       ...flowsOf('fraud-prevention/'),
-      ...flowsOf('platform-hosting/'),
+      ...flowsOf('platform-hosting/contact'),
+      ...flowsOf('platform-hosting/identity'),
       ...flowsOf('process-payments/'),
       ...flowsOf('service-communications/'),
       ...flowsOf('tax-records/'),
+      ...flowsOf('website-delivery/'),
     ]);
     expect(result.excluded.filter((line) => line.includes('process-payments') || line.includes('tax-records'))).toEqual([]);
   });
@@ -171,6 +184,7 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
         'certificates/usage': NOT_COLLECTED,
         'learning-research/': NOT_COLLECTED,
         'marketing-communications/': NOT_COLLECTED,
+        'platform-hosting/usage': NOT_COLLECTED,
         'recommendations/': NOT_COLLECTED,
         'usage-analytics/': CONSENT_NOT_GIVEN,
       }).excluded,
@@ -227,10 +241,10 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
       'google-analytics': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       'google-cloud': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       intercom: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
-      mailchimp: [true, 'ADEQUACY_DECISION', true],
+      mailchimp: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       paypal: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       sendgrid: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
-      stripe: [true, 'ADEQUACY_DECISION', true],
+      stripe: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       zendesk: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
     });
   });
@@ -294,7 +308,7 @@ describe('dataFlows on the seeded map', () => {
         purpose: { key: 'communication.marketing' },
         legalBasis: 'CONSENT',
         retention: { key: 'marketing-data', duration: 'P2Y' },
-        reference: 'EU-US Data Privacy Framework',
+        reference: 'SCC 2021/914 module 2',
         transferProblem: null,
       },
     ]);
@@ -316,7 +330,7 @@ describe('dataFlows on the seeded map', () => {
       if (!data!.dataFlows.pageInfo.hasNextPage) break;
       after = data!.dataFlows.pageInfo.endCursor;
     }
-    expect(pages).toBe(8);
+    expect(pages).toBe(10);
     expect(walked).toEqual(SEEDED_FLOWS);
   });
 
@@ -385,7 +399,7 @@ describe('dataMapGraph on the seeded map', () => {
       ['activity:process-payments', 'processor:paypal', null],
       ['activity:process-payments', 'processor:stripe', null],
       ['processor:paypal', 'country:US', 'STANDARD_CONTRACTUAL_CLAUSES'],
-      ['processor:stripe', 'country:US', 'ADEQUACY_DECISION'],
+      ['processor:stripe', 'country:US', 'STANDARD_CONTRACTUAL_CLAUSES'],
     ];
     expect(graph.edges.map((edge: { from: string; to: string; label: string | null }) => [edge.from, edge.to, edge.label])).toEqual(expectedEdges);
 
@@ -409,17 +423,18 @@ describe('dataMapGraph on the seeded map', () => {
     expect(dot.edges.map((edge) => [edge.from, edge.to, edge.label])).toEqual(expectedEdges.map(([from, to, label]) => [from, to, label ?? '']));
   }, 30_000);
 
-  it('draws the whole seeded map: 5 categories, 11 activities, 9 processors, 1 country', async () => {
+  it('draws the whole seeded map: 6 categories, 13 activities, 9 processors, 1 country', async () => {
     const { data } = await app.gql(GRAPH, {}, viewer);
     const graph = data!.dataMapGraph;
     const countOf = (kind: string) => graph.nodes.filter((node: { kind: string }) => node.kind === kind).length;
     // The advertising activity has recipients but no registered processor, so no flow.
-    expect([countOf('CATEGORY'), countOf('ACTIVITY'), countOf('PROCESSOR'), countOf('COUNTRY')]).toEqual([5, 11, 9, 1]);
-    // 23 distinct category -> activity pairs, 19 activity -> processor pairs, 9 processor -> country transfers.
-    expect(graph.edges).toHaveLength(51);
+    // The website's usage data (usage.website) is a category of its own, for website-delivery.
+    expect([countOf('CATEGORY'), countOf('ACTIVITY'), countOf('PROCESSOR'), countOf('COUNTRY')]).toEqual([6, 13, 9, 1]);
+    // 26 distinct category -> activity pairs, 23 activity -> processor pairs, 9 processor -> country transfers.
+    expect(graph.edges).toHaveLength(58);
     const mermaid = parsed(await readOne<MermaidReading>(MERMAID_READER, graph.mermaid));
-    expect(mermaid.nodes).toHaveLength(26);
-    expect(mermaid.edges).toHaveLength(51);
+    expect(mermaid.nodes).toHaveLength(29);
+    expect(mermaid.edges).toHaveLength(58);
   }, 30_000);
 });
 

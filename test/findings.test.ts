@@ -24,7 +24,7 @@ describe('findings on the seeded map', () => {
     expect(data!.findings).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] });
   });
 
-  it('warns of what is true of it, each with its reason: no representative, five DPIA indications, research without retention', async () => {
+  it('warns of what is true of it, each with its reason: representatives, DPIA indications, retention, UK and Swiss safeguards, assessments', async () => {
     const { data } = await app.gql(FINDINGS, {}, asViewer);
     const dpia = (key: string, criteria: string) => ({
       severity: 'WARNING',
@@ -35,55 +35,70 @@ describe('findings on the seeded map', () => {
       entities: [{ type: 'ProcessingActivity', key }],
       fix: `carry out a DPIA for ${key} and record its reference (dpia), or correct the criteria recorded`,
     });
-    expect(data!.findings.nodes).toEqual([
-      {
-        severity: 'WARNING',
-        rule: 'activity-without-retention',
-        message: 'learning-research has no retention rule: the record of processing cannot say how long its data is kept',
-        entities: [{ type: 'ProcessingActivity', key: 'learning-research' }],
-        fix: 'give learning-research a retention rule (retention: <key of a retention rule>)',
-      },
+    const nodes: { severity: string; rule: string; entities: { key: string }[] }[] = data!.findings.nodes;
+    expect(nodes.map((f) => [f.rule, f.entities.map((e) => e.key).join('/')])).toEqual([
+      ['activity-without-retention', 'learning-research'],
+      ['activity-without-retention', 'website-delivery'],
+      ['dpia-indicated', 'advertising'],
+      ['dpia-indicated', 'certificates'],
+      ['dpia-indicated', 'fraud-prevention'],
+      ['dpia-indicated', 'recommendations'],
+      ['dpia-indicated', 'usage-analytics'],
+      // The vendors with no UK or Swiss safeguard recorded: PayPal, SendGrid and Google Analytics under both, Intercom under
+      // the UK GDPR, Zendesk under the FADP (SERVED_REGIMES: all three).
+      ['regime-safeguard-missing', 'google-analytics/US'],
+      ['regime-safeguard-missing', 'google-analytics/US'],
+      ['regime-safeguard-missing', 'intercom/US'],
+      ['regime-safeguard-missing', 'paypal/US'],
+      ['regime-safeguard-missing', 'paypal/US'],
+      ['regime-safeguard-missing', 'sendgrid/US'],
+      ['regime-safeguard-missing', 'sendgrid/US'],
+      ['regime-safeguard-missing', 'zendesk/US'],
+      ['representative-not-recorded', 'pythonmaster'],
+      ['representative-not-recorded', 'pythonmaster/GB'],
+      ['representative-not-recorded', 'pythonmaster/CH'],
+      // Every vendor rests on SCCs (and their UK and Swiss counterparts), and no transfer impact assessment is recorded.
+      ...['aws', 'aws', 'aws', 'google-analytics', 'google-cloud', 'google-cloud', 'google-cloud', 'intercom', 'intercom', 'mailchimp', 'mailchimp',
+        'mailchimp', 'paypal', 'sendgrid', 'stripe', 'stripe', 'stripe', 'zendesk', 'zendesk'].map((key) => ['tia-missing', `${key}/US`]),
+    ]);
+    expect(nodes.every((f) => f.severity === 'WARNING')).toBe(true);
+    expect(nodes.find((f) => f.rule === 'activity-without-retention')).toEqual({
+      severity: 'WARNING',
+      rule: 'activity-without-retention',
+      message: 'learning-research has no retention rule: the record of processing cannot say how long its data is kept',
+      entities: [{ type: 'ProcessingActivity', key: 'learning-research' }],
+      fix: 'give learning-research a retention rule (retention: <key of a retention rule>)',
+    });
+    expect(nodes.filter((f) => f.rule === 'dpia-indicated')).toEqual([
       dpia('advertising', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING, PROFILING'),
       dpia('certificates', 'VULNERABLE_SUBJECTS, PROFILING'),
       dpia('fraud-prevention', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
       dpia('recommendations', 'VULNERABLE_SUBJECTS, PROFILING'),
       dpia('usage-analytics', 'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING'),
-      {
-        severity: 'WARNING',
-        rule: 'representative-not-recorded',
-        message:
-          'pythonmaster is established in US (United States), outside the Union, and offers its services to people in the Union ' +
-          '(Art. 3(2)(a)), but no representative in the Union is recorded (Art. 27(1)); the record of processing must name it (Art. 30(1)(a))',
-        entities: [{ type: 'Organization', key: 'pythonmaster' }],
-        fix:
-          'designate a representative in a member state where the people whose data is processed are, and record it ' +
-          '(organization.representative); or record why Art. 27(2) exempts the processing',
-      },
     ]);
+    expect(nodes.find((f) => f.rule === 'representative-not-recorded')).toEqual({
+      severity: 'WARNING',
+      rule: 'representative-not-recorded',
+      message:
+        'pythonmaster is established in US (United States), outside the Union, and offers its services to people in the Union ' +
+        '(Art. 3(2)(a)), but no representative in the Union is recorded (Art. 27(1)); the record of processing must name it (Art. 30(1)(a))',
+      entities: [{ type: 'Organization', key: 'pythonmaster' }],
+      fix:
+        'designate a representative in a member state where the people whose data is processed are, and record it ' +
+        '(organization.representative); or record why Art. 27(2) exempts the processing',
+    });
   });
 
-  it("warns once a DPF certification's review date has passed", async () => {
-    const later = await startTestApp({ reset: false, seed: false, clock: () => new Date('2027-12-01T12:00:00Z') });
+  it('reports only the regimes served (SERVED_REGIMES)', async () => {
+    const euOnly = await startTestApp({ reset: false, seed: false, config: { servedRegimes: ['EU_GDPR'] } });
     try {
-      const { data } = await later.gql(`{ findings(rule: "dpf-review-overdue") { nodes { severity message entities { key } } } }`, {}, asViewer);
-      expect(data!.findings.nodes).toEqual([
-        {
-          severity: 'WARNING',
-          message:
-            'mailchimp in US: the DPF certification https://mailchimp.com/legal/data-processing-addendum was due for review on ' +
-            '2027-11-30: the adequacy decision (EU) 2023/1795 covers the recipient only while its certification is active',
-          entities: [{ key: 'mailchimp' }, { key: 'US' }],
-        },
-        {
-          severity: 'WARNING',
-          message:
-            'stripe in US: the DPF certification https://stripe.com/legal/dta was due for review on 2027-11-30: the adequacy ' +
-            'decision (EU) 2023/1795 covers the recipient only while its certification is active',
-          entities: [{ key: 'stripe' }, { key: 'US' }],
-        },
-      ]);
+      const { data } = await euOnly.gql(FINDINGS, {}, asViewer);
+      const rules = data!.findings.nodes.map((f: { rule: string }) => f.rule);
+      expect(rules).not.toContain('regime-safeguard-missing');
+      expect(rules.filter((rule: string) => rule === 'representative-not-recorded')).toHaveLength(1);
+      expect(rules.filter((rule: string) => rule === 'tia-missing')).toHaveLength(9);
     } finally {
-      await later.close();
+      await euOnly.close();
     }
   });
 });
@@ -161,7 +176,8 @@ describe('findings as the map changes', () => {
 
   it('pages through findings with cursors', async () => {
     const firstPage = await app.gql(FINDINGS, { first: 1 }, asViewer);
-    expect(firstPage.data!.findings.totalCount).toBe(8);
+    // The seeded map's 37 warnings, and those of no-dpa, ACTIVE without its DPA since the test above.
+    expect(firstPage.data!.findings.totalCount).toBe(43);
     expect(firstPage.data!.findings.pageInfo.hasNextPage).toBe(true);
     const secondPage = await app.gql(FINDINGS, { first: 1, after: firstPage.data!.findings.pageInfo.endCursor }, asViewer);
     expect(secondPage.data!.findings.pageInfo.hasNextPage).toBe(true);

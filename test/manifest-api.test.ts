@@ -52,7 +52,7 @@ describe('unknown fields', () => {
         {
           path: 'processors[0].colour',
           message:
-            'unknown field; expected one of key, name, description, source, assumed, legalName, service, website, headquarters, dpaReference, status, statusReason, dataCategories, activities, locations',
+            'unknown field; expected one of key, name, description, source, assumed, legalName, service, website, headquarters, dpaReference, status, statusReason, dataCategories, activities, locations, subjectToGdpr',
           line: 6,
         },
       ],
@@ -107,6 +107,7 @@ describe('fields an entry leaves out', () => {
       asOfficer,
       true,
     );
+    const scc = { country: 'US', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', dpf: null };
     expect(errors).toBeUndefined();
     expect(data!.applyManifest).toEqual({
       applied: false,
@@ -117,8 +118,17 @@ describe('fields an entry leaves out', () => {
         { entity: 'processors', key: 'stripe', field: 'dataCategories', before: ['contact', 'financial', 'identity'], after: ['financial'] },
         {
           entity: 'processors', key: 'stripe', field: 'locations',
-          before: [{ country: 'US', mechanism: 'ADEQUACY_DECISION', reference: 'EU-US Data Privacy Framework' }],
-          after: [{ country: 'US', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
+          // A location given without its UK and Swiss safeguards has none: `locations` replaces every location.
+          before: [
+            {
+              ...scc,
+              safeguards: [
+                { regime: 'UK_GDPR', mechanism: 'UK_ADDENDUM', reference: 'UK Addendum to SCC 2021/914 module 2', dpf: null },
+                { regime: 'SWISS_FADP', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2 with the Swiss adaptations (FADP)', dpf: null },
+              ],
+            },
+          ],
+          after: [{ ...scc, safeguards: [] }],
         },
       ],
     });

@@ -48,20 +48,22 @@ describe('the scope of a request, from the map', () => {
     const { data, errors } = await app.gql(SCOPE, {}, asOfficer);
     expect(errors).toBeUndefined();
     const scope = data!.rightsRequests.nodes.find((node: { id: string }) => node.id === ids.overdue).scope;
-    // registration (identity, contact) and the automatic site-visit (technical, usage); no consents, no course activity.
-    const hosting = ['contact', 'identity', 'technical', 'usage'];
+    // registration (identity, contact) and the automatic site-visit (technical, usage.website, for the website's
+    // delivery); no consents, no course activity.
+    const hosting = ['contact', 'identity', 'technical', 'usage.website'];
     expect(
       scope.processors.map((p: any) => [p.processor.key, keys(p.activities), keys(p.categories), keys(p.countries)]),
     ).toEqual([
-      ['aws', ['certificates', 'fraud-prevention', 'platform-hosting'], hosting, ['US']],
-      ['google-cloud', ['certificates', 'fraud-prevention', 'platform-hosting'], hosting, ['US']],
+      ['aws', ['certificates', 'fraud-prevention', 'platform-hosting', 'website-delivery'], hosting, ['US']],
+      ['google-cloud', ['certificates', 'fraud-prevention', 'platform-hosting', 'website-delivery'], hosting, ['US']],
       ['sendgrid', ['service-communications'], ['contact', 'identity'], ['US']],
     ]);
     expect(scope.activities.map((a: any) => [a.activity.key, a.purpose.key, a.legalBasis, a.retention?.key, keys(a.categories), keys(a.processors)])).toEqual([
       ['certificates', 'service-delivery.certificates', 'CONTRACT', 'course-progress', ['identity'], ['aws', 'google-cloud']],
       ['fraud-prevention', 'security.fraud-prevention', 'LEGITIMATE_INTERESTS', 'account-data', ['technical'], ['aws', 'google-cloud']],
-      ['platform-hosting', 'service-delivery.platform', 'CONTRACT', 'account-data', hosting, ['aws', 'google-cloud']],
+      ['platform-hosting', 'service-delivery.platform', 'CONTRACT', 'account-data', ['contact', 'identity'], ['aws', 'google-cloud']],
       ['service-communications', 'communication.service-updates', 'CONTRACT', 'account-data', ['contact', 'identity'], ['sendgrid']],
+      ['website-delivery', 'service-delivery.platform', 'LEGITIMATE_INTERESTS', undefined, ['technical', 'usage.website'], ['aws', 'google-cloud']],
     ]);
     expect(scope.recipientsToNotify).toEqual([]);
     expect({

@@ -49,7 +49,7 @@ describe('GET /ropa.csv and /ropa.md', () => {
       'ASSUMED (not stated by the policy)',
     ]);
     const activities = rows.slice(1);
-    expect(activities).toHaveLength(12);
+    expect(activities).toHaveLength(14);
     const markdown = await (await download('/ropa.md', await authAs('PRIVACY_OFFICER'))).text();
     expect(markdown).toContain('- **Controller:** PythonMaster, 123 Education Street, Tech City, TC 12345, United States, privacy@pythonmaster.com, +1 (555) 123-4567');
     // Art. 27: the controller is in the US and the policy names no representative.
@@ -73,8 +73,7 @@ describe('GET /ropa.csv and /ropa.md', () => {
       'no',
       'none',
       `Processors: PayPal (Payment processing), Stripe (Payment processing); ${OTHER_RECIPIENTS}`,
-      'US: PayPal, STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 2); ' +
-        'US: Stripe, ADEQUACY_DECISION (EU-US Data Privacy Framework; DPF https://stripe.com/legal/dta, review due 2027-11-30)',
+      'US: PayPal, STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 2); US: Stripe, STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 2)',
       'Retained for 7 years for tax and accounting purposes.',
       'Access controls; Data minimisation; Encryption; Regular audits',
     ]);
@@ -102,12 +101,14 @@ describe('GET /ropa.csv and /ropa.md', () => {
     ]);
     // Assumed values are marked; a fact the policy states is not.
     expect(row('Marketing communications')[12]).toBe('How We Use Your Information (Communication, "with your consent"); Your Rights and Choices; Data Retention');
-    expect(row('Marketing communications')[13]).toBe(
-      'retention marketing-data: startsAt LAST_ACTIVITY reads "2 years of inactivity".; Mailchimp: legalName, headquarters, location, ' +
-        'transfer mechanism and DPA link: the policy names the provider and its role only. DPF: certification link and review date ' +
-        'are to be confirmed on the DPF List (https://www.dataprivacyframework.gov/list); certifications are renewed yearly.',
+    expect(row('Marketing communications')[13]).toMatch(
+      /^retention marketing-data: startsAt LAST_ACTIVITY reads "2 years of inactivity"\.; Mailchimp: legalName, headquarters, location, transfer mechanism and DPA link: the policy names the provider and its role only\. DPF: Mailchimp states/,
     );
-    expect(row('Provide the learning platform')[13]).toMatch(/^activity: legalBasis: the policy lists four bases \(Legal Basis for Processing\) but does not map them to activities; CONTRACT\.; /);
+    expect(row('Provide the learning platform')[13]).toMatch(/^activity: legalBasis: the policy lists four bases \(Legal Basis for Processing\) but does not map them to activities; CONTRACT, for account holders only/);
+    // The legal obligation names its law (Art. 6(3)).
+    expect(row('Keep payment records for tax and accounting')[2]).toBe(
+      'LEGAL_OBLIGATION: Council Directive 2006/112/EC (VAT Directive), Art. 369k (records of the non-Union one-stop-shop scheme) (EU)',
+    );
   });
 
   it('serves an auditor the Markdown record', async () => {
@@ -122,7 +123,32 @@ describe('GET /ropa.csv and /ropa.md', () => {
       '- **Representative in the Union (Art. 27):** NOT RECORDED',
       '- **Privacy contact (not a data protection officer designated under Art. 37):** Privacy Officer, privacy@pythonmaster.com',
     ]);
-    expect(md.split('\n').filter((line) => line.startsWith('| '))).toHaveLength(13);
+    expect(md.split('\n').filter((line) => line.startsWith('| '))).toHaveLength(15);
+  });
+
+  it('gives the record under the UK GDPR or the FADP (?regime=), naming that representative and judging each transfer under it', async () => {
+    const asOfficer = await authAs('PRIVACY_OFFICER');
+    const uk = await download('/ropa.csv?regime=UK_GDPR', asOfficer);
+    expect([uk.status, uk.headers.get('content-disposition')]).toEqual([200, 'attachment; filename="ropa-uk-gdpr.csv"']);
+    const rows: string[][] = parse(await uk.text(), { bom: true, relax_column_count: true });
+    expect(rows.slice(0, 3)).toEqual([
+      ['Record of processing activities (UK GDPR Art. 30(1))'],
+      ['Controller', 'PythonMaster, 123 Education Street, Tech City, TC 12345, United States, privacy@pythonmaster.com, +1 (555) 123-4567'],
+      ['Representative in the United Kingdom (UK GDPR Art. 27)', 'NOT RECORDED'],
+    ]);
+    // PayPal records no UK safeguard; Stripe its UK Addendum: the same payments, different verdicts under each law.
+    const transfers = (records: string[][]) => records.find((row) => row[0] === 'Process payments')![9];
+    expect(transfers(rows)).toBe('US: PayPal, NO SAFEGUARD RECORDED; US: Stripe, UK_ADDENDUM (UK Addendum to SCC 2021/914 module 2)');
+    const swiss = parse(await (await download('/ropa.csv?regime=SWISS_FADP', asOfficer)).text(), { bom: true, relax_column_count: true });
+    expect(swiss[0]).toEqual(['Record of processing activities (FADP Art. 12)']);
+    expect(transfers(swiss)).toBe(
+      'US: PayPal, NO SAFEGUARD RECORDED; US: Stripe, STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 2 with the Swiss adaptations (FADP))',
+    );
+    const wrong = await download('/ropa.csv?regime=US', asOfficer);
+    expect([wrong.status, await wrong.json()]).toEqual([
+      400,
+      { error: { code: 'BAD_USER_INPUT', message: 'regime: "US" is not a regime; use one of EU_GDPR, UK_GDPR, SWISS_FADP' } },
+    ]);
   });
 });
 

@@ -32,25 +32,30 @@ describe('the seeded PythonMaster map', () => {
     }
   });
 
-  it('records the mechanism each processor relies on for its US location', async () => {
-    const { data } = await app.gql(`{ processors(first: 50) { nodes { key locations { mechanism reference dpf { certification reviewDue } } } } }`, {}, asViewer);
+  it('records the safeguard each processor relies on for its US location under each regime', async () => {
+    const { data } = await app.gql(
+      `{ processors(first: 50) { nodes { key locations { mechanism reference dpf { certification reviewDue } safeguards { regime mechanism reference dpf { certification } } } } } }`,
+      {},
+      asViewer,
+    );
     const mechanisms = Object.fromEntries(data!.processors.nodes.map((p: any) => [p.key, p.locations[0]]));
-    const scc = { mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', dpf: null };
-    // DPF certification as data; BCRs are the group's, so the vendors that had them rest on SCC module 2.
+    const eu = { regime: 'EU_GDPR', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', dpf: null };
+    const uk = { regime: 'UK_GDPR', mechanism: 'UK_ADDENDUM', reference: 'UK Addendum to SCC 2021/914 module 2', dpf: null };
+    const swiss = { regime: 'SWISS_FADP', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2 with the Swiss adaptations (FADP)', dpf: null };
+    const idta = { regime: 'UK_GDPR', mechanism: 'UK_IDTA', reference: 'ICO International Data Transfer Agreement (version A1.0), with Zendesk, Inc.', dpf: null };
+    // Every vendor rests on SCC module 2 under the EU GDPR (no DPF List entry was verified; BCRs are the group's); its
+    // own fields are that EU_GDPR safeguard. The UK and Swiss safeguards are those the map assumes, and some are missing.
+    const scc = (...safeguards: object[]) => ({ mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', dpf: null, safeguards: [eu, ...safeguards] });
     expect(mechanisms).toEqual({
-      stripe: { mechanism: 'ADEQUACY_DECISION', reference: 'EU-US Data Privacy Framework', dpf: { certification: 'https://stripe.com/legal/dta', reviewDue: '2027-11-30' } },
-      mailchimp: {
-        mechanism: 'ADEQUACY_DECISION',
-        reference: 'EU-US Data Privacy Framework',
-        dpf: { certification: 'https://mailchimp.com/legal/data-processing-addendum', reviewDue: '2027-11-30' },
-      },
-      paypal: scc,
-      sendgrid: scc,
-      zendesk: scc,
-      aws: scc,
-      'google-cloud': scc,
-      'google-analytics': scc,
-      intercom: scc,
+      stripe: scc(uk, swiss),
+      mailchimp: scc(uk, swiss),
+      paypal: scc(),
+      sendgrid: scc(),
+      zendesk: scc(idta),
+      aws: scc(uk, swiss),
+      'google-cloud': scc(uk, swiss),
+      'google-analytics': scc(),
+      intercom: scc(swiss),
     });
   });
 
@@ -71,16 +76,20 @@ describe('the seeded PythonMaster map', () => {
       ['platform-hosting', 'CONTRACT', null],
       ['recommendations', 'LEGITIMATE_INTERESTS', null],
       ['tax-records', 'LEGAL_OBLIGATION', null],
+      ['website-delivery', 'LEGITIMATE_INTERESTS', null],
     ];
     expect(activityOf('aws')).toEqual(hosted);
     expect(activityOf('google-cloud')).toEqual(hosted);
     expect(activityOf('google-analytics')).toEqual([['usage-analytics', 'CONSENT', 'performance-cookies']]);
-    expect(activityOf('zendesk')).toEqual([['customer-support', 'CONTRACT', null]]);
-    expect(activityOf('intercom')).toEqual([['customer-support', 'CONTRACT', null]]);
+    // Questions before a purchase or registration rest on legitimate interests: the person has no contract yet.
+    expect(activityOf('zendesk')).toEqual([['customer-support', 'CONTRACT', null], ['pre-sale-support', 'LEGITIMATE_INTERESTS', null]]);
+    expect(activityOf('intercom')).toEqual([['customer-support', 'CONTRACT', null], ['pre-sale-support', 'LEGITIMATE_INTERESTS', null]]);
     expect(keysOf(byKey.stripe.dataCategories)).toEqual(['contact', 'financial', 'identity']);
     expect(keysOf(byKey.aws.dataCategories)).toEqual(['contact', 'financial', 'identity', 'technical', 'usage']);
     expect(keysOf(byKey['google-analytics'].dataCategories)).toEqual(['technical', 'usage']);
-    expect(keysOf(byKey['google-cloud'].activities[3].collectionPoints)).toEqual(['course-activity', 'registration', 'site-visit']);
+    // The platform is for account holders; the site's visitors are served by website-delivery.
+    expect(keysOf(byKey['google-cloud'].activities[3].collectionPoints)).toEqual(['course-activity', 'registration']);
+    expect(keysOf(byKey['google-cloud'].activities[6].collectionPoints)).toEqual(['site-visit']);
   });
 
   it('keeps each retention period of the policy', async () => {
@@ -168,15 +177,19 @@ describe('the seeded PythonMaster map', () => {
       hosting: {
         provenance: {
           source: "How We Use Your Information (Service Delivery); Children's Privacy",
-          assumed: 'legalBasis: the policy lists four bases (Legal Basis for Processing) but does not map them to activities; CONTRACT.',
+          assumed:
+            'legalBasis: the policy lists four bases (Legal Basis for Processing) but does not map them to activities; CONTRACT, for ' +
+            'account holders only: visitors without an account have no contract, so serving the website to them is ' +
+            'website-delivery, on legitimate interests (EDPB Guidelines 2/2019).',
         },
       },
       stripe: {
         provenance: {
           source: 'Information Sharing and Disclosure (Service Providers)',
-          assumed:
-            'legalName, headquarters, location, transfer mechanism and DPA link: the policy names the provider and its role only. ' +
-            'DPF: certification link and review date are to be confirmed on the DPF List (https://www.dataprivacyframework.gov/list); certifications are renewed yearly.',
+          assumed: expect.stringContaining(
+            'To rely on the DPF, look Stripe up on https://www.dataprivacyframework.gov/list and record ADEQUACY_DECISION with ' +
+              'dpf.certification https://www.dataprivacyframework.gov/participant/<id>',
+          ),
         },
       },
       retention: { provenance: { source: 'Data Retention', assumed: 'startsAt TRANSACTION: the policy says "for 7 years" without saying from when.' } },
@@ -217,8 +230,13 @@ describe('the seeded PythonMaster map', () => {
       eea: countries(inEEA: true) { totalCount } }`, {}, asViewer);
     expect(data).toEqual({
       de: { name: 'Germany', inEEA: true, adequacy: 'NONE' },
-      us: { inEEA: false, adequacy: 'PARTIAL', adequacyNote: 'only organisations certified under the EU-US Data Privacy Framework (DPF)' },
-      jp: { adequacy: 'FULL' },
+      us: {
+        inEEA: false,
+        adequacy: 'PARTIAL',
+        adequacyNote: "Only organisations included in the 'Data Privacy Framework List' maintained by the US Department of Commerce (EU-US DPF), within their certified scope (HR / non-HR data).",
+      },
+      // Decision (EU) 2019/419 covers only business operators under the APPI (its Art. 1).
+      jp: { adequacy: 'PARTIAL' },
       in: { adequacy: 'NONE' },
       xx: null,
       // The territories with codes of their own are in the EEA, under their member state (TFEU Art. 349, 355).

@@ -102,6 +102,8 @@ export const ACCESS = {
     recordProcessorChangeNotice: [PRIVACY_OFFICER],
     objectToProcessorChange: [PRIVACY_OFFICER],
     acceptProcessorChange: [PRIVACY_OFFICER],
+    // A legal assessment of a transfer: the privacy officer's to make.
+    recordTransferImpactAssessment: [PRIVACY_OFFICER],
   },
   /** Fields that fewer roles may read than may read their type: DPA references and people's contact details. */
   Fields: {

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import type { Actor } from '../audit/audit.service';
 import { Role } from '../auth/viewer';
 import { ensureAgePolicy } from '../age-policy/age-policy.reference';
-import { ensureCountries, referenceCountries } from '../country/country.reference';
+import { ensureCountries, referenceStandings } from '../country/country.reference';
 import { openDatabase, type Database } from '../db/database';
 import { DEFAULT_SEED_FILE } from '../db/seed';
 import { RULES, FindingSeverity, type Finding } from '../findings/findings.rules';
@@ -33,6 +33,8 @@ import { reconcileEvidence, vendorList } from '../evidence/evidence.service';
 import { EvidenceFileInvalid } from '../evidence/readers';
 import { ECOSYSTEMS, type VendorEntry } from '../evidence/vendor-catalogue';
 import { EVIDENCE_USAGE, evidenceCommand, EvidenceUsageError, type EvidenceBackend, type PrintableReport } from './evidence-command';
+import type { TransferSettings } from '../common/context';
+import { ALL_REGIMES, Regime, regimeParameter } from '../country/regime';
 
 /** What the CLI talks to: injected, so that tests run commands as functions against the test database. */
 export interface CliIO {
@@ -54,8 +56,9 @@ export const USAGE = `usage: npm run datamap -- <command> [--url <service>]
                                     base map, by default seeds/pythonmaster.yaml) and transfer rules
   import fides-taxonomy [<dir>]     load the Fides taxonomy (default: the vendored seeds/reference/fideslang)
   lint [--format text|json]         check the map against the rules; exits 1 when a finding is an ERROR
-  ropa --format csv|md|json [--out <file>]
-                                    the record of processing activities (GDPR Art. 30(1))
+  ropa --format csv|md|json [--regime EU_GDPR|UK_GDPR|SWISS_FADP] [--out <file>]
+                                    the record of processing activities (GDPR Art. 30(1); with --regime,
+                                    UK GDPR Art. 30(1) or FADP Art. 12)
 ${EVIDENCE_USAGE}
 
 With --url or DATAMAP_URL (such as http://127.0.0.1:4000), apply, export, import, lint, ropa and evidence go to that
@@ -76,6 +79,12 @@ export async function connectLikeTheServer(env: Record<string, string | undefine
   return db;
 }
 
+/** SERVED_REGIMES, TIA_REVIEW_MONTHS and DPF_GRACE_DAYS as the server reads them. */
+function transferSettings(env: Record<string, string | undefined>): TransferSettings {
+  const config = loadConfig({ ...env, NODE_ENV: env.NODE_ENV ?? 'development' });
+  return { servedRegimes: config.servedRegimes, tiaReviewMonths: config.tiaReviewMonths, dpfGraceDays: config.dpfGraceDays };
+}
+
 /**
  * The local operator: whoever may open the database directly owns its files anyway, so the CLI acts with the
  * privacy officer's authority (it may decide a processor's status), and the audit trail names the user.
@@ -90,7 +99,7 @@ interface Backend extends EvidenceBackend {
   /** The map as manifest YAML. */
   export(): Promise<string>;
   findings(): Promise<Finding[]>;
-  ropa(format: RopaFormat): Promise<string>;
+  ropa(format: RopaFormat, regime: Regime): Promise<string>;
 }
 
 function directBackend(io: CliIO): Backend {
@@ -105,8 +114,8 @@ function directBackend(io: CliIO): Backend {
   return {
     apply: (text, dryRun) => withDatabase((em) => applyManifestText(em, text, { dryRun, actor: localOperator(io.env) })),
     export: () => withDatabase(async (em) => manifestYaml(await exportManifest(em))),
-    findings: () => withDatabase(findingsOf),
-    ropa: async (format) => renderRopa(await withDatabase(ropaOf), format),
+    findings: () => withDatabase((em) => findingsOf(em, new Date(), transferSettings(io.env))),
+    ropa: async (format, regime) => renderRopa(await withDatabase((em) => ropaOf(em, { regime, settings: transferSettings(io.env) })), format),
     vendors: () => withDatabase(vendorList),
     reconcile: (input) => withDatabase((em) => reconcileEvidence(em, localOperator(io.env), input, new Date())),
   };
@@ -190,8 +199,8 @@ export function serviceBackend(url: string, token: string | undefined): Backend 
       );
       return reconcileEvidence;
     },
-    async ropa(format) {
-      const response = await call(`/ropa.${format}`);
+    async ropa(format, regime) {
+      const response = await call(`/ropa.${format}${regime === Regime.EU_GDPR ? '' : `?regime=${regime}`}`);
       const text = await response.text();
       if (!response.ok) {
         const message = (JSON.parse(text) as { error?: { code: string; message: string } }).error;
@@ -272,7 +281,7 @@ const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> =
     const file = oneArgument(positionals, 'one manifest file: validate <file.yaml>');
     const parsed = readManifest(readText(io, file), file);
     const baseFile = values.against ?? DEFAULT_SEED_FILE;
-    const countries = referenceCountries();
+    const countries = referenceStandings();
     const base = await checkManifestInput(parseManifest(readText(io, baseFile), baseFile), offlineKeys(null, countries));
     if (base.problems.length > 0) throw new ManifestInvalid(baseFile, base.problems);
     const { problems } = await checkManifestInput(parsed.manifest, offlineKeys(base.manifest, countries));
@@ -315,10 +324,12 @@ const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   },
 
   async ropa(args, io) {
-    const { values } = parseArgs({ args, options: { format: { type: 'string' }, out: { type: 'string' }, ...urlOption } });
+    const { values } = parseArgs({ args, options: { format: { type: 'string' }, regime: { type: 'string' }, out: { type: 'string' }, ...urlOption } });
     const format = values.format as RopaFormat;
     if (!ROPA_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${ROPA_FORMATS.join(', ')}`);
-    output(io, await backendFor(io, values.url).ropa(format), values.out, 'the record of processing');
+    const regime = regimeParameter(values.regime);
+    if (!regime) throw new UsageError(`--regime must be one of ${ALL_REGIMES.join(', ')}, not ${values.regime}`);
+    output(io, await backendFor(io, values.url).ropa(format, regime), values.out, 'the record of processing');
     return 0;
   },
 };

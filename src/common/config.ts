@@ -46,7 +46,20 @@ export interface AppConfig {
    * and `{ __typename }` never wait. See `src/server/execution-gate.ts`.
    */
   maxConcurrentOperations: number;
+  /**
+   * The regimes whose people the map serves (SERVED_REGIMES, comma-separated): the findings report a location that
+   * lacks a safeguard under a served UK or Swiss regime. All three by default: the privacy policy offers the service
+   * online to anyone, names the GDPR and "other applicable laws", and excludes no one in the UK or Switzerland.
+   */
+  servedRegimes: string[];
+  /** Months after which a transfer impact assessment is out of date (TIA_REVIEW_MONTHS). */
+  tiaReviewMonths: number;
+  /** Days before a DPF certification's review date from which the review is due (DPF_GRACE_DAYS). */
+  dpfGraceDays: number;
 }
+
+/** The names of the regimes (the `Regime` enum of src/country/regime.ts, which a test keeps equal to this list). */
+export const REGIME_NAMES = ['EU_GDPR', 'UK_GDPR', 'SWISS_FADP'] as const;
 
 export const GRAPHQL_EXECUTORS = ['graphql-js', 'jit'] as const;
 export type GraphqlExecutor = (typeof GRAPHQL_EXECUTORS)[number];
@@ -161,6 +174,16 @@ function operationNamesVar(env: Env, name: string): string[] {
   return [...BUNDLED_OPERATION_NAMES, ...names];
 }
 
+/** A comma-separated subset of `allowed`, in `allowed`'s order; unset or empty gives `fallback`. */
+function subsetVar(env: Env, name: string, allowed: readonly string[], fallback: readonly string[]): string[] {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return [...fallback];
+  const given = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const unknown = given.filter((item) => !allowed.includes(item));
+  if (unknown.length > 0) throw new ConfigError(`${name} lists ${unknown.join(', ')}: use a comma-separated list of ${allowed.join(', ')}`);
+  return allowed.filter((item) => given.includes(item));
+}
+
 function databaseUrlVar(env: Env): string | undefined {
   const value = env.DATABASE_URL;
   if (value === undefined || value === '') return undefined;
@@ -226,5 +249,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),
     graphqlExecutor: oneOf(env, 'GRAPHQL_EXECUTOR', GRAPHQL_EXECUTORS, 'jit'),
     maxConcurrentOperations: integerVar(env, 'GRAPHQL_MAX_CONCURRENT_OPERATIONS', 4, 1, 1000, 'operations'),
+    servedRegimes: subsetVar(env, 'SERVED_REGIMES', REGIME_NAMES, REGIME_NAMES),
+    tiaReviewMonths: integerVar(env, 'TIA_REVIEW_MONTHS', 12, 1, 120, 'months'),
+    dpfGraceDays: integerVar(env, 'DPF_GRACE_DAYS', 30, 0, 365, 'days'),
   };
 }

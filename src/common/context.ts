@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../auth/viewer';
 import type { Loaders } from '../db/loaders';
+import { REGIME_NAMES } from './config';
 import type { RequestRecord } from './request-record';
 
 /**
@@ -29,9 +30,24 @@ export interface RequestContext extends RequestServices {
 export interface DomainSettings {
   subprocessorNoticeDays: number;
   rightsRequestRetentionDays: number;
+  /** SERVED_REGIMES, TIA_REVIEW_MONTHS and DPF_GRACE_DAYS: what the transfer findings and the approval judge with. */
+  transfers: TransferSettings;
 }
 
-export const DEFAULT_DOMAIN_SETTINGS: DomainSettings = { subprocessorNoticeDays: 0, rightsRequestRetentionDays: 1095 };
+/** The regimes are names of `Regime` (src/country/regime.ts); config checks them. */
+export interface TransferSettings {
+  servedRegimes: readonly string[];
+  tiaReviewMonths: number;
+  dpfGraceDays: number;
+}
+
+export const DEFAULT_TRANSFER_SETTINGS: TransferSettings = { servedRegimes: REGIME_NAMES, tiaReviewMonths: 12, dpfGraceDays: 30 };
+
+export const DEFAULT_DOMAIN_SETTINGS: DomainSettings = {
+  subprocessorNoticeDays: 0,
+  rightsRequestRetentionDays: 1095,
+  transfers: DEFAULT_TRANSFER_SETTINGS,
+};
 
 /** Who acts and when: what a register's mutation needs of the request. */
 export const clocked = (ctx: RequestContext) => ({ actor: { viewer: ctx.viewer, requestId: ctx.requestId }, now: ctx.clock() });

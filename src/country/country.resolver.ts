@@ -2,7 +2,10 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Ro
 import { Connection, PageArgs } from '../common/connection';
 import { paginateRows } from '../db/paginate';
 import type { RequestContext } from '../common/context';
+import type { Loaders } from '../db/loaders';
+import { readRows, textArray } from '../db/rows';
 import { AdequacyScope, Country } from './country.entity';
+import { Regime } from './regime';
 
 const CountryConnection = Connection(Country);
 
@@ -40,4 +43,28 @@ export class CountryResolver {
   memberState(@Root() country: Country, @Ctx() { loaders }: RequestContext) {
     return country.memberStateCode ? loaders.byKey(Country).load(country.memberStateCode) : null;
   }
+
+  @FieldResolver(() => AdequacyScope, {
+    description:
+      "Adequacy under a regime's list: EU_GDPR the Commission's decisions (the same as `adequacy`), UK_GDPR the UK's adequacy " +
+      "regulations, SWISS_FADP the Federal Council's list (DPO Annex 1); seeds/reference/adequacy-regimes.json names each " +
+      "entry's source. A regime's own territory is inside it, not adequate (NONE): from the UK and Switzerland the EEA is FULL.",
+  })
+  async adequacyUnder(@Root() country: Country, @Arg('regime', () => Regime) regime: Regime, @Ctx() { loaders }: RequestContext) {
+    if (regime === Regime.EU_GDPR) return country.adequacy ?? (await loaders.byKey(Country, ['adequacy']).load(country.code))?.adequacy;
+    return (await regimeAdequacy(loaders).load(`${country.code}|${regime}`)) ?? AdequacyScope.NONE;
+  }
+}
+
+/** The UK and Swiss adequacy of every (country, regime) a request asks for, in one statement. */
+function regimeAdequacy(loaders: Loaders) {
+  return loaders.custom<string, AdequacyScope | null>('regime-adequacy', async (keys) => {
+    const rows = await readRows<{ key: string; scope: AdequacyScope }>(
+      loaders.em,
+      `select country_code || '|' || regime::text as key, scope from regime_adequacy where country_code || '|' || regime::text = any(?::text[])`,
+      [textArray(keys)],
+    );
+    const byKey = new Map(rows.map((row) => [row.key, row.scope]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
 }

@@ -10,6 +10,7 @@ import {
   positionFromString,
   positionOf,
   positionToString,
+  judgedFlow,
   toDataFlow,
   type FlowCollection,
 } from './data-flow.rules';
@@ -27,8 +28,8 @@ const usRow: FlowRow = {
   destinationCode: 'US',
   mechanism: TransferMechanism.ADEQUACY_DECISION,
   reference: 'EU-US Data Privacy Framework',
-  dpfCertification: 'https://mailchimp.com/legal/data-processing-addendum',
-  dpfReviewDue: '2027-11-30',
+  dpfCertification: 'https://www.dataprivacyframework.gov/participant/5780',
+  dpfReviewDue: '2099-11-30',
   inEEA: false,
   adequacy: AdequacyScope.PARTIAL,
   adequacyNote: 'DPF-certified organisations',
@@ -54,6 +55,14 @@ describe('toDataFlow', () => {
       pending: false,
       effectiveFrom: null,
     });
+  });
+
+  it('judges the DPF certification on the day: lapsed after its review date, as flows, findings and the record read it', () => {
+    expect(judgedFlow({ ...usRow, dpfReviewDue: '2027-06-30' }, '2027-06-30').safeguarded).toBe(true);
+    const lapsed = judgedFlow({ ...usRow, dpfReviewDue: '2027-06-30' }, '2027-07-01');
+    expect([lapsed.safeguarded, lapsed.transferProblem]).toEqual([false, expect.stringMatching(/^the DPF certification .* was due for review on 2027-06-30 and has lapsed/)]);
+    // toDataFlow judges on today's date: a review date years past is lapsed now.
+    expect(toDataFlow({ ...usRow, dpfReviewDue: '2020-06-30' }).safeguarded).toBe(false);
   });
 
   it('marks a US adequacy claim without a DPF certification as not safeguarded, and says why', () => {

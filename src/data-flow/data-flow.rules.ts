@@ -1,3 +1,4 @@
+import { utcDate } from '../common/calendar-date';
 import { timestampOf } from '../db/rows';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { CONTROLLER_TO_PROCESSOR, judgeTransfer, type TransferJudgment } from '../processor/transfer-rules';
@@ -6,11 +7,26 @@ import type { FlowPosition, FlowRow, LocationRow } from './data-flow.sql';
 import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
 
 /**
- * Turns a row of the flow statement into a flow, judging its transfer with the one Chapter V judgment. A row
- * without a location is the processor's headquarters, judged with no mechanism.
+ * Turns a row of the flow statement into a flow, judging its transfer with the one Chapter V judgment on today's
+ * date (UTC; the statement judges notice periods by the database's clock the same way), so a lapsed DPF
+ * certification leaves the flow unsafeguarded. A row without a location is the processor's headquarters, judged
+ * with no mechanism.
  */
 export function toDataFlow(row: FlowRow): DataFlow {
-  const judgment = judgeLocation(row);
+  return judgedFlow(row, todayUtc());
+}
+
+/** Today's UTC date, worked out at most once a second: a page of flows judges every row on the same day. */
+let todayCache = { at: 0, date: '' };
+function todayUtc(): string {
+  const now = Date.now();
+  if (Math.abs(now - todayCache.at) >= 1000) todayCache = { at: now, date: utcDate(new Date(now)) };
+  return todayCache.date;
+}
+
+/** `toDataFlow` on a given day (YYYY-MM-DD). */
+export function judgedFlow(row: FlowRow, today: string): DataFlow {
+  const judgment = judgeLocation(row, today);
   const reference = row.reference?.trim() || null;
   return {
     categoryKey: row.categoryKey,
@@ -31,14 +47,15 @@ export function toDataFlow(row: FlowRow): DataFlow {
   };
 }
 
-/** The transfer to a processor's destination, judged by the one Chapter V judgment. */
-export function judgeLocation(row: LocationRow): TransferJudgment {
+/** The transfer to a processor's destination, judged by the one Chapter V judgment on `today` (YYYY-MM-DD, UTC). */
+export function judgeLocation(row: LocationRow, today: string = todayUtc()): TransferJudgment {
   return judgeTransfer({
     ...CONTROLLER_TO_PROCESSOR,
     destination: { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote },
     mechanism: row.mechanism,
     reference: row.reference,
     dpf: { certification: row.dpfCertification, reviewDue: row.dpfReviewDue },
+    today,
   });
 }
 

@@ -7,14 +7,17 @@ import { RegistryEntity } from '../common/registry.entity';
 import { Consent } from '../consent/consent.entity';
 import { CookieCategory } from '../cookie/cookie-category.entity';
 import { Country } from '../country/country.entity';
+import { RegimeAdequacy } from '../country/regime-adequacy.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { Evidence, RegisteredVendor } from '../evidence/evidence.entity';
 import { Organization } from '../organization/organization.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { LocationSafeguard } from '../processor/location-safeguard.entity';
 import { ProcessingLocation } from '../processor/processing-location.entity';
 import { ProcessorChangeNotice } from '../processor/processor-change-notice.entity';
 import { Processor } from '../processor/processor.entity';
+import { TransferImpactAssessment } from '../processor/transfer-impact-assessment.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
@@ -38,6 +41,7 @@ export const entities = [
   Consent,
   CookieCategory,
   Country,
+  RegimeAdequacy,
   DataCategory,
   DataSubjectType,
   DataSubjectRight,
@@ -45,8 +49,10 @@ export const entities = [
   Organization,
   ProcessingActivity,
   ProcessingLocation,
+  LocationSafeguard,
   Processor,
   ProcessorChangeNotice,
+  TransferImpactAssessment,
   Purpose,
   RecipientNotice,
   RecipientCategory,

@@ -6,7 +6,7 @@ import { findingsOf } from './findings.service';
 
 @ObjectType({ description: 'An entity a finding concerns.' })
 class FindingEntity implements FindingEntityRef {
-  @Field(() => String, { description: 'The kind of entity: Organization, Processor, ProcessingActivity, DataCategory, CollectionPoint, Country, RightsRequest, Breach or Vendor (a vendor key of the evidence catalogue).' })
+  @Field(() => String, { description: 'The kind of entity: Organization, Processor, ProcessingActivity, DataCategory, CollectionPoint, Country, RightsRequest, Breach, Vendor (a vendor key of the evidence catalogue), or another registry type (DataSubjectType, Purpose, SecurityMeasure, ...).' })
   type!: FindingEntityRef['type'];
 
   @Field(() => ID, { description: 'Its key (a country: its ISO code).' })
@@ -45,8 +45,8 @@ class FindingArgs extends PageArgs {
 @Resolver()
 export class FindingResolver {
   @Query(() => FindingConnection, { description: 'The data map checked against the rules: errors first, then warnings, then information.' })
-  async findings(@Args() { severity, rule, first, after }: FindingArgs, @Ctx() { em, clock }: RequestContext) {
-    const all = (await findingsOf(em, clock())).filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule));
+  async findings(@Args() { severity, rule, first, after }: FindingArgs, @Ctx() { em, clock, settings }: RequestContext) {
+    const all = (await findingsOf(em, clock(), settings.transfers)).filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule));
     const size = pageSize(first);
     const start = (decodeCursor<number>(after, 'number') ?? -1) + 1;
     const rows = all.slice(start, start + size + 1).map((finding, i) => ({ finding, index: start + i }));

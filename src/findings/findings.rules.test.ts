@@ -1,25 +1,37 @@
 import { AdequacyScope } from '../country/country.entity';
+import { Regime } from '../country/regime';
 import { manifestSchema } from '../manifest/manifest.schema';
 import type { CountryStanding } from '../processor/transfer-rules';
-import { lintMap, type RuleId } from './findings.rules';
+import { TiaOutcome } from '../processor/tia-outcome';
+import type { TransferRecords } from '../processor/transfer-impact-assessment.service';
+import { lintMap, type LintContext, type RuleId } from './findings.rules';
 
+const EEA_ADEQUATE = { UK_GDPR: { adequacy: AdequacyScope.FULL }, SWISS_FADP: { adequacy: AdequacyScope.FULL } };
 const countries = new Map<string, CountryStanding>([
-  ['DE', { code: 'DE', name: 'Germany', inEEA: true, adequacy: AdequacyScope.NONE }],
-  ['US', { code: 'US', name: 'United States', inEEA: false, adequacy: AdequacyScope.PARTIAL, adequacyNote: 'DPF-certified organisations' }],
+  ['DE', { code: 'DE', name: 'Germany', inEEA: true, adequacy: AdequacyScope.NONE, regimes: EEA_ADEQUATE }],
+  [
+    'US',
+    {
+      code: 'US', name: 'United States', inEEA: false, adequacy: AdequacyScope.PARTIAL, adequacyNote: 'DPF-certified organisations',
+      regimes: { UK_GDPR: { adequacy: AdequacyScope.PARTIAL, note: 'UK Extension' }, SWISS_FADP: { adequacy: AdequacyScope.PARTIAL, note: 'Swiss-U.S. DPF' } },
+    },
+  ],
   ['IN', { code: 'IN', name: 'India', inEEA: false, adequacy: AdequacyScope.NONE }],
+  ['GB', { code: 'GB', name: 'United Kingdom', inEEA: false, adequacy: AdequacyScope.FULL }],
+  ['CH', { code: 'CH', name: 'Switzerland', inEEA: false, adequacy: AdequacyScope.FULL }],
 ]);
 
 /** A small map with no findings; each test breaks one thing. */
 function cleanMap() {
   return {
     apiVersion: 'datamap/v1',
-    collectionPoints: [{ key: 'signup', name: 'Signup', categories: ['contact'] }],
+    collectionPoints: [{ key: 'signup', name: 'Signup', categories: ['contact'], source: 'Signup form' }],
     activities: [
       { key: 'newsletter', name: 'Newsletter', purpose: 'marketing', legalBasis: 'CONSENT', requiredConsent: 'email',
-        retention: 'until-unsubscribe', dataCategories: ['contact.email'] },
+        retention: 'until-unsubscribe', dataCategories: ['contact.email'], source: 'Newsletter section' },
     ],
     processors: [
-      { key: 'mailer', name: 'Mailer', service: 'Email', headquarters: 'US', status: 'ACTIVE', dpaReference: 'DPA 2024',
+      { key: 'mailer', name: 'Mailer', service: 'Email', headquarters: 'US', status: 'ACTIVE', dpaReference: 'DPA 2024', source: 'Service providers',
         dataCategories: ['contact'], activities: ['newsletter'],
         locations: [
           { country: 'US', mechanism: 'ADEQUACY_DECISION', reference: 'EU-US Data Privacy Framework',
@@ -32,7 +44,7 @@ function cleanMap() {
 type Map = ReturnType<typeof cleanMap>;
 
 const TODAY = '2027-01-15';
-const lint = (map: Map) => lintMap(manifestSchema.parse(map), countries, TODAY);
+const lint = (map: Map, context: LintContext = {}) => lintMap(manifestSchema.parse(map), countries, { today: TODAY, servedRegimes: [Regime.EU_GDPR], ...context });
 const rulesOf = (map: Map) => lint(map).map((f) => f.rule as RuleId);
 
 function broken(change: (map: Map) => void): Map {
@@ -123,43 +135,133 @@ describe('lintMap', () => {
     });
   });
 
-  describe('dpf-review-overdue', () => {
-    it('fires as a WARNING once the review date has passed', () => {
-      const map = broken((m) => (m.processors[0].locations[0].dpf.reviewDue = '2027-01-14'));
+  describe('dpf-review-overdue and dpf-lapsed', () => {
+    it('is a WARNING within DPF_GRACE_DAYS before the review date', () => {
+      const map = broken((m) => (m.processors[0].locations[0].dpf.reviewDue = '2027-02-10'));
       expect(lint(map)).toEqual([
         {
           severity: 'WARNING',
           rule: 'dpf-review-overdue',
           message:
-            'mailer in US: the DPF certification https://www.dataprivacyframework.gov/participant/1234 was due for review on ' +
-            '2027-01-14: the adequacy decision (EU) 2023/1795 covers the recipient only while its certification is active',
+            'mailer in US: the DPF certification https://www.dataprivacyframework.gov/participant/1234 is due for review on ' +
+            '2027-02-10: the adequacy decision (EU) 2023/1795 covers the recipient only while its certification is active, and it lapses the day after',
           entities: [{ type: 'Processor', key: 'mailer' }, { type: 'Country', key: 'US' }],
-          fix: 'check the recipient on the DPF List (https://www.dataprivacyframework.gov/list) and record the next review date, or rely on STANDARD_CONTRACTUAL_CLAUSES',
+          fix: 'check the recipient on the DPF List (https://www.dataprivacyframework.gov/list) and record the next review date, or rely on another safeguard',
+        },
+      ]);
+      expect(rulesOf(map)).toEqual(['dpf-review-overdue']);
+      expect(lint(map, { dpfGraceDays: 10 })).toEqual([]);
+    });
+
+    it('is an ERROR once the review date has passed: the transfer is not safeguarded', () => {
+      const map = broken((m) => (m.processors[0].locations[0].dpf.reviewDue = '2027-01-14'));
+      expect(lint(map)).toEqual([
+        {
+          severity: 'ERROR',
+          rule: 'dpf-lapsed',
+          message:
+            'mailer in US: the DPF certification https://www.dataprivacyframework.gov/participant/1234 was due for review on ' +
+            '2027-01-14 and has lapsed: the adequacy decision (EU) 2023/1795 covers the recipient only while its certification ' +
+            'is active, so the transfer has no safeguard until the DPF List shows it renewed',
+          entities: [{ type: 'Processor', key: 'mailer' }, { type: 'Country', key: 'US' }],
+          fix: 'check the recipient on the DPF List (https://www.dataprivacyframework.gov/list) and record the renewed review date, or rely on another safeguard',
         },
       ]);
     });
   });
 
   describe('systematic-derogation', () => {
-    it("fires as a WARNING for a derogation carrying a processor's regular processing", () => {
+    it("is an ERROR for a derogation carrying a processor's regular processing", () => {
       const map = broken((m) => m.processors[0].locations.push({ country: 'IN', mechanism: 'DEROGATION_EXPLICIT_CONSENT' }));
       expect(lint(map).map((f) => [f.severity, f.rule, f.message, f.entities])).toEqual([
         [
-          'WARNING',
+          'ERROR',
           'systematic-derogation',
-          'mailer in IN: DEROGATION_EXPLICIT_CONSENT is an Art. 49(1) derogation, meant for occasional transfers, yet it carries ' +
-            'the regular processing of an engaged processor to IN (India) (EDPB Guidelines 2/2018)',
+          'mailer in IN: DEROGATION_EXPLICIT_CONSENT is an Art. 49 derogation, meant for occasional transfers, yet it carries ' +
+            'the regular processing of an engaged processor to IN (India) (EDPB Guidelines 2/2018): it is no ground for regular ' +
+            'transfers; rely on an Art. 46 safeguard (such as STANDARD_CONTRACTUAL_CLAUSES)',
           [{ type: 'Processor', key: 'mailer' }, { type: 'Country', key: 'IN' }],
         ],
       ]);
     });
   });
 
+  describe('regime-safeguard-missing (SERVED_REGIMES)', () => {
+    const allRegimes = { servedRegimes: [Regime.EU_GDPR, Regime.UK_GDPR, Regime.SWISS_FADP] };
+
+    it('warns of each served UK or Swiss regime a third-country location has no safeguard for', () => {
+      expect(lint(cleanMap(), allRegimes).map((f) => [f.severity, f.rule, f.entities])).toEqual([
+        ['WARNING', 'regime-safeguard-missing', [{ type: 'Processor', key: 'mailer' }, { type: 'Country', key: 'US' }]],
+        ['WARNING', 'regime-safeguard-missing', [{ type: 'Processor', key: 'mailer' }, { type: 'Country', key: 'US' }]],
+      ]);
+      expect(lint(cleanMap(), allRegimes)[0].message).toMatch(
+        /^mailer in US records no UK_GDPR safeguard, so the data of people protected by the UK GDPR and the Data Protection Act 2018, whom the map serves \(SERVED_REGIMES\), reaches US \(United States\) unsafeguarded \(UK GDPR Art\. 46/,
+      );
+      expect(lint(cleanMap(), { servedRegimes: [Regime.EU_GDPR, Regime.SWISS_FADP] }).map((f) => f.message)).toEqual([
+        expect.stringMatching(/^mailer in US records no SWISS_FADP safeguard/),
+      ]);
+    });
+
+    it('is quiet once the safeguards are recorded, and reports a recorded one that fails as the error it is', () => {
+      const safeguarded = broken((m) => {
+        m.processors[0].locations[0].safeguards = [
+          { regime: 'UK_GDPR', mechanism: 'UK_ADDENDUM', reference: 'UK Addendum to SCC 2021/914 module 2' },
+          { regime: 'SWISS_FADP', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2 with the Swiss adaptations (FADP)' },
+        ];
+      });
+      expect(rulesOf(safeguarded)).toEqual([]);
+      expect(lint(safeguarded, allRegimes)).toEqual([]);
+      const failing = broken((m) => {
+        m.processors[0].locations[0].safeguards = [
+          { regime: 'UK_GDPR', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' },
+          { regime: 'SWISS_FADP', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2 with the Swiss adaptations (FADP)' },
+        ];
+      });
+      expect(lint(failing, allRegimes).map((f) => [f.severity, f.rule, f.message])).toEqual([
+        ['ERROR', 'transfer-without-safeguard', expect.stringMatching(/^mailer processes data in US without a valid transfer mechanism under UK_GDPR: the EU SCCs alone are not a UK transfer tool/)],
+      ]);
+    });
+  });
+
+  describe('transfer impact assessments', () => {
+    const scc = broken((m) => (m.processors[0].locations[0] = { country: 'US', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }));
+    const records = (tia: { assessedAt: string; outcome: TiaOutcome } | null, lastChangedOn: string | null = null): TransferRecords => ({
+      tia: (processor, country, regime) => (processor === 'mailer' && country === 'US' && regime === Regime.EU_GDPR && tia ? { reference: 'TIA-1', ...tia } : null),
+      lastChangedOn: () => lastChangedOn,
+    });
+
+    it('warns of a transfer on SCCs without one (tia-missing), and of one out of date (tia-stale)', () => {
+      expect(lint(scc, { records: records(null) }).map((f) => [f.severity, f.rule, f.entities])).toEqual([
+        ['WARNING', 'tia-missing', [{ type: 'Processor', key: 'mailer' }, { type: 'Country', key: 'US' }]],
+      ]);
+      expect(lint(scc, { records: records({ assessedAt: '2026-06-01', outcome: TiaOutcome.ADEQUATE_PROTECTION }) })).toEqual([]);
+      expect(rulesOf(scc)).toEqual([]);
+      expect(lint(scc, { records: records({ assessedAt: '2025-12-01', outcome: TiaOutcome.ADEQUATE_PROTECTION }) }).map((f) => f.rule)).toEqual(['tia-stale']);
+      expect(lint(scc, { records: records({ assessedAt: '2026-06-01', outcome: TiaOutcome.ADEQUATE_PROTECTION }, '2026-07-01') }).map((f) => f.message)).toEqual([
+        'mailer in US: the transfer impact assessment TIA-1 of 2026-06-01 (EU_GDPR, US (United States)) is out of date: it predates the last change of the safeguard on 2026-07-01',
+      ]);
+    });
+
+    it('makes a suspended transfer an ERROR', () => {
+      expect(lint(scc, { records: records({ assessedAt: '2026-06-01', outcome: TiaOutcome.TRANSFER_SUSPENDED }) }).map((f) => [f.severity, f.rule])).toEqual([
+        ['ERROR', 'transfer-without-safeguard'],
+      ]);
+    });
+
+    it('warns when the importer is itself subject to the GDPR and rests on the SCCs', () => {
+      const subject = broken((m) => {
+        m.processors[0].locations[0] = { country: 'US', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' };
+        m.processors[0].subjectToGdpr = true;
+      });
+      expect(rulesOf(subject)).toEqual(['scc-importer-subject-to-gdpr']);
+    });
+  });
+
   describe('representative-not-recorded', () => {
-    const organization = (country: string, representative?: { name: string }) => ({
-      key: 'acme', name: 'Acme', legalName: 'Acme Inc.', email: 'p@acme.example', address: 'Main St', country,
+    const organization = (country: string, representative?: { name: string }, others: Record<string, unknown> = {}) => ({
+      key: 'acme', name: 'Acme', legalName: 'Acme Inc.', email: 'p@acme.example', address: 'Main St', country, source: 'Contact',
       dpo: { name: 'Privacy Officer', email: 'p@acme.example', designated: false }, rightsResponseDays: 30,
-      breachNotificationHours: 72, policyUpdatedOn: '2024-01-15', ...(representative ? { representative } : {}),
+      breachNotificationHours: 72, policyUpdatedOn: '2024-01-15', ...(representative ? { representative } : {}), ...others,
     });
 
     it('fires for a controller outside the Union without a representative (Art. 27)', () => {
@@ -182,6 +284,32 @@ describe('lintMap', () => {
     it('does not fire once a representative is recorded, nor for a controller in the EEA', () => {
       expect(rulesOf(broken((m) => (m.organization = organization('US', { name: 'EU Rep GmbH' }))))).toEqual([]);
       expect(rulesOf(broken((m) => (m.organization = organization('DE'))))).toEqual([]);
+    });
+
+    it('covers the UK and Swiss representatives separately, for the regimes served', () => {
+      const all = { servedRegimes: [Regime.EU_GDPR, Regime.UK_GDPR, Regime.SWISS_FADP] };
+      const us = broken((m) => (m.organization = organization('US', { name: 'EU Rep GmbH' })));
+      // The map's own US location lacks UK and Swiss safeguards too; the representatives are what this test reads.
+      const representatives = (map: Map) => lint(map, all).filter((f) => f.rule === 'representative-not-recorded');
+      expect(representatives(us).map((f) => [f.entities, f.message])).toEqual([
+        [
+          [{ type: 'Organization', key: 'acme' }, { type: 'Country', key: 'GB' }],
+          'acme is established in US (United States), outside the United Kingdom, and offers its services to people there (UK GDPR ' +
+            'Art. 3(2)(a)), but no UK representative is recorded (UK GDPR Art. 27(1)); the UK record of processing must name it (UK GDPR Art. 30(1)(a))',
+        ],
+        [
+          [{ type: 'Organization', key: 'acme' }, { type: 'Country', key: 'CH' }],
+          'acme is established in US (United States), outside Switzerland, and offers its services to people there, but no ' +
+            'representative in Switzerland is recorded: FADP Art. 14(1) requires one where the processing of their data is regular, extensive and of high risk',
+        ],
+      ]);
+      const represented = broken((m) => (m.organization = organization('US', { name: 'EU Rep GmbH' }, { ukRepresentative: { name: 'UK Rep Ltd' }, swissRepresentative: { name: 'CH Rep AG' } })));
+      expect(representatives(represented)).toEqual([]);
+      // A controller in the UK needs no UK representative, but one in the Union and in Switzerland.
+      expect(representatives(broken((m) => (m.organization = organization('GB')))).map((f) => f.entities)).toEqual([
+        [{ type: 'Organization', key: 'acme' }],
+        [{ type: 'Organization', key: 'acme' }, { type: 'Country', key: 'CH' }],
+      ]);
     });
   });
 
@@ -210,7 +338,7 @@ describe('lintMap', () => {
   describe('special-category-without-condition', () => {
     it('fires as an ERROR for an activity using a special category without an Art. 9(2) condition', () => {
       const map = broken((m) => {
-        m.dataCategories = [{ key: 'health', name: 'Health', specialCategory: true }];
+        m.dataCategories = [{ key: 'health', name: 'Health', specialCategory: true, source: 'Health section' }];
         m.activities[0].dataCategories.push('health');
       });
       expect(lint(map).map((f) => [f.severity, f.rule, f.message, f.entities])).toEqual([
@@ -223,7 +351,7 @@ describe('lintMap', () => {
         // The signup point does not collect health data, so nothing else changes.
       ]);
       const withCondition = broken((m) => {
-        m.dataCategories = [{ key: 'health', name: 'Health', specialCategory: true }];
+        m.dataCategories = [{ key: 'health', name: 'Health', specialCategory: true, source: 'Health section' }];
         m.activities[0].dataCategories.push('health');
         m.activities[0].specialCategoryCondition = 'Art. 9(2)(a) explicit consent';
       });

@@ -35,10 +35,12 @@ function readEntries(dir: string, file: (typeof FIDES_FILES)[number], list: stri
   return parsed.data[list];
 }
 
-const toEntry = (e: FidesEntry) => ({ key: fidesKey(e.fides_key), name: e.name, description: e.description?.trim() || null });
+const SOURCE = 'Fides taxonomy (fideslang data_files, © Ethyca, CC BY 4.0)';
+
+const toEntry = (e: FidesEntry) => ({ key: fidesKey(e.fides_key), name: e.name, description: e.description?.trim() || null, source: SOURCE });
 
 /** The root that the hierarchical sections hang the taxonomy under, so the prefix is itself a valid parent. */
-const root = (what: string) => ({ key: FIDES_PREFIX, name: `Fides taxonomy: ${what}`, description: 'Fides taxonomy © Ethyca, CC BY 4.0' });
+const root = (what: string) => ({ key: FIDES_PREFIX, name: `Fides taxonomy: ${what}`, description: 'Fides taxonomy © Ethyca, CC BY 4.0', source: SOURCE });
 
 /** The Fides taxonomy as a manifest: data categories, data uses as purposes, and data subjects as subject types. */
 export function fidesTaxonomyManifest(dir = FIDES_TAXONOMY_DIR): Manifest {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../common/calendar-date';
 import { KEY_PATTERN, MAX_KEY_LENGTH } from '../common/keys';
+import { Regime } from '../country/regime';
 import { DpiaCriterion } from '../processing-activity/dpia-criterion';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { ProcessorStatus } from '../processor/processor.entity';
@@ -22,7 +24,10 @@ const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-
 const isoPeriod = z
   .string()
   .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'must be an ISO-8601 period such as "P3Y"');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((value) => isCalendarDate(value), (value) => ({ message: `"${value}" is not a real calendar date` }));
 const text = z.string().trim().min(1, 'must not be empty');
 const optionalText = z.string().trim().min(1, 'must not be empty').nullish();
 
@@ -43,6 +48,10 @@ export const organizationSchema = z.strictObject({
   dpo: z.strictObject({ name: text, email: text, designated: z.boolean().default(true) }),
   /** The representative in the Union (Art. 27); null when none is recorded. */
   representative: z.strictObject({ name: text, contact: optionalText }).nullish(),
+  /** The representative in the United Kingdom (UK GDPR Art. 27). */
+  ukRepresentative: z.strictObject({ name: text, contact: optionalText }).nullish(),
+  /** The representative in Switzerland (FADP Art. 14). */
+  swissRepresentative: z.strictObject({ name: text, contact: optionalText }).nullish(),
   rightsResponseDays: z.number().int().positive(),
   breachNotificationHours: z.number().int().positive(),
   policyUpdatedOn: isoDate,
@@ -57,6 +66,12 @@ export const dataCategorySchema = z.strictObject({
 });
 
 export const plainEntrySchema = z.strictObject(entry);
+
+export const dataSubjectTypeSchema = z.strictObject({
+  ...entry,
+  /** True when people of this type have a contract with the controller (Art. 6(1)(b)); false when they have none. */
+  contract: z.boolean().nullish(),
+});
 
 export const collectionPointSchema = z.strictObject({
   ...entry,
@@ -111,16 +126,34 @@ export const activitySchema = z.strictObject({
   /** True when the activity processes children's data. */
   children: z.boolean().default(false),
   dpiaCriteria: listOf(z.nativeEnum(DpiaCriterion)),
+  /** True when the activity monitors a publicly accessible area (Art. 35(3)(c), with LARGE_SCALE and SYSTEMATIC_MONITORING). */
+  monitorsPublicArea: z.boolean().nullish(),
   /** Reference to the DPIA carried out (Art. 35). */
   dpia: optionalText,
+  /** For LEGAL_OBLIGATION: the law that lays the obligation down (Art. 6(3)), and whose law it is: "EU" or a country code. */
+  legalObligation: z
+    .strictObject({ law: text, jurisdiction: z.string().regex(/^(EU|[A-Z]{2})$/, 'must be "EU" or an ISO 3166-1 alpha-2 code such as "DE"').nullish() })
+    .nullish(),
 });
 
+/** For ADEQUACY_DECISION in the US: the recipient's DPF List entry and when to check it next. */
+const dpfSchema = z.strictObject({ certification: optionalText, reviewDue: isoDate.nullish() }).nullish();
+
+/** What a location rests on under one regime. */
+export const safeguardSchema = z.strictObject({
+  regime: z.nativeEnum(Regime),
+  mechanism: z.nativeEnum(TransferMechanism).nullish(),
+  reference: optionalText,
+  dpf: dpfSchema,
+});
+
+/** A location: its own mechanism, reference and dpf are its EU_GDPR safeguard; `safeguards` holds the UK and Swiss ones. */
 export const locationSchema = z.strictObject({
   country: countryCode,
   mechanism: z.nativeEnum(TransferMechanism).nullish(),
   reference: optionalText,
-  /** For ADEQUACY_DECISION in the US: the recipient's DPF List entry and when to check it next. */
-  dpf: z.strictObject({ certification: optionalText, reviewDue: isoDate.nullish() }).nullish(),
+  dpf: dpfSchema,
+  safeguards: z.array(safeguardSchema).nullish(),
 });
 
 export const processorSchema = z.strictObject({
@@ -135,12 +168,14 @@ export const processorSchema = z.strictObject({
   dataCategories: keys,
   activities: keys,
   locations: listOf(locationSchema),
+  /** True when the processor is itself subject to the GDPR under Art. 3(2). */
+  subjectToGdpr: z.boolean().nullish(),
 });
 
 /** Each list section's entry, complete: what a new entry must give, and what an export writes. */
 export const entrySchemas = {
   dataCategories: dataCategorySchema,
-  dataSubjectTypes: plainEntrySchema,
+  dataSubjectTypes: dataSubjectTypeSchema,
   consents: plainEntrySchema,
   collectionPoints: collectionPointSchema,
   purposes: plainEntrySchema,

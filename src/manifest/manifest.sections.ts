@@ -3,6 +3,7 @@ import { CollectionPoint } from '../collection-point/collection-point.entity';
 import { parentKeyOf } from '../common/keys';
 import { RegistryEntity } from '../common/registry.entity';
 import { Consent } from '../consent/consent.entity';
+import { ALL_REGIMES, Regime } from '../country/regime';
 import { CookieCategory } from '../cookie/cookie-category.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
@@ -64,7 +65,7 @@ function section<S extends ListSection, E extends RegistryEntity>(definition: Se
   return definition;
 }
 
-function plainSection<S extends 'dataSubjectTypes' | 'consents' | 'securityMeasures'>(
+function plainSection<S extends 'consents' | 'securityMeasures'>(
   name: S,
   entity: EntityClass<RegistryEntity>,
 ) {
@@ -83,7 +84,7 @@ function plainSection<S extends 'dataSubjectTypes' | 'consents' | 'securityMeasu
 export const processorSection = section({
   name: 'processors',
   entity: Processor,
-  populate: ['dataCategories', 'activities', 'locations'],
+  populate: ['dataCategories', 'activities', 'locations', 'locations.safeguards'],
   references: [
     { field: 'headquarters', section: 'countries', many: false },
     { field: 'dataCategories', section: 'dataCategories', many: true },
@@ -106,7 +107,14 @@ export const processorSection = section({
       mechanism: nullable(l.mechanism),
       reference: nullable(l.reference),
       dpf: l.dpf,
+      // The EU_GDPR safeguard is the location's own fields above; the others follow, in regime order.
+      safeguards: l.safeguards
+        .getItems()
+        .filter((s) => s.regime !== Regime.EU_GDPR)
+        .sort((a, b) => ALL_REGIMES.indexOf(a.regime) - ALL_REGIMES.indexOf(b.regime))
+        .map((s) => ({ regime: s.regime, mechanism: nullable(s.mechanism), reference: nullable(s.reference), dpf: s.dpf })),
     })),
+    subjectToGdpr: nullable(p.subjectToGdpr),
   }),
   toData: (e) => ({
     ...baseData(e),
@@ -119,6 +127,7 @@ export const processorSection = section({
     statusReason: e.statusReason ?? null,
     dataCategories: e.dataCategories,
     activities: e.activities,
+    subjectToGdpr: e.subjectToGdpr ?? null,
   }),
 });
 
@@ -132,7 +141,15 @@ export const sections = [
     toEntry: (c: DataCategory) => ({ ...base(c), examples: [...c.examples], specialCategory: c.specialCategory }),
     toData: (e) => ({ ...baseData(e), examples: e.examples, specialCategory: e.specialCategory, parent: parentKeyOf(e.key) }),
   }),
-  plainSection('dataSubjectTypes', DataSubjectType),
+  section({
+    name: 'dataSubjectTypes',
+    entity: DataSubjectType,
+    populate: [],
+    references: [],
+    hierarchical: false,
+    toEntry: (t: DataSubjectType) => ({ ...base(t), contract: nullable(t.contract) }),
+    toData: (e) => ({ ...baseData(e), contract: e.contract ?? null }),
+  }),
   plainSection('consents', Consent),
   plainSection('securityMeasures', SecurityMeasure),
   section({
@@ -226,7 +243,9 @@ export const sections = [
       specialCategoryCondition: nullable(a.specialCategoryCondition),
       children: a.children,
       dpiaCriteria: [...a.dpiaCriteria],
+      monitorsPublicArea: a.monitorsPublicArea,
       dpia: nullable(a.dpia),
+      legalObligation: a.legalObligation,
     }),
     toData: (e) => ({
       ...baseData(e),
@@ -242,7 +261,10 @@ export const sections = [
       specialCategoryCondition: e.specialCategoryCondition ?? null,
       children: e.children,
       dpiaCriteria: e.dpiaCriteria,
+      monitorsPublicArea: e.monitorsPublicArea ?? false,
       dpia: e.dpia ?? null,
+      legalObligationLaw: e.legalObligation?.law ?? null,
+      legalObligationJurisdiction: e.legalObligation?.jurisdiction ?? null,
     }),
   }),
   processorSection,
@@ -268,7 +290,9 @@ export const organizationSection = {
     address: o.address,
     country: o.country.code,
     dpo: { name: o.dpoName, email: o.dpoEmail, designated: o.dpoDesignated },
-    representative: o.representativeName ? { name: o.representativeName, contact: nullable(o.representativeContact) } : null,
+    representative: o.representative,
+    ukRepresentative: o.ukRepresentative,
+    swissRepresentative: o.swissRepresentative,
     rightsResponseDays: o.rightsResponseDays,
     breachNotificationHours: o.breachNotificationHours,
     policyUpdatedOn: o.policyUpdatedOn,
@@ -286,6 +310,10 @@ export const organizationSection = {
     dpoDesignated: e.dpo.designated,
     representativeName: e.representative?.name ?? null,
     representativeContact: e.representative?.contact ?? null,
+    ukRepresentativeName: e.ukRepresentative?.name ?? null,
+    ukRepresentativeContact: e.ukRepresentative?.contact ?? null,
+    swissRepresentativeName: e.swissRepresentative?.name ?? null,
+    swissRepresentativeContact: e.swissRepresentative?.contact ?? null,
     rightsResponseDays: e.rightsResponseDays,
     breachNotificationHours: e.breachNotificationHours,
     policyUpdatedOn: e.policyUpdatedOn,

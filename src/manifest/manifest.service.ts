@@ -4,7 +4,7 @@ import { Document, isNode, LineCounter, parseDocument, stringify } from 'yaml';
 import { closest, distance } from 'fastest-levenshtein';
 import { ZodArray, ZodDefault, ZodEffects, ZodNullable, ZodObject, ZodOptional, type ZodIssue, type ZodTypeAny } from 'zod';
 import { parentKeyOf } from '../common/keys';
-import { Country } from '../country/country.entity';
+import { loadStandings } from '../country/country.standing';
 import { Organization } from '../organization/organization.entity';
 import { Processor } from '../processor/processor.entity';
 import { recordAudit, type Actor } from '../audit/audit.service';
@@ -165,7 +165,7 @@ export function databaseKeys(em: EntityManager): KnownKeys {
       return organization ? organizationSection.toEntry(organization) : undefined;
     },
     async countries(codes) {
-      return new Map((await em.find(Country, { code: { $in: codes } })).map((c) => [c.code, c]));
+      return loadStandings(em, codes);
     },
   };
 }
@@ -320,7 +320,18 @@ function normalized(section: Section | null, entry: Entry): Entry {
   for (const ref of section?.references ?? []) if (ref.many) copy[ref.field] = [...((copy[ref.field] as string[]) ?? [])].sort();
   if (Array.isArray(copy.locations)) {
     copy.locations = (copy.locations as Entry[])
-      .map((l) => ({ country: l.country, mechanism: l.mechanism ?? null, reference: l.reference ?? null }))
+      .map((l) => ({
+        country: l.country,
+        mechanism: l.mechanism ?? null,
+        reference: l.reference ?? null,
+        dpf: l.dpf ?? null,
+        safeguards: ((l.safeguards as Entry[] | null | undefined) ?? []).map((g) => ({
+          regime: g.regime,
+          mechanism: g.mechanism ?? null,
+          reference: g.reference ?? null,
+          dpf: g.dpf ?? null,
+        })),
+      }))
       .sort((a, b) => String(a.country).localeCompare(String(b.country)));
   }
   return copy;
@@ -596,6 +607,5 @@ export async function exportMapWithCountries(em: EntityManager): Promise<{ map: 
       ...(map.organization ? [map.organization.country] : []),
     ]),
   ];
-  const rows = codes.length ? await em.find(Country, { code: { $in: codes } }) : [];
-  return { map, countries: new Map(rows.map((c) => [c.code, c])) };
+  return { map, countries: await loadStandings(em, codes) };
 }

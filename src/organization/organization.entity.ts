@@ -58,6 +58,36 @@ export class Organization extends RegistryEntity {
     return this.representativeName ? { name: this.representativeName, contact: this.representativeContact ?? null } : null;
   }
 
+  /** The representative in the United Kingdom (UK GDPR Art. 27). */
+  @Property({ type: 'text', nullable: true })
+  ukRepresentativeName?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  ukRepresentativeContact?: string | null;
+
+  @Field(() => Representative, {
+    nullable: true,
+    description: 'The representative in the United Kingdom (UK GDPR Art. 27) of a controller established outside it; null when none is recorded.',
+  })
+  get ukRepresentative(): Representative | null {
+    return this.ukRepresentativeName ? { name: this.ukRepresentativeName, contact: this.ukRepresentativeContact ?? null } : null;
+  }
+
+  /** The representative in Switzerland (FADP Art. 14). */
+  @Property({ type: 'text', nullable: true })
+  swissRepresentativeName?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  swissRepresentativeContact?: string | null;
+
+  @Field(() => Representative, {
+    nullable: true,
+    description: 'The representative in Switzerland (FADP Art. 14) of a controller established outside it; null when none is recorded.',
+  })
+  get swissRepresentative(): Representative | null {
+    return this.swissRepresentativeName ? { name: this.swissRepresentativeName, contact: this.swissRepresentativeContact ?? null } : null;
+  }
+
   @Field(() => Int, {
     description:
       "The policy's promise: days within which a rights request is answered (30). The statutory deadline is one " +
@@ -84,7 +114,7 @@ export class Organization extends RegistryEntity {
   changeNotice?: string | null;
 }
 
-@ObjectType({ description: 'The representative in the Union of a controller established outside it (GDPR Art. 27).' })
+@ObjectType({ description: 'The representative of a controller established outside a regime\'s territory (GDPR Art. 27, UK GDPR Art. 27, FADP Art. 14).' })
 export class Representative {
   @Field({ description: 'Name of the representative.' })
   name!: string;

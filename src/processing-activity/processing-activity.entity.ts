@@ -13,6 +13,15 @@ import { SecurityMeasure } from '../security-measure/security-measure.entity';
 import { LegalBasis } from './legal-basis';
 import { Node } from '../common/node';
 
+@ObjectType({ description: 'The law that lays down a legal obligation (GDPR Art. 6(1)(c) and 6(3)).' })
+export class LegalObligation {
+  @Field({ description: 'The law and its provision, such as "Council Directive 2006/112/EC, Art. 369k".' })
+  law!: string;
+
+  @Field(() => String, { nullable: true, description: '"EU" for Union law, or the ISO code of the country whose law it is.' })
+  jurisdiction!: string | null;
+}
+
 /** One row of the record of processing activities (GDPR Art. 30(1)). */
 @Entity()
 @ObjectType({ implements: Node, description: 'A processing activity: one row of the GDPR Art. 30 record.' })
@@ -44,6 +53,26 @@ export class ProcessingActivity extends RegistryEntity {
   })
   @Enum({ items: () => DpiaCriterion, array: true, default: [] })
   dpiaCriteria: DpiaCriterion[] = [];
+
+  @Field({ description: 'True when the activity monitors a publicly accessible area: with LARGE_SCALE and SYSTEMATIC_MONITORING, Art. 35(3)(c) requires a DPIA.' })
+  @Property({ type: 'boolean', default: false })
+  monitorsPublicArea: boolean = false;
+
+  /** For LEGAL_OBLIGATION: the law that lays the obligation down (Art. 6(3)); read through `legalObligation`. */
+  @Property({ type: 'text', nullable: true })
+  legalObligationLaw?: string | null;
+
+  /** "EU" for Union law, or the ISO code of the country whose law it is. */
+  @Property({ type: 'text', nullable: true })
+  legalObligationJurisdiction?: string | null;
+
+  @Field(() => LegalObligation, {
+    nullable: true,
+    description: 'For LEGAL_OBLIGATION: the law that lays the obligation down, which Art. 6(3) requires to be Union or Member State law.',
+  })
+  get legalObligation(): LegalObligation | null {
+    return this.legalObligationLaw ? { law: this.legalObligationLaw, jurisdiction: this.legalObligationJurisdiction ?? null } : null;
+  }
 
   @Field(() => String, { nullable: true, description: 'Reference to the data protection impact assessment carried out (Art. 35), if any.' })
   @Property({ type: 'text', nullable: true })

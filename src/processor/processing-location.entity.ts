@@ -1,7 +1,8 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Collection, Entity, Enum, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import { Country } from '../country/country.entity';
+import { LocationSafeguard } from './location-safeguard.entity';
 import { Processor } from './processor.entity';
 import { TransferMechanism } from './transfer-mechanism';
 import { Node } from '../common/node';
@@ -19,13 +20,13 @@ export class ProcessingLocation {
   @ManyToOne(() => Country, { deleteRule: 'restrict', index: true })
   country!: Country;
 
-  @Field(() => TransferMechanism, { nullable: true, description: 'Null inside the EEA, where no transfer mechanism is needed.' })
+  @Field(() => TransferMechanism, { nullable: true, description: 'Its EU_GDPR safeguard\'s mechanism: null inside the EEA, where no transfer mechanism is needed.' })
   @Enum({ items: () => TransferMechanism, nativeEnumName: 'transfer_mechanism', nullable: true })
   mechanism?: TransferMechanism | null;
 
   @Field(() => String, {
     nullable: true,
-    description: 'The instrument relied on, such as "EU-US Data Privacy Framework" or "SCC 2021/914 module 2".',
+    description: 'Its EU_GDPR safeguard\'s reference: the instrument relied on, such as "EU-US Data Privacy Framework" or "SCC 2021/914 module 2".',
   })
   @Property({ type: 'text', nullable: true })
   reference?: string | null;
@@ -54,11 +55,18 @@ export class ProcessingLocation {
   get dpf(): DpfCertification | null {
     return dpfOf(this);
   }
+
+  /** What it rests on under each regime (the EU_GDPR entry repeats the columns above); the GraphQL field `safeguards`. */
+  @OneToMany(() => LocationSafeguard, (safeguard) => safeguard.location, { orderBy: { regime: 'asc' }, orphanRemoval: true })
+  safeguards = new Collection<LocationSafeguard>(this);
 }
 
 @ObjectType({ description: "A recipient's certification under the EU-US Data Privacy Framework (Decision (EU) 2023/1795)." })
 export class DpfCertification {
-  @Field(() => String, { nullable: true, description: "Where the certification can be checked: its DPF List entry or the recipient's statement (https URL), or its DPF organisation id." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The recipient's entry on the DPF List: https://www.dataprivacyframework.gov/participant/<id>, or that id.",
+  })
   certification!: string | null;
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: when the certification must next be checked (it lapses unless renewed yearly).' })

@@ -48,6 +48,15 @@ export class Processor extends RegistryEntity {
   @Property({ type: 'text', nullable: true })
   dpaReference?: string | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'True when the processor itself is subject to the GDPR under Art. 3(2) (it targets or monitors people in the Union): ' +
+      'the 2021 SCCs are not for such importers (Decision (EU) 2021/914, recital 7). Null when not recorded.',
+  })
+  @Property({ type: 'boolean', nullable: true })
+  subjectToGdpr?: boolean | null;
+
   @Field(() => ProcessorStatus)
   @Enum({ items: () => ProcessorStatus, nativeEnumName: 'processor_status', default: ProcessorStatus.PROPOSED })
   status: ProcessorStatus = ProcessorStatus.PROPOSED;

@@ -1,13 +1,35 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { Regime } from '../country/regime';
 import { TransferMechanism } from './transfer-mechanism';
 
-@InputType({ description: "A recipient's EU-US Data Privacy Framework certification." })
+@InputType({ description: "A recipient's Data Privacy Framework certification." })
 export class DpfCertificationInput {
-  @Field(() => String, { nullable: true, description: "Where the certification can be checked: its DPF List entry or the recipient's statement (https URL), or its DPF organisation id." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The recipient's entry on the DPF List: https://www.dataprivacyframework.gov/participant/<id>, or that id.",
+  })
   certification?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: when the certification must next be checked.' })
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD (a real date): when the certification must next be checked.' })
   reviewDue?: string | null;
+}
+
+@InputType({ description: 'What a location rests on under one regime.' })
+export class SafeguardInput {
+  @Field(() => Regime)
+  regime!: Regime;
+
+  @Field(() => TransferMechanism, { nullable: true, description: 'Not needed where the regime finds the country fully adequate (recorded as ADEQUACY_DECISION).' })
+  mechanism?: TransferMechanism | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The instrument, such as "UK Addendum to SCC 2021/914 module 2" or "SCC 2021/914 module 2 with the Swiss adaptations (FADP)".',
+  })
+  reference?: string | null;
+
+  @Field(() => DpfCertificationInput, { nullable: true, description: 'For ADEQUACY_DECISION in the US: the DPF certification under this regime.' })
+  dpf?: DpfCertificationInput | null;
 }
 
 @InputType({ description: 'A country where the processor processes data, and what makes the transfer lawful.' })
@@ -29,6 +51,13 @@ export class ProcessingLocationInput {
     description: 'Required for ADEQUACY_DECISION in the US: the recipient\'s DPF certification and its review date.',
   })
   dpf?: DpfCertificationInput | null;
+
+  @Field(() => [SafeguardInput], {
+    nullable: true,
+    description:
+      'What it rests on under the UK GDPR and the FADP (the fields above are its EU_GDPR safeguard; an EU_GDPR entry here may stand for them).',
+  })
+  safeguards?: SafeguardInput[] | null;
 }
 
 @InputType({ description: 'A new processor. It starts PROPOSED, until a privacy officer approves or rejects it.' })
@@ -65,6 +94,9 @@ export class RegisterProcessorInput {
 
   @Field(() => String, { nullable: true, description: 'What it does with the data, in plain words.' })
   description?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True when the processor is itself subject to the GDPR under Art. 3(2).' })
+  subjectToGdpr?: boolean | null;
 }
 
 @InputType({ description: 'Changes to a processor: every field is optional, and a field left out stays as it is.' })
@@ -98,4 +130,7 @@ export class UpdateProcessorInput {
 
   @Field(() => String, { nullable: true })
   description?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  subjectToGdpr?: boolean | null;
 }

@@ -5,7 +5,14 @@ import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { paginateRows } from '../db/paginate';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
-import type { RequestContext } from '../common/context';
+import { clocked, type RequestContext } from '../common/context';
+import { Regime } from '../country/regime';
+import type { Loaders } from '../db/loaders';
+import { readRows, referenceKey, textArray, type Row } from '../db/rows';
+import { LocationSafeguard } from './location-safeguard.entity';
+import { TransferImpactAssessment } from './transfer-impact-assessment.entity';
+import { TransferImpactAssessmentInput } from './transfer-impact-assessment.inputs';
+import { recordTransferImpactAssessment } from './transfer-impact-assessment.service';
 import { ProcessingLocation } from './processing-location.entity';
 import { Processor, ProcessorStatus } from './processor.entity';
 import { RegisterProcessorInput, UpdateProcessorInput } from './processor.inputs';
@@ -68,7 +75,7 @@ export class ProcessorResolver {
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: RequestContext,
   ) {
-    return transitionProcessor(ctx.em, actorOf(ctx), 'approveProcessor', key, note, noticeOf(ctx));
+    return transitionProcessor(ctx.em, actorOf(ctx), 'approveProcessor', key, note, noticeOf(ctx), ctx.settings.transfers);
   }
 
   @Mutation(() => Processor, { description: 'PROPOSED -> REJECTED, with the reason.' })
@@ -112,5 +119,71 @@ export class ProcessingLocationResolver {
   @FieldResolver(() => Country, { description: 'The country where data is processed.' })
   country(@Root() location: Readonly<ProcessingLocation>, @Ctx() ctx: RequestContext) {
     return loadReference(ctx, Country, location.country);
+  }
+
+  @FieldResolver(() => [LocationSafeguard], {
+    description:
+      'What it rests on under each regime, in the order EU_GDPR, UK_GDPR, SWISS_FADP: the EU_GDPR entry is `mechanism`, ' +
+      '`reference` and `dpf`; a regime without an entry has no safeguard recorded (its people\'s data is judged unsafeguarded there).',
+  })
+  safeguards(@Root() location: Readonly<ProcessingLocation>, @Ctx() { loaders }: RequestContext) {
+    return loaders.relation(ProcessingLocation, 'safeguards').load(String(location.id));
+  }
+
+  @FieldResolver(() => TransferImpactAssessment, {
+    nullable: true,
+    description: 'The latest transfer impact assessment of this location under the regime (EU_GDPR by default); null when none is recorded.',
+  })
+  transferImpactAssessment(
+    @Root() location: Readonly<ProcessingLocation>,
+    @Arg('regime', () => Regime, { nullable: true, defaultValue: Regime.EU_GDPR }) regime: Regime | null,
+    @Ctx() { loaders }: RequestContext,
+  ) {
+    const processor = referenceKey(loaders.em, location.processor);
+    const country = referenceKey(loaders.em, location.country);
+    return latestAssessments(loaders).load(`${processor}|${country}|${regime ?? Regime.EU_GDPR}`);
+  }
+}
+
+/**
+ * The latest assessment of each (processor, country, regime) asked for in a request, in one statement however
+ * many locations the operation reads.
+ */
+function latestAssessments(loaders: Loaders) {
+  return loaders.custom<string, TransferImpactAssessment | null>('latest-transfer-impact-assessment', async (keys) => {
+    const rows = await readRows<TransferImpactAssessment & Row>(
+      loaders.em,
+      `select distinct on (t.processor_key, t.country_code, t.regime)
+         t.id, t.processor_key as "processor", t.country_code as "country", t.regime, t.reference, t.assessed_at as "assessedAt",
+         t.outcome, t.supplementary_measures as "supplementaryMeasures", t.recorded_at as "recordedAt"
+       from transfer_impact_assessment t
+       where t.processor_key || '|' || t.country_code || '|' || t.regime::text = any(?::text[])
+       order by t.processor_key, t.country_code, t.regime, t.assessed_at desc, t.id desc`,
+      [textArray(keys)],
+    );
+    const byKey = new Map(rows.map((row) => [`${row.processor}|${row.country}|${row.regime}`, row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
+}
+
+@Resolver(() => TransferImpactAssessment)
+export class TransferImpactAssessmentResolver {
+  @Mutation(() => TransferImpactAssessment, {
+    description:
+      'Records a transfer impact assessment of a processor location under a regime (audited). The latest one is the ' +
+      "location's `transferImpactAssessment`: TRANSFER_SUSPENDED leaves the transfer unsafeguarded.",
+  })
+  recordTransferImpactAssessment(@Arg('input', () => TransferImpactAssessmentInput) input: TransferImpactAssessmentInput, @Ctx() ctx: RequestContext) {
+    return recordTransferImpactAssessment(ctx.em, clocked(ctx), input);
+  }
+
+  @FieldResolver(() => Processor, { description: 'The processor assessed.' })
+  processor(@Root() assessment: Readonly<TransferImpactAssessment>, @Ctx() ctx: RequestContext) {
+    return loadReference(ctx, Processor, assessment.processor);
+  }
+
+  @FieldResolver(() => Country, { description: 'The destination assessed.' })
+  country(@Root() assessment: Readonly<TransferImpactAssessment>, @Ctx() ctx: RequestContext) {
+    return loadReference(ctx, Country, assessment.country);
   }
 }

@@ -4,19 +4,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type Actor } from '../audit/audit.service';
 import { Role } from '../auth/viewer';
 import { badInput, conflict, forbidden, notFound, ValidationFailed } from '../common/errors';
-import { Country } from '../country/country.entity';
+import { DEFAULT_TRANSFER_SETTINGS, type TransferSettings } from '../common/context';
+import { utcDate } from '../common/calendar-date';
+import { loadStandings } from '../country/country.standing';
+import { Regime } from '../country/regime';
 import { DataCategory } from '../data-category/data-category.entity';
 import { FindingSeverity, lintProcessor } from '../findings/findings.rules';
 import { processorSection } from '../manifest/manifest.sections';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { announceRecipientChange, RecipientNoticeKind, type RecipientChangeNotice } from '../subprocessor/recipient-notice.entity';
+import { LocationSafeguard } from './location-safeguard.entity';
 import { ProcessingLocation } from './processing-location.entity';
 import { Processor, ProcessorStatus } from './processor.entity';
 import type { RegisterProcessorInput, UpdateProcessorInput } from './processor.inputs';
 import { checkProcessor, headquartersProblem, referencedKeys, type CheckedLocation, type ProcessorFields } from './processor.validation';
 import { nextStatus, type Transition } from './processor.workflow';
+import { loadTransferRecords } from './transfer-impact-assessment.service';
 
-const RELATIONS = ['locations', 'dataCategories', 'activities'] as const;
+const RELATIONS = ['locations', 'locations.safeguards', 'dataCategories', 'activities'] as const;
 
 /** The processor as the audit trail keeps it: its manifest entry, lists in key order. */
 export function processorSnapshot(processor: Processor) {
@@ -36,11 +41,11 @@ export function processorSnapshot(processor: Processor) {
 async function checkAgainstDatabase(em: EntityManager, input: ProcessorFields): Promise<CheckedLocation[]> {
   const wanted = referencedKeys(input);
   const [countries, categories, activities] = await Promise.all([
-    wanted.countries.length ? em.find(Country, { code: { $in: wanted.countries } }) : [],
+    loadStandings(em, wanted.countries),
     wanted.categories.length ? em.find(DataCategory, { key: { $in: wanted.categories } }, { fields: ['key'] }) : [],
     wanted.activities.length ? em.find(ProcessingActivity, { key: { $in: wanted.activities } }, { fields: ['key'] }) : [],
   ]);
-  const byCode = new Map(countries.map((c) => [c.code, c]));
+  const byCode = countries;
   const categoryKeys = new Set(categories.map((c) => c.key));
   const activityKeys = new Set(activities.map((a) => a.key));
   const { problems, locations } = checkProcessor(
@@ -52,12 +57,28 @@ async function checkAgainstDatabase(em: EntityManager, input: ProcessorFields): 
   return locations;
 }
 
+/** The stored columns of one safeguard. */
+const safeguardData = (safeguard: Pick<CheckedLocation, 'mechanism' | 'reference' | 'dpf'>) => ({
+  mechanism: safeguard.mechanism,
+  reference: safeguard.reference,
+  dpfCertification: safeguard.dpf?.certification ?? null,
+  dpfReviewDue: safeguard.dpf?.reviewDue ?? null,
+});
+
 /**
- * Makes a processor's locations exactly `wanted`: keeps, updates, adds and removes by country. Given `notice` (the
- * processor is a current recipient), a new country goes through the public list's notice: it is announced, and
- * data flows there only from its `effectiveFrom`.
+ * Makes a processor's locations exactly `wanted`: keeps, updates, adds and removes by country, and each
+ * location's safeguards by regime. The EU_GDPR safeguard is written twice, on the location (which the flow
+ * statement reads) and as a safeguard row; a safeguard that changes records when (`changedAt`), which makes an
+ * older transfer impact assessment stale. Given `notice` (the processor is a current recipient), a new country
+ * goes through the public list's notice: it is announced, and data flows there only from its `effectiveFrom`.
  */
-export function syncLocations(em: EntityManager, processor: Processor, wanted: readonly CheckedLocation[], notice?: RecipientChangeNotice | null): void {
+export function syncLocations(
+  em: EntityManager,
+  processor: Processor,
+  wanted: readonly CheckedLocation[],
+  notice?: RecipientChangeNotice | null,
+  now = notice?.now ?? new Date(),
+): void {
   const byCountry = new Map(processor.locations.getItems().map((l) => [l.country.code, l]));
   // A processor recorded without locations was listed at its headquarters: that country is not new.
   const current = new Set(byCountry.size > 0 ? byCountry.keys() : [processor.headquarters.code]);
@@ -69,19 +90,33 @@ export function syncLocations(em: EntityManager, processor: Processor, wanted: r
   for (const location of wanted) {
     const stored = byCountry.get(location.country);
     byCountry.delete(location.country);
-    const data = {
-      mechanism: location.mechanism,
-      reference: location.reference,
-      dpfCertification: location.dpf?.certification ?? null,
-      dpfReviewDue: location.dpf?.reviewDue ?? null,
-    };
-    if (stored) em.assign(stored, data);
+    const data = safeguardData(location);
+    let target: ProcessingLocation;
+    if (stored) target = em.assign(stored, data);
     else {
       const pending = effectiveFrom && notice && notice.noticeDays > 0 && added.includes(location.country) ? effectiveFrom : null;
-      processor.locations.add(em.create(ProcessingLocation, { processor, country: location.country, ...data, effectiveFrom: pending }));
+      target = em.create(ProcessingLocation, { processor, country: location.country, ...data, effectiveFrom: pending });
+      processor.locations.add(target);
     }
+    const recorded = location.mechanism != null || location.reference != null || location.dpf != null;
+    syncSafeguards(em, target, [...(recorded ? [{ ...location, regime: Regime.EU_GDPR }] : []), ...location.safeguards], now);
   }
   for (const stale of byCountry.values()) processor.locations.remove(stale);
+}
+
+function syncSafeguards(em: EntityManager, location: ProcessingLocation, wanted: readonly (Pick<CheckedLocation, 'mechanism' | 'reference' | 'dpf'> & { regime: Regime })[], now: Date): void {
+  const byRegime = new Map(location.safeguards.getItems().map((s) => [s.regime, s]));
+  for (const safeguard of wanted) {
+    const current = byRegime.get(safeguard.regime);
+    byRegime.delete(safeguard.regime);
+    const data = safeguardData(safeguard);
+    if (!current) {
+      location.safeguards.add(em.create(LocationSafeguard, { location, regime: safeguard.regime, ...data }));
+    } else if (Object.entries(data).some(([field, value]) => (current as unknown as Record<string, unknown>)[field] !== value)) {
+      em.assign(current, { ...data, changedAt: now });
+    }
+  }
+  for (const stale of byRegime.values()) location.safeguards.remove(stale);
 }
 
 /** Whether the actor decides reviews: a PRIVACY_OFFICER, or a tool acting for the operator (no token: the seed). */
@@ -115,6 +150,7 @@ export async function registerProcessor(em: EntityManager, actor: Actor, input: 
         status: ProcessorStatus.PROPOSED,
         dataCategories: [...new Set(input.dataCategories)],
         activities: [...new Set(input.activities)],
+        subjectToGdpr: input.subjectToGdpr ?? null,
         // The version and timestamps are set by the database.
       } as never);
       syncLocations(tx, processor, locations);
@@ -189,6 +225,7 @@ export async function updateProcessor(
         ...(input.description !== undefined ? { description: trimmedOrNull(input.description) } : {}),
         ...(input.dataCategories != null ? { dataCategories: [...new Set(input.dataCategories)] } : {}),
         ...(input.activities != null ? { activities: [...new Set(input.activities)] } : {}),
+        ...(input.subjectToGdpr !== undefined ? { subjectToGdpr: input.subjectToGdpr } : {}),
       });
       if (input.locations != null) syncLocations(tx, processor, locations, processor.status === ProcessorStatus.ACTIVE ? notice : null);
       await assertJudgedAtHeadquarters(tx, processor);
@@ -207,13 +244,24 @@ export async function updateProcessor(
 
 /**
  * Refuses to make a processor ACTIVE when it would then have an ERROR finding (no DPA, a transfer without a valid
- * mechanism, ...): the findings rules judge it, so review and lint never disagree.
+ * mechanism, a lapsed certification, a derogation for regular transfers, ...): the findings rules judge it with the
+ * same facts as `findingsOf` (its headquarters when it records no location, today's date, its assessments), so
+ * review and lint never disagree.
  */
-async function refuseWithErrorFindings(tx: EntityManager, processor: Processor, transition: Transition): Promise<void> {
+async function refuseWithErrorFindings(tx: EntityManager, processor: Processor, transition: Transition, now: Date, settings: TransferSettings): Promise<void> {
   const entry = { ...processorSection.toEntry(processor), status: ProcessorStatus.ACTIVE };
-  const codes = entry.locations.map((l) => l.country);
-  const countries = new Map((codes.length ? await tx.find(Country, { code: { $in: codes } }) : []).map((c) => [c.code, c]));
-  const errors = lintProcessor(entry, countries).filter((f) => f.severity === FindingSeverity.ERROR);
+  const [countries, records] = await Promise.all([
+    loadStandings(tx, [entry.headquarters, ...entry.locations.map((l) => l.country)]),
+    loadTransferRecords(tx, [processor.key]),
+  ]);
+  const context = {
+    today: utcDate(now),
+    servedRegimes: settings.servedRegimes as Regime[],
+    dpfGraceDays: settings.dpfGraceDays,
+    tiaReviewMonths: settings.tiaReviewMonths,
+    records,
+  };
+  const errors = lintProcessor(entry, countries, context).filter((f) => f.severity === FindingSeverity.ERROR);
   if (errors.length === 0) return;
   throw badInput(
     `key: ${transition} refuses "${processor.key}": ACTIVE, it would break ` +
@@ -226,8 +274,8 @@ async function refuseWithErrorFindings(tx: EntityManager, processor: Processor, 
 /** After an update, a processor left without locations is judged at its (possibly new) headquarters. */
 async function assertJudgedAtHeadquarters(tx: EntityManager, processor: Processor): Promise<void> {
   if (processor.locations.length > 0) return;
-  const headquarters = await tx.findOne(Country, { code: processor.headquarters.code });
-  const problem = headquartersProblem(headquarters ?? undefined, 'input.locations');
+  const headquarters = (await loadStandings(tx, [processor.headquarters.code])).get(processor.headquarters.code);
+  const problem = headquartersProblem(headquarters, 'input.locations');
   if (problem) throw new ValidationFailed([problem]);
 }
 
@@ -239,6 +287,7 @@ export async function transitionProcessor(
   key: string,
   reason: string | null | undefined,
   notice: RecipientChangeNotice = { now: new Date(), noticeDays: 0 },
+  settings: TransferSettings = DEFAULT_TRANSFER_SETTINGS,
 ): Promise<Processor> {
   const reasonRequired = transition !== 'approveProcessor';
   const field = reasonRequired ? 'reason' : 'note';
@@ -252,7 +301,7 @@ export async function transitionProcessor(
       if ('refusal' in next) {
         throw badInput(`key: ${next.refusal}`, { field: 'key', value: key, status: processor.status });
       }
-      if (next.to === ProcessorStatus.ACTIVE) await refuseWithErrorFindings(tx, processor, transition);
+      if (next.to === ProcessorStatus.ACTIVE) await refuseWithErrorFindings(tx, processor, transition, notice.now, settings);
       const before = processorSnapshot(processor);
       tx.assign(processor, { status: next.to, statusReason: trimmedOrNull(reason) });
       // Every way a recipient starts or stops receiving data is an entry of the public list. A new recipient is

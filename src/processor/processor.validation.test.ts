@@ -1,4 +1,5 @@
 import { AdequacyScope } from '../country/country.entity';
+import { Regime } from '../country/regime';
 import { checkProcessor, referencedKeys, type ProcessorReferences } from './processor.validation';
 import { TransferMechanism } from './transfer-mechanism';
 
@@ -26,7 +27,7 @@ describe('checkProcessor', () => {
   it('accepts a complete processor and keeps its locations as given', () => {
     expect(checkProcessor(valid, refs, 'input')).toEqual({
       problems: [],
-      locations: [{ country: 'IN', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2', dpf: null }],
+      locations: [{ country: 'IN', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2', dpf: null, safeguards: [] }],
     });
   });
 
@@ -91,8 +92,25 @@ describe('checkProcessor', () => {
   it('resolves mechanisms by the transfer rules: none inside the EEA, adequacy for a fully adequate country', () => {
     const input = { ...valid, locations: [{ country: 'de', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES }, { country: 'JP' }] };
     expect(checkProcessor(input, refs, 'input').locations).toEqual([
-      { country: 'DE', mechanism: null, reference: null, dpf: null },
-      { country: 'JP', mechanism: TransferMechanism.ADEQUACY_DECISION, reference: null, dpf: null },
+      { country: 'DE', mechanism: null, reference: null, dpf: null, safeguards: [] },
+      { country: 'JP', mechanism: TransferMechanism.ADEQUACY_DECISION, reference: null, dpf: null, safeguards: [] },
+    ]);
+  });
+
+  it('checks the safeguards of each regime, and how long their references are', () => {
+    const input = {
+      ...valid,
+      locations: [
+        {
+          country: 'IN',
+          mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES,
+          reference: 'SCC 2021/914 module 2',
+          safeguards: [{ regime: Regime.UK_GDPR, mechanism: TransferMechanism.UK_IDTA, reference: 'x'.repeat(2001) }],
+        },
+      ],
+    };
+    expect(checkProcessor(input, refs, 'input').problems.map((p) => p.message)).toEqual([
+      'input.locations[0].safeguards[0].reference: is 2001 characters long; at most 2000 are allowed',
     ]);
   });
 

@@ -8,6 +8,8 @@ import {
   validateLocation,
   type CountryStanding,
   type DpfCertification,
+  type SafeguardFacts,
+  type ValidatedSafeguard,
 } from './transfer-rules';
 
 /** The fields of a processor that the registry checks, as the API input and a manifest entry both give them. */
@@ -17,7 +19,13 @@ export interface ProcessorFields {
   service?: string | null;
   headquarters?: string | null;
   locations?:
-    | readonly { country: string; mechanism?: TransferMechanism | null; reference?: string | null; dpf?: DpfCertification | null }[]
+    | readonly {
+        country: string;
+        mechanism?: TransferMechanism | null;
+        reference?: string | null;
+        dpf?: DpfCertification | null;
+        safeguards?: readonly SafeguardFacts[] | null;
+      }[]
     | null;
   dataCategories?: readonly string[] | null;
   activities?: readonly string[] | null;
@@ -25,6 +33,7 @@ export interface ProcessorFields {
   description?: string | null;
   dpaReference?: string | null;
   website?: string | null;
+  subjectToGdpr?: boolean | null;
 }
 
 /** The longest text each field of a processor takes: a name is a line, a description a few pages. */
@@ -50,6 +59,8 @@ export interface CheckedLocation {
   mechanism: TransferMechanism | null;
   reference: string | null;
   dpf: { certification: string | null; reviewDue: string | null } | null;
+  /** Its UK and Swiss safeguards, in regime order (its own fields are its EU_GDPR one). */
+  safeguards: ValidatedSafeguard[];
 }
 
 export interface ProcessorCheck {
@@ -86,7 +97,12 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
     if (typeof value === 'string' && value.length > max) report(field, `${value.slice(0, 20)}…`, `is ${value.length} characters long; at most ${max} are allowed`);
   };
   for (const [field, max] of Object.entries(TEXT_LIMITS)) tooLong(field, input[field as keyof typeof TEXT_LIMITS], max);
-  (input.locations ?? []).forEach((location, i) => tooLong(`locations[${i}].reference`, location.reference, MAX_LOCATION_REFERENCE));
+  (input.locations ?? []).forEach((location, i) => {
+    tooLong(`locations[${i}].reference`, location.reference, MAX_LOCATION_REFERENCE);
+    (location.safeguards ?? []).forEach((safeguard, j) =>
+      tooLong(`locations[${i}].safeguards[${j}].reference`, safeguard.reference, MAX_LOCATION_REFERENCE),
+    );
+  });
   for (const field of ['name', 'service'] as const) {
     const value = input[field];
     if (value !== undefined && !value?.trim()) report(field, value, 'must not be empty');
@@ -119,11 +135,11 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
     }
     seen.add(code);
     const checked = validateLocation(
-      { country, mechanism: location.mechanism, reference: location.reference, dpf: location.dpf },
+      { country, mechanism: location.mechanism, reference: location.reference, dpf: location.dpf, safeguards: location.safeguards },
       `${path}.locations[${i}]`,
     );
     problems.push(...checked.problems);
-    locations.push({ country: code, mechanism: checked.mechanism, reference: checked.reference, dpf: checked.dpf });
+    locations.push({ country: code, mechanism: checked.mechanism, reference: checked.reference, dpf: checked.dpf, safeguards: checked.safeguards });
   });
   if (input.locations && input.locations.length === 0 && input.headquarters) {
     const problem = headquartersProblem(refs.country(input.headquarters.toUpperCase()), `${path}.locations`);

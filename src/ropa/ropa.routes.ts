@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import { logAccessDenied, recordOf } from '../common/request-record';
+import type { TransferSettings } from '../common/context';
+import { ALL_REGIMES, Regime, regimeParameter } from '../country/regime';
 import type { Database } from '../db/database';
 import { EmptyMap, renderRopa, type Ropa, type RopaFormat } from './ropa';
 import { ropaOf } from './ropa.service';
@@ -22,8 +24,23 @@ function refuse(logger: Logger, res: express.Response, status: 401 | 403, code: 
   res.status(status).json({ error: { code, message } });
 }
 
-/** The record of processing as files, for the privacy officer and auditors: `GET /ropa.csv`, `/ropa.md` and `/ropa.json`. */
-export function ropaRouter({ db, authenticate, logger }: { db: Database; authenticate: Authenticator; logger: Logger }): express.Router {
+/**
+ * The record of processing as files, for the privacy officer and auditors: `GET /ropa.csv`, `/ropa.md` and
+ * `/ropa.json`, under the regime `?regime=UK_GDPR` names (EU_GDPR by default).
+ */
+export function ropaRouter({
+  db,
+  authenticate,
+  logger,
+  clock = () => new Date(),
+  transfers,
+}: {
+  db: Database;
+  authenticate: Authenticator;
+  logger: Logger;
+  clock?: () => Date;
+  transfers?: TransferSettings;
+}): express.Router {
   const router = express.Router();
   for (const { path, format, type } of DOWNLOADS) {
     router.get(path, async (req, res) => {
@@ -39,15 +56,22 @@ export function ropaRouter({ db, authenticate, logger }: { db: Database; authent
       if (!viewer.roles.some((role) => allowed.includes(role))) {
         return refuse(logger, res, 403, 'FORBIDDEN', `${path} is for ${allowed.join(' and ')}; this token has ${viewer.roles.join(', ') || 'no roles'}`);
       }
+      const regime = regimeParameter(req.query.regime);
+      if (!regime) {
+        const message = `regime: ${JSON.stringify(req.query.regime)} is not a regime; use one of ${ALL_REGIMES.join(', ')}`;
+        recordOf(res).errorCodes.push('BAD_USER_INPUT');
+        return res.status(400).json({ error: { code: 'BAD_USER_INPUT', message } });
+      }
       let ropa: Ropa;
       try {
-        ropa = await ropaOf(db.orm.em.fork());
+        ropa = await ropaOf(db.orm.em.fork(), { regime, now: clock(), settings: transfers });
       } catch (error) {
         if (error instanceof EmptyMap) return res.status(404).json({ error: { code: 'NOT_FOUND', message: error.message } });
         throw error;
       }
       const body = renderRopa(ropa, format);
-      res.type(type).set('content-disposition', `attachment; filename="ropa.${format}"`).send(body);
+      const name = regime === Regime.EU_GDPR ? 'ropa' : `ropa-${regime.toLowerCase().replace('_', '-')}`;
+      res.type(type).set('content-disposition', `attachment; filename="${name}.${format}"`).send(body);
     });
   }
   return router;

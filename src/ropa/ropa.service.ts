@@ -1,6 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { utcDate } from '../common/calendar-date';
+import { DEFAULT_TRANSFER_SETTINGS, type TransferSettings } from '../common/context';
+import { Regime } from '../country/regime';
 import { readRows, timestampOf } from '../db/rows';
 import { exportMapWithCountries } from '../manifest/manifest.service';
+import { loadTransferRecords } from '../processor/transfer-impact-assessment.service';
 import { buildRopa, type Ropa, type UpcomingRecipients } from './ropa';
 
 /** Recipients and countries still in their notice period, by the database's clock (as the flows decide it). */
@@ -18,8 +22,14 @@ async function upcomingRecipients(em: EntityManager): Promise<UpcomingRecipients
   };
 }
 
-/** The record of processing as the database holds it: `datamap ropa` and `GET /ropa.csv` both call this. */
-export async function ropaOf(em: EntityManager): Promise<Ropa> {
-  const [{ map, countries }, upcoming] = await Promise.all([exportMapWithCountries(em), upcomingRecipients(em)]);
-  return buildRopa(map, countries, upcoming);
+/**
+ * The record of processing under a regime as the database holds it, its transfers judged on `now`'s date:
+ * `datamap ropa` and `GET /ropa.csv` both call this.
+ */
+export async function ropaOf(
+  em: EntityManager,
+  { regime = Regime.EU_GDPR, now = new Date(), settings = DEFAULT_TRANSFER_SETTINGS }: { regime?: Regime; now?: Date; settings?: TransferSettings } = {},
+): Promise<Ropa> {
+  const [{ map, countries }, records, upcoming] = await Promise.all([exportMapWithCountries(em), loadTransferRecords(em), upcomingRecipients(em)]);
+  return buildRopa(map, countries, { regime, today: utcDate(now), dpfGraceDays: settings.dpfGraceDays, records, upcoming });
 }

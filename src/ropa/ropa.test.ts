@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { AdequacyScope } from '../country/country.entity';
+import { Regime } from '../country/regime';
 import { manifestSchema } from '../manifest/manifest.schema';
 import { buildRopa, EmptyMap, periodText, renderRopa, retentionText } from './ropa';
 
@@ -39,7 +40,7 @@ const ropa = buildRopa(map, countries);
 
 const ROW = [
   'Billing', 'Billing | invoicing', 'CONTRACT', 'Customer', 'Financial, "card" data; Health', 'Health: Art. 9(2)(h) health care', 'yes',
-  'VULNERABLE_SUBJECTS, LARGE_SCALE; DPIA indicated: NOT RECORDED',
+  'VULNERABLE_SUBJECTS, LARGE_SCALE, SENSITIVE_DATA; DPIA required (Art. 35(3)(b)): NOT RECORDED',
   'Processors: PayCo (Payments), Bare Ltd (Storage); Public authorities: where the law requires disclosure',
   'IN: PayCo, STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 2); IN: Bare Ltd at its headquarters (no location recorded), NO SAFEGUARD RECORDED',
   '10 years after transaction', 'TLS', 'Payments', 'retention tax: period from HGB; Bare Ltd: HQ only',
@@ -56,11 +57,13 @@ describe('the record of processing', () => {
         purpose: 'Billing | invoicing',
         legalBasis: 'CONTRACT',
         legitimateInterest: null,
+        legalObligation: null,
         dataSubjects: ['Customer'],
         dataCategories: ['Financial, "card" data', 'Health'],
         specialCategories: { categories: ['Health'], condition: 'Art. 9(2)(h) health care' },
         children: true,
-        dpiaCriteria: ['VULNERABLE_SUBJECTS', 'LARGE_SCALE'],
+        dpiaCriteria: ['VULNERABLE_SUBJECTS', 'LARGE_SCALE', 'SENSITIVE_DATA'],
+        dpiaRequired: ['Art. 35(3)(b): special categories of data (Art. 9(1)) processed on a large scale'],
         dpia: null,
         recipients: [
           { category: 'Processors', recipients: ['PayCo (Payments)', 'Bare Ltd (Storage)'] },
@@ -124,6 +127,51 @@ describe('the record of processing', () => {
 
   it('writes JSON that parses back to the record', () => {
     expect(JSON.parse(renderRopa(ropa, 'json'))).toEqual(ropa);
+  });
+});
+
+describe('the record of processing per regime', () => {
+  const regimes = manifestSchema.parse({
+    apiVersion: 'datamap/v1',
+    organization: {
+      ...map.organization, country: 'US', representative: { name: 'EU Rep GmbH' }, ukRepresentative: { name: 'UK Rep Ltd', contact: 'rep@example.co.uk' },
+    },
+    purposes: map.purposes,
+    activities: [
+      { key: 'billing', name: 'Billing', purpose: 'billing', legalBasis: 'LEGAL_OBLIGATION', retention: null,
+        legalObligation: { law: 'Directive 2006/112/EC, Art. 369k', jurisdiction: 'EU' } },
+    ],
+    processors: [
+      { key: 'payco', name: 'PayCo', service: 'Payments', headquarters: 'US', status: 'ACTIVE', activities: ['billing'],
+        locations: [{ country: 'US', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2',
+          safeguards: [{ regime: 'UK_GDPR', mechanism: 'UK_ADDENDUM', reference: 'UK Addendum to SCC 2021/914 module 2' }] }] },
+      { key: 'dpfco', name: 'DpfCo', service: 'Payments', headquarters: 'US', status: 'ACTIVE', activities: ['billing'],
+        locations: [{ country: 'US', mechanism: 'ADEQUACY_DECISION', dpf: { certification: '5780', reviewDue: '2026-06-30' } }] },
+    ],
+  });
+  const us = new Map([['US', { code: 'US', name: 'United States', inEEA: false, adequacy: AdequacyScope.PARTIAL, regimes: { UK_GDPR: { adequacy: AdequacyScope.PARTIAL } } }]]);
+  const transfersOf = (record: ReturnType<typeof buildRopa>) => record.activities[0].transfers.map((t) => [t.processor, t.mechanism, t.safeguarded]);
+
+  it('judges each transfer under the regime, with the safeguard recorded for it, on the day given', () => {
+    expect(transfersOf(buildRopa(regimes, us))).toEqual([['PayCo', 'STANDARD_CONTRACTUAL_CLAUSES', true], ['DpfCo', 'ADEQUACY_DECISION', true]]);
+    // A certification past its review date is lapsed: the record says so, as flows and findings do.
+    expect(transfersOf(buildRopa(regimes, us, { today: '2026-12-02' }))).toEqual([['PayCo', 'STANDARD_CONTRACTUAL_CLAUSES', true], ['DpfCo', 'ADEQUACY_DECISION', false]]);
+    expect(transfersOf(buildRopa(regimes, us, { regime: Regime.UK_GDPR }))).toEqual([['PayCo', 'UK_ADDENDUM', true], ['DpfCo', null, false]]);
+    expect(transfersOf(buildRopa(regimes, us, { regime: Regime.SWISS_FADP }))).toEqual([['PayCo', null, false], ['DpfCo', null, false]]);
+  });
+
+  it('is titled by its law and names the representative there', () => {
+    const header = (regime: Regime) => renderRopa(buildRopa(regimes, us, { regime }), 'md').split('\n').filter((line) => /^# |Representative/.test(line));
+    expect(header(Regime.EU_GDPR)).toEqual(['# Record of processing activities (GDPR Art. 30(1))', '- **Representative in the Union (Art. 27):** EU Rep GmbH']);
+    expect(header(Regime.UK_GDPR)).toEqual([
+      '# Record of processing activities (UK GDPR Art. 30(1))',
+      '- **Representative in the United Kingdom (UK GDPR Art. 27):** UK Rep Ltd, rep@example.co.uk',
+    ]);
+    expect(header(Regime.SWISS_FADP)).toEqual(['# Record of processing activities (FADP Art. 12)', '- **Representative in Switzerland (FADP Art. 14):** NOT RECORDED']);
+  });
+
+  it('names the law of a legal obligation in the legal basis', () => {
+    expect(renderRopa(buildRopa(regimes, us), 'md')).toContain('| Billing | Billing \\| invoicing | LEGAL_OBLIGATION: Directive 2006/112/EC, Art. 369k (EU) |');
   });
 });
 

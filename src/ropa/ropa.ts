@@ -2,8 +2,10 @@ import { markdownCell, toSafeCsv } from '../common/export-text';
 import type { Manifest } from '../manifest/manifest.schema';
 import { ProcessorStatus } from '../processor/processor.entity';
 import { AdequacyScope } from '../country/country.entity';
-import { DPIA_THRESHOLD, dpiaCriteriaOf } from '../processing-activity/dpia-criterion';
-import { CONTROLLER_TO_PROCESSOR, judgeTransfer, transferLocations, type CountryStanding } from '../processor/transfer-rules';
+import { Regime } from '../country/regime';
+import { DPIA_THRESHOLD, dpiaCriteriaOf, dpiaRequiredBy } from '../processing-activity/dpia-criterion';
+import type { TransferRecords } from '../processor/transfer-impact-assessment.service';
+import { CONTROLLER_TO_PROCESSOR, judgeTransfer, safeguardUnder, transferLocations, type CountryStanding } from '../processor/transfer-rules';
 
 export interface RopaTransfer {
   /** ISO 3166-1 alpha-2 code of the third country. */
@@ -45,6 +47,8 @@ export interface RopaRow {
   purpose: string;
   legalBasis: string;
   legitimateInterest: string | null;
+  /** For LEGAL_OBLIGATION: the law that lays the obligation down, and whose law it is. */
+  legalObligation: { law: string; jurisdiction: string | null } | null;
   dataSubjects: string[];
   dataCategories: string[];
   /** Special categories (Art. 9(1)) the activity uses, and the Art. 9(2) condition it relies on. */
@@ -53,6 +57,8 @@ export interface RopaRow {
   children: boolean;
   /** WP248 criteria met; two or more indicate a DPIA. */
   dpiaCriteria: string[];
+  /** The cases of Art. 35(3) it falls under, each of which requires a DPIA. */
+  dpiaRequired: string[];
   dpia: string | null;
   recipients: RopaRecipients[];
   transfers: RopaTransfer[];
@@ -72,11 +78,15 @@ export interface RopaContact {
   email: string;
 }
 
-/** The record of processing activities of GDPR Art. 30(1): the controller, its representative and DPO, and one row per activity. */
+/**
+ * The record of processing activities under one regime (GDPR Art. 30(1), UK GDPR Art. 30(1), FADP Art. 12): the
+ * controller, its representative there and DPO, and one row per activity with its transfers judged under the regime.
+ */
 export interface Ropa {
   title: string;
+  regime: Regime;
   controller: { name: string; legalName: string; address: string; email: string; phone: string | null } | null;
-  /** The representative in the Union (Art. 27); null when none is recorded. */
+  /** The representative in the regime's territory (GDPR and UK GDPR Art. 27, FADP Art. 14); null when none is recorded. */
   representative: { name: string; contact: string | null } | null;
   dataProtectionContact: RopaContact | null;
   activities: RopaRow[];
@@ -85,8 +95,29 @@ export interface Ropa {
 export type RopaFormat = 'csv' | 'md' | 'json';
 export const ROPA_FORMATS: readonly RopaFormat[] = ['csv', 'md', 'json'];
 
-const TITLE = 'Record of processing activities (GDPR Art. 30(1))';
+/** How the record is titled and names the representative under each regime. */
+const RECORD_OF: Record<Regime, { title: string; representative: string; field: 'representative' | 'ukRepresentative' | 'swissRepresentative' }> = {
+  EU_GDPR: { title: 'Record of processing activities (GDPR Art. 30(1))', representative: 'Representative in the Union (Art. 27)', field: 'representative' },
+  UK_GDPR: {
+    title: 'Record of processing activities (UK GDPR Art. 30(1))',
+    representative: 'Representative in the United Kingdom (UK GDPR Art. 27)',
+    field: 'ukRepresentative',
+  },
+  SWISS_FADP: { title: 'Record of processing activities (FADP Art. 12)', representative: 'Representative in Switzerland (FADP Art. 14)', field: 'swissRepresentative' },
+};
 const NOT_RECORDED = 'NOT RECORDED';
+
+/** Which record, and the day its transfers are judged on (a lapsed DPF certification is no safeguard). */
+export interface RopaOptions {
+  regime?: Regime;
+  /** YYYY-MM-DD; without it, no date is judged past. */
+  today?: string | null;
+  dpfGraceDays?: number;
+  /** The latest transfer impact assessments: one that suspended a transfer leaves it unsafeguarded in the record. */
+  records?: TransferRecords;
+  /** Recipients and countries still in their notice period: listed "from <date>", not as current. */
+  upcoming?: UpcomingRecipients;
+}
 
 /** A map with neither a controller nor activities has no record of processing to give. */
 export class EmptyMap extends Error {
@@ -119,11 +150,15 @@ export function retentionText(rule: { description?: string | null; duration?: st
 }
 
 /**
- * Builds the record from the map (a manifest: an export of the database). Only ACTIVE processors are recipients:
- * proposed ones receive nothing yet, rejected and retired ones nothing any more. Each transfer is judged by the
- * one judgment (`judgeTransfer`), a processor without locations at its headquarters.
+ * Builds the record from the map (a manifest: an export of the database) under one regime (EU_GDPR unless given).
+ * Only ACTIVE processors are recipients: proposed ones receive nothing yet, rejected and retired ones nothing any
+ * more. Each transfer is judged by the one judgment (`judgeTransfer`) under the regime, with the location's
+ * safeguard for it, a processor without locations at its headquarters.
  */
-export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryStanding>, upcoming: UpcomingRecipients = NO_UPCOMING): Ropa {
+export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryStanding>, options: RopaOptions = {}): Ropa {
+  const regime = options.regime ?? Regime.EU_GDPR;
+  const record = RECORD_OF[regime];
+  const upcoming = options.upcoming ?? NO_UPCOMING;
   const organization = map.organization;
   if (!organization && map.activities.length === 0) throw new EmptyMap();
   const nameOf = (entries: readonly { key: string; name: string }[]) => {
@@ -140,11 +175,12 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
   const standing = (code: string): CountryStanding => countries.get(code) ?? { code, inEEA: false, adequacy: AdequacyScope.NONE };
 
   return {
-    title: TITLE,
+    title: record.title,
+    regime,
     controller: organization
       ? { name: organization.name, legalName: organization.legalName, address: organization.address, email: organization.email, phone: organization.phone ?? null }
       : null,
-    representative: organization?.representative ? { name: organization.representative.name, contact: organization.representative.contact ?? null } : null,
+    representative: representativeOf(organization?.[record.field]),
     dataProtectionContact: organization
       ? {
           label: organization.dpo.designated
@@ -171,11 +207,13 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
         purpose: purpose(activity.purpose),
         legalBasis: activity.legalBasis,
         legitimateInterest: activity.legitimateInterest ?? null,
+        legalObligation: activity.legalObligation ? { law: activity.legalObligation.law, jurisdiction: activity.legalObligation.jurisdiction ?? null } : null,
         dataSubjects: activity.subjectTypes.map(subject),
         dataCategories: activity.dataCategories.map(category),
         specialCategories: specialUsed.length > 0 ? { categories: specialUsed.map(category), condition: activity.specialCategoryCondition ?? null } : null,
         children: activity.children,
-        dpiaCriteria: dpiaCriteriaOf(activity),
+        dpiaCriteria: dpiaCriteriaOf(activity, specialUsed.length > 0),
+        dpiaRequired: dpiaRequiredBy(activity, specialUsed.length > 0),
         dpia: activity.dpia ?? null,
         recipients: [
           ...(processors.length > 0
@@ -188,16 +226,28 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
         ],
         transfers: processors.flatMap((p) =>
           transferLocations(p.headquarters, p.locations).flatMap((l) => {
-            const judgment = judgeTransfer({ ...CONTROLLER_TO_PROCESSOR, destination: standing(l.country), ...l });
+            const safeguard = safeguardUnder(l, regime);
+            const judgment = judgeTransfer({
+              ...CONTROLLER_TO_PROCESSOR,
+              regime,
+              destination: standing(l.country),
+              mechanism: safeguard?.mechanism,
+              reference: safeguard?.reference,
+              dpf: safeguard?.dpf,
+              today: options.today,
+              dpfGraceDays: options.dpfGraceDays,
+              tia: options.records?.tia(p.key, l.country, regime),
+            });
             if (!judgment.thirdCountry) return [];
-            const dpf = l.dpf?.certification ? `DPF ${l.dpf.certification}${l.dpf.reviewDue ? `, review due ${l.dpf.reviewDue}` : ''}` : null;
+            const certified = safeguard?.dpf;
+            const dpf = certified?.certification ? `DPF ${certified.certification}${certified.reviewDue ? `, review due ${certified.reviewDue}` : ''}` : null;
             const from = upcoming.locations.get(`${p.key}|${l.country}`) ?? upcoming.processors.get(p.key);
             return [{
               ...(from ? { effectiveFrom: from } : {}),
               country: l.country,
               processor: p.name,
               mechanism: judgment.mechanism,
-              reference: [l.reference, dpf].filter(Boolean).join('; ') || null,
+              reference: [safeguard?.reference, dpf].filter(Boolean).join('; ') || null,
               safeguarded: judgment.safeguarded,
               atHeadquarters: l.atHeadquarters,
             }];
@@ -211,6 +261,9 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
     }),
   };
 }
+
+const representativeOf = (representative: { name: string; contact?: string | null } | null | undefined) =>
+  representative ? { name: representative.name, contact: representative.contact ?? null } : null;
 
 function transferText(t: RopaTransfer): string {
   const safeguard = t.mechanism ? `${t.mechanism}${t.reference ? ` (${t.reference})` : ''}` : 'NO SAFEGUARD RECORDED';
@@ -226,14 +279,21 @@ function specialText(r: RopaRow): string {
 
 function dpiaText(r: RopaRow): string {
   if (r.dpiaCriteria.length === 0) return 'none';
-  const indicated = r.dpiaCriteria.length >= DPIA_THRESHOLD ? `; DPIA indicated: ${r.dpia ?? NOT_RECORDED}` : '';
-  return `${r.dpiaCriteria.join(', ')}${indicated}`;
+  const cases = r.dpiaRequired.map((required) => required.split(':')[0]).join(', ');
+  const needed = cases ? `; DPIA required (${cases})` : r.dpiaCriteria.length >= DPIA_THRESHOLD ? '; DPIA indicated' : '';
+  return `${r.dpiaCriteria.join(', ')}${needed ? `${needed}: ${r.dpia ?? NOT_RECORDED}` : ''}`;
+}
+
+function legalBasisText(r: RopaRow): string {
+  if (r.legitimateInterest) return `${r.legalBasis}: ${r.legitimateInterest}`;
+  if (r.legalObligation) return `${r.legalBasis}: ${r.legalObligation.law}${r.legalObligation.jurisdiction ? ` (${r.legalObligation.jurisdiction})` : ''}`;
+  return r.legalBasis;
 }
 
 const COLUMNS: [string, (row: RopaRow) => string][] = [
   ['Activity', (r) => r.activity],
   ['Purpose', (r) => r.purpose],
-  ['Legal basis', (r) => (r.legitimateInterest ? `${r.legalBasis}: ${r.legitimateInterest}` : r.legalBasis)],
+  ['Legal basis', legalBasisText],
   ['Categories of data subjects', (r) => r.dataSubjects.join('; ')],
   ['Categories of personal data', (r) => r.dataCategories.join('; ')],
   ['Special categories (Art. 9) and condition', specialText],
@@ -253,7 +313,7 @@ function headerLines(ropa: Ropa): [string, string][] {
   const d = ropa.dataProtectionContact;
   return [
     ['Controller', c ? `${c.legalName}, ${c.address}, ${c.email}${c.phone ? `, ${c.phone}` : ''}` : NOT_RECORDED],
-    ['Representative in the Union (Art. 27)', r ? `${r.name}${r.contact ? `, ${r.contact}` : ''}` : NOT_RECORDED],
+    [RECORD_OF[ropa.regime].representative, r ? `${r.name}${r.contact ? `, ${r.contact}` : ''}` : NOT_RECORDED],
     [d?.label ?? 'Data protection officer', d ? `${d.name}, ${d.email}` : NOT_RECORDED],
   ];
 }

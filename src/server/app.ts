@@ -71,7 +71,11 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   // instances sharing a PostgreSQL server read it for every check (one primary-key statement).
   const agePolicy = db.external ? new PolicyReadPerCheck() : new PolicyCachedInProcess(db.orm.em);
   const ageGate = new AgeGateService(ageGateCounters, agePolicy, clock);
-  const settings: DomainSettings = { subprocessorNoticeDays: config.subprocessorNoticeDays, rightsRequestRetentionDays: config.rightsRequestRetentionDays };
+  const settings: DomainSettings = {
+    subprocessorNoticeDays: config.subprocessorNoticeDays,
+    rightsRequestRetentionDays: config.rightsRequestRetentionDays,
+    transfers: { servedRegimes: config.servedRegimes, tiaReviewMonths: config.tiaReviewMonths, dpfGraceDays: config.dpfGraceDays },
+  };
   const contextFor = (viewer: Viewer | null, requestId: string, record?: RequestRecord) =>
     createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings, record);
 
@@ -143,7 +147,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   });
   app.use(explorerRouter());
   app.use(mapPageRouter());
-  app.use(ropaRouter({ db, authenticate, logger }));
+  app.use(ropaRouter({ db, authenticate, logger, clock, transfers: settings.transfers }));
   app.use(subprocessorRouter({ db, clock, noticeDays: config.subprocessorNoticeDays }));
   app.use(
     '/graphql',

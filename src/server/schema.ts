@@ -27,7 +27,7 @@ import { OrganizationResolver } from '../organization/organization.resolver';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingActivityResolver } from '../processing-activity/processing-activity.resolver';
 import { Processor } from '../processor/processor.entity';
-import { ProcessingLocationResolver, ProcessorResolver } from '../processor/processor.resolver';
+import { ProcessingLocationResolver, ProcessorResolver, TransferImpactAssessmentResolver } from '../processor/processor.resolver';
 import { Purpose } from '../purpose/purpose.entity';
 import { PurposeResolver } from '../purpose/purpose.resolver';
 import { RetentionRule } from '../retention/retention-rule.entity';
@@ -70,6 +70,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ProcessingActivityResolver,
   ProcessingLocationResolver,
   ProcessorResolver,
+  TransferImpactAssessmentResolver,
   PurposeResolver,
   RightsRequestResolver,
   RightsRequestScopeResolver,

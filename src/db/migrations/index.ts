@@ -9,6 +9,7 @@ import { Migration20261130023457 } from './Migration20261130023457';
 import { Migration20261130023548 } from './Migration20261130023548';
 import { Migration20261130074500 } from './Migration20261130074500';
 import { Migration20261202011056 } from './Migration20261202011056';
+import { Migration20261202011129 } from './Migration20261202011129';
 import { Migration20261202011710 } from './Migration20261202011710';
 
 /** The committed migrations, in order. `npm run migration:create` appends to this list. */
@@ -23,5 +24,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130023548', class: Migration20261130023548 },
   { name: 'Migration20261130074500', class: Migration20261130074500 },
   { name: 'Migration20261202011056', class: Migration20261202011056 },
+  { name: 'Migration20261202011129', class: Migration20261202011129 },
   { name: 'Migration20261202011710', class: Migration20261202011710 },
 ];
