@@ -98,7 +98,14 @@ function directBackend(io: CliIO): Backend {
     }
   };
   return {
-    apply: (text, dryRun) => withDatabase((em) => applyManifestText(em, text, { dryRun, actor: localOperator(io.env) })),
+    apply: (text, dryRun) =>
+      withDatabase((em) =>
+        applyManifestText(em, text, {
+          dryRun,
+          actor: localOperator(io.env),
+          notice: { now: new Date(), noticeDays: loadConfig({ ...io.env, NODE_ENV: io.env.NODE_ENV ?? 'development' }).subprocessorNoticeDays },
+        }),
+      ),
     export: () => withDatabase(async (em) => manifestYaml(await exportManifest(em))),
     findings: () => withDatabase(findingsOf),
     ropa: async (format) => renderRopa(await withDatabase(ropaOf), format),

@@ -95,11 +95,15 @@ export class ManifestResolver {
   async applyManifest(
     @Arg('manifest', { description: 'The manifest text.' }) manifest: string,
     @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Plan only: list the changes and write nothing.' }) dryRun: boolean,
-    @Ctx() { em, viewer, requestId }: RequestContext,
+    @Ctx() { em, viewer, requestId, clock, settings }: RequestContext,
   ): Promise<ManifestPlanData> {
     let plan: ManifestPlanData;
     try {
-      plan = await applyManifestText(em, manifest, { dryRun, actor: { viewer, requestId } });
+      plan = await applyManifestText(em, manifest, {
+        dryRun,
+        actor: { viewer, requestId },
+        notice: { now: clock(), noticeDays: settings.subprocessorNoticeDays },
+      });
     } catch (error) {
       if (!(error instanceof ManifestInvalid)) throw error;
       throw badInput(error.message, { field: 'manifest', problems: error.problems });

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type Actor } from '../audit/audit.service';
-import { Role } from '../auth/viewer';
+import { ACCESS } from '../auth/access';
+import type { Role } from '../auth/viewer';
 import { badInput, conflict, forbidden, notFound, ValidationFailed } from '../common/errors';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
@@ -69,9 +70,9 @@ export function syncLocations(em: EntityManager, processor: Processor, wanted: r
   for (const stale of byCountry.values()) processor.locations.remove(stale);
 }
 
-/** Whether the actor decides reviews: a PRIVACY_OFFICER, or a tool acting for the operator (no token: the seed). */
+/** Whether the actor decides reviews (approveProcessor's roles), or is a tool acting for the operator (no token: the seed). */
 export function mayDecideReview(actor: Actor | undefined): boolean {
-  return actor?.viewer?.roles.includes(Role.PRIVACY_OFFICER) ?? true;
+  return actor?.viewer?.roles.some((role) => (ACCESS.Mutation.approveProcessor as readonly Role[]).includes(role)) ?? true;
 }
 
 const trimmedOrNull = (value: string | null | undefined) => value?.trim() || null;
