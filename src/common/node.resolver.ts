@@ -31,7 +31,7 @@ export class NodeResolver {
 
   @Query(() => [Node], {
     nullable: 'items',
-    description: 'Entities by global id, in the order asked; null for an id that names nothing.',
+    description: 'Entities by global id (at most 100 ids), in the order asked; null for an id that names nothing.',
   })
   nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
     return Promise.all(ids.map((id) => fetchNode(ctx, info, id)));
