@@ -115,7 +115,7 @@ function directBackend(io: CliIO): Backend {
 /** A failure the service reported, or reaching it failed: printed as it is, exit 1. */
 class ServiceError extends Error {}
 
-const FINDINGS_PAGE = `query ($after: String) {
+const FINDINGS_PAGE = `query DatamapFindings($after: String) {
   findings(first: 1000, after: $after) { pageInfo { hasNextPage endCursor } nodes { severity rule message entities { type key } fix } }
 }`;
 
@@ -150,14 +150,14 @@ export function serviceBackend(url: string, token: string | undefined): Backend 
   return {
     async apply(manifest, dryRun) {
       const { applyManifest } = await graphql<{ applyManifest: ManifestPlan }>(
-        `mutation ($manifest: String!, $dryRun: Boolean) {
+        `mutation DatamapApply($manifest: String!, $dryRun: Boolean) {
           applyManifest(manifest: $manifest, dryRun: $dryRun) { applied entries { entity key outcome } changes { entity key field before after } }
         }`,
         { manifest, dryRun },
       );
       return applyManifest;
     },
-    export: async () => (await graphql<{ manifest: string }>('{ manifest }', {})).manifest,
+    export: async () => (await graphql<{ manifest: string }>('query DatamapExport { manifest }', {})).manifest,
     async findings() {
       const findings: Finding[] = [];
       let after: string | null = null;

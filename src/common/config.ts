@@ -46,6 +46,13 @@ export interface AppConfig {
    * and `{ __typename }` never wait. See `src/server/execution-gate.ts`.
    */
   maxConcurrentOperations: number;
+  /** The heap graphql-jit's compiled operations may hold together, in bytes (GRAPHQL_JIT_CACHE_MB, default 64). */
+  jitCacheBytes: number;
+  /**
+   * How many times a query text runs with graphql-js before graphql-jit compiles it (GRAPHQL_JIT_COMPILE_AFTER,
+   * default 2: compiled on its second run). Operations named in `metricsOperationNames` compile on their first run.
+   */
+  jitCompileAfter: number;
 }
 
 export const GRAPHQL_EXECUTORS = ['graphql-js', 'jit'] as const;
@@ -68,8 +75,20 @@ export interface AuthConfig {
 const MIN_SECRET_LENGTH = 32;
 const THIRTY_DAYS = 30 * 24 * 3600;
 
-/** The operations the service's own pages send (the explorer's example, the /map page). */
-export const BUNDLED_OPERATION_NAMES = ['MapGraph', 'MapChoices', 'MapPerson', 'MapNodeDetails', 'ExplorerExample'];
+/**
+ * The operations the service's own clients send: the /map page (public/map.js), the explorer's example and the
+ * CLI over HTTP. They get their own metric series, are logged by name and are compiled by graphql-jit at once.
+ */
+export const BUNDLED_OPERATION_NAMES = [
+  'MapGraph',
+  'MapChoices',
+  'MapPerson',
+  'MapNodeDetails',
+  'ExplorerExample',
+  'DatamapApply',
+  'DatamapExport',
+  'DatamapFindings',
+];
 
 export class ConfigError extends Error {}
 
@@ -226,5 +245,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),
     graphqlExecutor: oneOf(env, 'GRAPHQL_EXECUTOR', GRAPHQL_EXECUTORS, 'jit'),
     maxConcurrentOperations: integerVar(env, 'GRAPHQL_MAX_CONCURRENT_OPERATIONS', 4, 1, 1000, 'operations'),
+    jitCacheBytes: integerVar(env, 'GRAPHQL_JIT_CACHE_MB', 64, 1, 65_536, 'megabytes') * 1024 * 1024,
+    jitCompileAfter: integerVar(env, 'GRAPHQL_JIT_COMPILE_AFTER', 2, 1, 1_000_000, 'runs'),
   };
 }

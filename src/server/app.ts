@@ -27,6 +27,7 @@ import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
 import { jitGateway } from './jit-executor';
+import { documentStore } from './sized-cache';
 import { rejectNulCharacters } from './nul-characters';
 import { createMetrics } from './metrics';
 import { queryLimitProtection } from './query-limits';
@@ -77,10 +78,15 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
 
   const limits = queryLimitProtection();
   const protectedSchema = protectSchema(schema);
+  const jit =
+    config.graphqlExecutor === 'jit'
+      ? jitGateway(protectedSchema, { maxBytes: config.jitCacheBytes, compileAfter: config.jitCompileAfter, compileAtOnce: config.metricsOperationNames })
+      : undefined;
+  if (jit) serviceMetrics.observeJitCache(jit);
   const apollo = new ApolloServer<RequestContext>({
     // The jit executor is reached through Apollo's gateway interface: Apollo parses, validates and runs the
     // plugins as with a schema, then hands the operation to the gateway's executor.
-    ...(config.graphqlExecutor === 'jit' ? { gateway: jitGateway(protectedSchema) } : { schema: protectedSchema }),
+    ...(jit ? { gateway: jit } : { schema: protectedSchema }),
     // Apollo's own handler would stop the server and re-raise the signal before ours flushes and closes anything.
     stopOnTerminationSignals: false,
     // Apollo's own messages go through the service logger, and its redaction.
@@ -94,6 +100,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       log: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
       warn: (error) => logger.warn({ reason: (error as Error).message }, 'the database did not answer a GraphQL request in time'),
     }),
+    documentStore: documentStore(),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     // Compact JSON: Apollo pretty-prints by default, which costs a large answer a third of its size and time.

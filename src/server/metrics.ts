@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Label values for an operation name the service does not know: keeps the series count bounded. */
 export const OTHER_OPERATION = 'other';
@@ -24,6 +24,8 @@ export interface ServiceMetrics {
   registry: Registry;
   /** Records one GraphQL request; `operationName` is counted under its name only when it is known. */
   observeOperation(operation: { name?: string; type?: string; seconds: number; errorCodes: readonly string[] }): void;
+  /** Reports graphql-jit's cache of compiled operations: how many, and their estimated heap. */
+  observeJitCache(cache: { readonly cached: number; readonly bytes: number }): void;
 }
 
 /**
@@ -50,6 +52,24 @@ export function createMetrics(knownOperations: Iterable<string>): ServiceMetrics
   });
   return {
     registry,
+    observeJitCache(cache) {
+      new Gauge({
+        name: 'datamap_graphql_jit_cache_bytes',
+        help: 'Estimated heap held by the operations graphql-jit has compiled (bounded by GRAPHQL_JIT_CACHE_MB)',
+        registers: [registry],
+        collect() {
+          this.set(cache.bytes);
+        },
+      });
+      new Gauge({
+        name: 'datamap_graphql_jit_cache_operations',
+        help: 'Operations graphql-jit has compiled and keeps',
+        registers: [registry],
+        collect() {
+          this.set(cache.cached);
+        },
+      });
+    },
     observeOperation({ name, type, seconds, errorCodes }) {
       const operationName = name && known.has(name) ? name : name ? OTHER_OPERATION : 'anonymous';
       const operationType = type === 'query' || type === 'mutation' || type === 'subscription' ? type : 'unknown';
