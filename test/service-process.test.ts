@@ -207,6 +207,38 @@ describe('start-up against a database it cannot use', () => {
   });
 });
 
+// unshare needs root (CI runs as root).
+(onPostgres || !pid1Command() ? describe.skip : describe)('two services in separate PID namespaces on one data directory', () => {
+  // As two containers on one volume with --network host: each service is PID 1 of its own PID namespace.
+  const inNamespace = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', process.execPath];
+  /** unshare ignores SIGTERM while it waits: the service inside is stopped, and unshare ends with it. */
+  const stop = async (service: ServiceProcess) => {
+    process.kill(innerPid(service), 'SIGTERM');
+    await service.exited;
+  };
+
+  it('refuses the second: both are PID 1 of the same host name, and the kernel lock is what tells them apart', async () => {
+    const dataDir = newDataDir();
+    const first = await startService(embeddedEnv(dataDir, { SEED: 'false' }), inNamespace);
+    try {
+      expect(innerPid(first)).not.toBe(first.pid);
+      const second = runNode('main.js', embeddedEnv(dataDir, { SEED: 'false' }), { command: inNamespace });
+      const code = await second.exited;
+      expect({ code, err: second.err.join('').trim() }).toEqual({
+        code: 1,
+        err: `datamap: the data directory ${dataDir} is in use by process 1 (${projectPath('dist', 'src', 'main.js')}). ` +
+          'Embedded PGlite allows one process per data directory: stop that process, or reach the running service instead ' +
+          '(CLI: set DATAMAP_URL=http://<host>:<port> and DATAMAP_TOKEN, or pass --url).',
+      });
+      expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    } finally {
+      await stop(first);
+    }
+    // Once the first has gone, the directory is free again.
+    await stop(await startService(embeddedEnv(dataDir, { SEED: 'false' }), inNamespace));
+  });
+});
+
 (onPostgres ? describe.skip : describe)('durability on embedded PGlite', () => {
   const REGISTER = `mutation ($input: RegisterProcessorInput!) { registerProcessor(input: $input) { key } }`;
   const input = (key: string) => ({
