@@ -165,3 +165,52 @@ describe('SUBPROCESSOR_NOTICE_DAYS', () => {
     expect((await app.gql(FLOWS, {}, asViewer)).data!.dataFlows.nodes.map((f: any) => f.pending)).toEqual([false]);
   });
 });
+
+describe('links are absolute web URLs only (stored XSS on the public page)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  const UPDATE = `mutation ($key: ID!, $version: Int!, $input: UpdateProcessorInput!) { updateProcessor(key: $key, expectedVersion: $version, input: $input) { key website } }`;
+  const APPLY = `mutation ($manifest: String!) { applyManifest(manifest: $manifest) { applied } }`;
+  const hostile = ['javascript:alert(document.domain)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example/x', 'https:evil.example', 'https://evil.example\\@good.example', ' javascript:alert(1)', 'ftp://files.example/dpa'];
+  const refusal = (field: string, value: string) => `${field}: ${JSON.stringify(value.trim())} is not an absolute https: or http: URL (such as https://stripe.com)`;
+
+  it.each(hostile)('refuses the website %j through registerProcessor, updateProcessor and a manifest', async (website) => {
+    const asEngineer = await authAs('ENGINEER');
+    const registered = await app.gql(REGISTER, { input: { ...learnlytics, key: 'xss-vendor', website } }, asEngineer);
+    expect(registered.errors![0]).toMatchObject({ message: refusal('input.website', website), extensions: { code: 'BAD_USER_INPUT', field: 'input.website' } });
+
+    const updated = await app.gql(UPDATE, { key: 'stripe', version: 1, input: { website } }, await authAs('PRIVACY_OFFICER'));
+    expect(updated.errors![0]).toMatchObject({ message: refusal('input.website', website), extensions: { code: 'BAD_USER_INPUT' } });
+
+    const manifest = `apiVersion: datamap/v1\nprocessors:\n  - { key: stripe, website: ${JSON.stringify(website)} }\n`;
+    const applied = await app.gql(APPLY, { manifest }, await authAs('PRIVACY_OFFICER'));
+    expect(applied.errors![0].extensions!.problems).toEqual([
+      { path: 'processors[0].website', message: refusal('', website).slice(2), line: 3 },
+    ]);
+    expect((await app.em().findOneOrFail(Processor, 'stripe')).website).toBe('https://stripe.com');
+  });
+
+  it('checks a DPA reference and a DPF certification written as links, and keeps plain references', async () => {
+    const asOfficer = await authAs('PRIVACY_OFFICER');
+    const register = (changes: Record<string, unknown>) => app.gql(REGISTER, { input: { ...learnlytics, key: 'link-vendor', ...changes } }, asOfficer);
+    expect((await register({ dpaReference: 'javascript:alert(1)' })).errors![0].message).toBe(refusal('input.dpaReference', 'javascript:alert(1)'));
+    const certified = { locations: [{ country: 'DE', dpf: { certification: 'data:text/html,x', reviewDue: '2027-01-01' } }] };
+    expect((await register(certified)).errors![0].message).toBe(refusal('input.locations[0].dpf.certification', 'data:text/html,x'));
+    const plain = await register({ dpaReference: 'DPA-2026 signed 2026-01-10', website: 'http://learnlytics.example/' });
+    expect(plain.errors).toBeUndefined();
+  });
+
+  it('renders a stored website as a link only when it is a web URL', async () => {
+    await app.em().nativeUpdate(Processor, { key: 'stripe' }, { website: 'javascript:alert(document.domain)' });
+    await app.em().nativeUpdate(Processor, { key: 'paypal' }, { website: '//evil.example' });
+    const page = (await fetchText(app, '/subprocessors')).body;
+    expect(page).not.toContain('javascript:');
+    expect(page).not.toContain('href="//evil.example"');
+    expect(page).toMatch(/<tr id="stripe">\s*<td>Stripe<br>/);
+    expect(page).toContain('<a href="https://aws.amazon.com" rel="noopener noreferrer">Amazon Web Services</a>');
+  });
+});

@@ -1,3 +1,4 @@
+import { isWebUrl } from '../common/url';
 import type { PublishedLocation, SubprocessorList } from './subprocessor.service';
 
 /**
@@ -54,7 +55,7 @@ ${entries.join('\n')}
 export function toHtml(list: SubprocessorList): string {
   const rows = list.processors.map(
     (p) => `      <tr id="${e(p.key)}">
-        <td>${p.website ? `<a href="${e(p.website)}" rel="noopener noreferrer">${e(p.name)}</a>` : e(p.name)}${p.legalName ? `<br><small>${e(p.legalName)}</small>` : ''}</td>
+        <td>${isWebUrl(p.website) ? `<a href="${e(p.website)}" rel="noopener noreferrer">${e(p.name)}</a>` : e(p.name)}${p.legalName ? `<br><small>${e(p.legalName)}</small>` : ''}</td>
         <td>${e(p.service)}</td>
         <td>${p.locations.map((l) => e(l.countryName)).join('<br>')}</td>
         <td>${p.locations.map((l) => e(safeguardOf(l))).join('<br>')}</td>
