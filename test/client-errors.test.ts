@@ -89,4 +89,42 @@ describe('client errors are the client’s', () => {
       expect(response.errors?.[0].message).toBe(`after "${after}" is not a cursor this list issued`);
     }
   });
+
+  describe('requests a stranger may send (issue 23)', () => {
+    const send = async (body: Record<string, unknown> | string) => {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await authAs('VIEWER')) },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: response.status, ...((await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, any> }[] }) };
+    };
+
+    it.each([
+      ['two operations without operationName', { query: 'query A { processors { totalCount } } query B { countries { totalCount } }' }, 'Must provide operation name if query contains multiple operations.'],
+      ['an operationName the text does not define', { query: 'query A { processors { totalCount } }', operationName: 'Nope' }, 'Unknown operation named "Nope".'],
+      ['a subscription', { query: 'subscription { x }' }, 'Schema is not configured to execute subscription operation.'],
+    ])('answers %s with BAD_USER_INPUT in graphql-js’s words', async (_what, body, message) => {
+      // Twice: the jit executor compiles a text on its second run.
+      for (let run = 0; run < 2; run++) {
+        const response = await send(body);
+        expect(response.errors).toEqual([expect.objectContaining({ message, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+        expect(response.status).toBe(400);
+      }
+    });
+
+    it('answers variables nested 5,000 levels deep with BAD_USER_INPUT in graphql-js’s words', async () => {
+      // Written out as text: JSON.stringify itself cannot go 5,000 levels deep on the test's stack.
+      const deep = `${'{"processors":'.repeat(5_000)}"x"${'}'.repeat(5_000)}`;
+      const response = await send(`{"query":"query ($f: DataFlowFilter) { dataFlows(filter: $f) { totalCount } }","variables":{"f":${deep}}}`);
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors![0].message).toMatch(/^Variable "\$f" got invalid value /);
+      expect(response.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      // A NUL within the depth the check reads is still named.
+      let nested: unknown = 'a\u0000';
+      for (let level = 0; level < 20; level++) nested = [nested];
+      const nul = await send({ query: 'query ($f: DataFlowFilter) { dataFlows(filter: $f) { totalCount } }', variables: { f: { processors: nested } } });
+      expect(nul.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `f.processors${'[0]'.repeat(20)}` });
+    });
+  });
 });

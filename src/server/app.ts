@@ -29,6 +29,7 @@ import { introspectionNeedsAToken } from './introspection';
 import { jitGateway } from './jit-executor';
 import { documentStore } from './sized-cache';
 import { rejectNulCharacters } from './nul-characters';
+import { servedOperationTypes } from './operation-types';
 import { createMetrics } from './metrics';
 import { queryLimitProtection } from './query-limits';
 import { logAccessDenied, recordOf, type RequestRecord } from '../common/request-record';
@@ -101,7 +102,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       warn: (error) => logger.warn({ reason: (error as Error).message }, 'the database did not answer a GraphQL request in time'),
     }),
     documentStore: documentStore(),
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, servedOperationTypes],
     parseOptions: limits.parseOptions,
     // Compact JSON: Apollo pretty-prints by default, which costs a large answer a third of its size and time.
     stringifyResult: (result) => JSON.stringify(result),
