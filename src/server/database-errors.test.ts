@@ -21,6 +21,7 @@ it.each([
 it.each([
   [new Error('select 1 - Query read timeout'), 'unavailable'],
   [new Error('timeout exceeded when trying to connect'), 'unavailable'],
+  [new Error('timeout expired'), 'unavailable'],
   [Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }), 'unavailable'],
   [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 'unavailable'],
   [new TypeError('Cannot read properties of undefined'), null],
