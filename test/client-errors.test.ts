@@ -127,4 +127,35 @@ describe('client errors are the client’s', () => {
       expect(nul.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `f.processors${'[0]'.repeat(20)}` });
     });
   });
+
+  describe('values only the database sees as wrong (issue 23)', () => {
+    it('names no SQL statement in the message', async () => {
+      const response = await app.gql(
+        'query ($from: LocalDate!, $to: LocalDate!) { ageGateStats(from: $from, to: $to) { totals { checks } } }',
+        { from: '0000-01-01', to: '0000-01-02' },
+        await authAs('PRIVACY_OFFICER'),
+      );
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(response.errors![0].message).not.toMatch(/\b(select|insert|update|from|where)\b/i);
+    });
+
+    it('refuses a global id or a cursor that decodes to a NUL character', async () => {
+      const id = Buffer.from('Processor:str\u0000ipe').toString('base64url');
+      const node = await app.gql('query ($id: ID!) { node(id: $id) { id } }', { id }, await authAs('VIEWER'));
+      expect(node.errors).toEqual([
+        expect.objectContaining({
+          message: `id: "${id}" is not an id this service issued: decoded, it holds a NUL character (\\u0000)`,
+          extensions: { code: 'BAD_USER_INPUT', field: 'id', value: id },
+        }),
+      ]);
+      const nodes = await app.gql('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [id] }, await authAs('VIEWER'));
+      expect(nodes.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'ids[0]', value: id });
+      const cursor = Buffer.from(JSON.stringify('stri\u0000pe')).toString('base64url');
+      for (const query of ['query ($c: String) { processors(after: $c) { totalCount } }', 'query ($c: String) { dataFlows(after: $c) { totalCount } }']) {
+        const page = await app.gql(query, { c: cursor }, await authAs('VIEWER'));
+        expect(page.errors).toEqual([expect.objectContaining({ message: `after "${cursor}" is not a cursor this list issued`, extensions: { code: 'BAD_USER_INPUT', field: 'after', value: cursor } })]);
+      }
+    });
+  });
 });
