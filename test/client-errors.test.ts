@@ -158,4 +158,32 @@ describe('client errors are the client’s', () => {
       }
     });
   });
+
+  it('refuses a subdivision ISO 3166-2 does not list wherever a jurisdiction is accepted: age gate, rights requests, age policy, profiles', async () => {
+    const message = (field: string) =>
+      `${field} "DE-XX" is not an ISO 3166-2 subdivision of DE (DE has 16, such as "DE-BB"); give the country alone, "DE", when the subdivision is not known`;
+    const calls: [string, Record<string, unknown>, Parameters<typeof authAs>[0], string, string][] = [
+      ['query ($input: AgeGateInput!) { ageGate(input: $input) { allowed } }', { input: { birthDate: '1990-01-01', country: 'DE-XX' } }, 'SIGNUP_SERVICE', 'input.country', 'country'],
+      [
+        'mutation ($input: RightsRequestInput!) { createRightsRequest(input: $input) { id } }',
+        { input: { right: 'access', receivedAt: '2026-01-31T10:00:00Z', jurisdiction: 'DE-XX', subjectReference: 'user-1', collectionPoints: [], consents: [] } },
+        'PRIVACY_OFFICER',
+        'input.jurisdiction',
+        'jurisdiction',
+      ],
+      ['mutation ($input: SetDigitalConsentAgeInput!) { setDigitalConsentAge(input: $input) { age } }', { input: { jurisdiction: 'DE-XX', age: 14, source: 'none' } }, 'PRIVACY_OFFICER', 'input.jurisdiction', 'jurisdiction'],
+      ['query ($profile: SubjectProfileInput!) { userDataFlow(profile: $profile) { processors { key } } }', { profile: { country: 'DE-XX', collectionPoints: [], consents: [] } }, 'VIEWER', 'profile.country', 'country'],
+    ];
+    for (const [query, variables, role, field, name] of calls) {
+      const response = await app.gql(query, variables, await authAs(role));
+      expect([field, response.errors?.[0].message, response.errors?.[0].extensions]).toEqual([
+        field,
+        message(name),
+        expect.objectContaining({ code: 'BAD_USER_INPUT', field, value: 'DE-XX' }),
+      ]);
+    }
+    // A listed subdivision is accepted, and counts under its country.
+    const listed = await app.gql('{ userDataFlow(profile: { country: "DE-BY", collectionPoints: [], consents: [] }) { processors { key } } }', {}, await authAs('VIEWER'));
+    expect(listed.errors).toBeUndefined();
+  });
 });
