@@ -33,7 +33,7 @@ import { servedOperationTypes } from './operation-types';
 import { createMetrics } from './metrics';
 import { queryLimitProtection } from './query-limits';
 import { logAccessDenied, recordOf, type RequestRecord } from '../common/request-record';
-import { operationOfBody, recordOperations, requestLogging } from './request-log';
+import { operationLabel, operationOfBody, recordOperations, requestLogging } from './request-log';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The purge acts on its own: its audit entries name it. */
@@ -66,7 +66,8 @@ export interface App {
 
 /** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
 export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date() }: AppDependencies): Promise<App> {
-  const serviceMetrics = createMetrics(config.metricsOperationNames);
+  const knownOperations = new Set(config.metricsOperationNames);
+  const serviceMetrics = createMetrics(knownOperations);
   const metrics = serviceMetrics.registry;
   const ageGateCounters = new AgeGateCounters({ em: db.orm.em, registry: metrics, logger, flushIntervalMs: config.ageGateFlushMs });
   // Embedded PGlite serves this process alone, so a policy kept in memory and dropped on change stays exact;
@@ -110,7 +111,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       ApolloServerPluginLandingPageDisabled(),
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
-      recordOperations(logger),
+      recordOperations(logger, knownOperations),
       introspectionNeedsAToken({ enabled: config.introspection }),
       rejectNulCharacters(),
       ...limits.plugins,
@@ -167,7 +168,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
           // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
           if (error instanceof GraphQLError) {
             const operation = operationOfBody(req.body);
-            Object.assign(record, { operationName: operation.name, operationType: operation.type });
+            Object.assign(record, { operationName: operationLabel(knownOperations, operation.name), operationType: operation.type });
             const code = String(error.extensions.code);
             record.errorCodes.push(code);
             logAccessDenied(logger, record, code, error.message);
