@@ -1,4 +1,6 @@
+import { request } from 'node:http';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { loadConfig } from '../src/common/config';
 import { Processor } from '../src/processor/processor.entity';
 import { authAs, startTestApp, type TestApp } from './harness';
 
@@ -212,5 +214,43 @@ describe('links are absolute web URLs only (stored XSS on the public page)', () 
     expect(page).not.toContain('href="//evil.example"');
     expect(page).toMatch(/<tr id="stripe">\s*<td>Stripe<br>/);
     expect(page).toContain('<a href="https://aws.amazon.com" rel="noopener noreferrer">Amazon Web Services</a>');
+  });
+});
+
+describe('links in the Atom feed', () => {
+  const feedLinks = async (app: TestApp, host: string) => {
+    const body = await new Promise<string>((resolve, reject) => {
+      const url = new URL(`${app.url}/subprocessors.atom`);
+      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host } }, (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve(text));
+      }).on('error', reject).end();
+    });
+    return (atomParser.parse(body).feed.link as { '@href': string }[]).map((link) => link['@href']);
+  };
+
+  it('are relative without PUBLIC_URL, and never come from the Host header', async () => {
+    const app = await startTestApp({ seed: false });
+    try {
+      expect(await feedLinks(app, 'evil.example')).toEqual(['/subprocessors.atom', '/subprocessors']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('start with PUBLIC_URL when it is set', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://privacy.pythonmaster.com/' });
+    expect(config.publicUrl).toBe('https://privacy.pythonmaster.com');
+    const app = await startTestApp({ seed: false, config: { publicUrl: config.publicUrl } });
+    try {
+      expect(await feedLinks(app, 'evil.example')).toEqual(['https://privacy.pythonmaster.com/subprocessors.atom', 'https://privacy.pythonmaster.com/subprocessors']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it.each(['javascript:alert(1)', 'privacy.pythonmaster.com', 'https://privacy.pythonmaster.com/?a=1'])('refuses PUBLIC_URL=%s at start', (value) => {
+    expect(() => loadConfig({ NODE_ENV: 'test', PUBLIC_URL: value })).toThrow(`PUBLIC_URL="${value}" is not an absolute https: or http: URL`);
   });
 });

@@ -1,11 +1,17 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { estimatedEntropyBits, MIN_SECRET_ENTROPY_BITS } from '../auth/secret-strength';
+import { isWebUrl } from './url';
 
 export interface AppConfig {
   port: number;
   /** The interface to listen on: loopback unless HOST opens it (the Docker image sets 0.0.0.0). */
   host: string;
+  /**
+   * Where readers reach the service (PUBLIC_URL, such as https://privacy.pythonmaster.com), for absolute links in
+   * the Atom feed; without it the feed's links are relative. Never taken from a request's Host header.
+   */
+  publicUrl?: string;
   /** Browser origins allowed to call the API (CORS); empty answers no cross-origin request. */
   corsOrigins: string[];
   /** A postgres:// URL; without one, the service runs on embedded PGlite in `dataDir`. */
@@ -180,6 +186,17 @@ function operationNamesVar(env: Env, name: string): string[] {
   return [...BUNDLED_OPERATION_NAMES, ...names];
 }
 
+/** An absolute https: or http: URL with no query or fragment, kept without a trailing slash. */
+function publicUrlVar(env: Env): string | undefined {
+  const value = env.PUBLIC_URL;
+  if (value === undefined || value === '') return undefined;
+  const url = isWebUrl(value) ? new URL(value) : undefined;
+  if (!url || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`PUBLIC_URL="${value}" is not an absolute https: or http: URL without query or fragment, such as https://privacy.example.com`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
 function databaseUrlVar(env: Env): string | undefined {
   const value = env.DATABASE_URL;
   if (value === undefined || value === '') return undefined;
@@ -228,6 +245,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port: portVar(env, 'PORT', 4000),
     host: env.HOST || '127.0.0.1',
+    publicUrl: publicUrlVar(env),
     corsOrigins: originsVar(env, 'CORS_ORIGINS'),
     databaseUrl: databaseUrlVar(env),
     dataDir: resolve(env.DATA_DIR || './data'),

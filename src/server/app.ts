@@ -153,7 +153,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   app.use(explorerRouter());
   app.use(mapPageRouter());
   app.use(ropaRouter({ db, authenticate, logger }));
-  app.use(subprocessorRouter({ db, clock, noticeDays: config.subprocessorNoticeDays }));
+  app.use(subprocessorRouter({ db, clock, noticeDays: config.subprocessorNoticeDays, publicUrl: config.publicUrl }));
   app.use(
     '/graphql',
     requireJsonBody,

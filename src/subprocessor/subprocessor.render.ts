@@ -23,7 +23,10 @@ function safeguardOf(location: PublishedLocation): string {
   return location.reference ? `${location.mechanism} (${location.reference})` : location.mechanism;
 }
 
-/** An Atom feed (RFC 4287): one entry per approval or retirement, newest first, with ids that never change. */
+/**
+ * An Atom feed (RFC 4287): one entry per approval or retirement, newest first, with ids that never change. Links
+ * start with `baseUrl` (PUBLIC_URL), or are relative to the feed when it is '' (RFC 4287 section 2 allows both).
+ */
 export function toAtom(list: SubprocessorList, baseUrl: string): string {
   const updated = list.changes[0]?.at ?? list.generatedAt;
   const entries = list.changes.map(
