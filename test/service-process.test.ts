@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { projectPath } from '../src/common/project-path';
 import { onPostgres, tokenFor } from './harness';
-import { accepts, buildService, embeddedEnv, killLeftovers, listeningTcpPorts, runNode, startService, type ServiceProcess } from './service-process';
+import { accepts, buildService, embeddedEnv, killLeftovers, listeningTcpPorts, listeningUnixSockets, runNode, startService, type ServiceProcess } from './service-process';
 
 /**
  * Issue 9, as an operator meets it: the real service (`node dist/src/main.js`) in its own process, stopped by
@@ -204,6 +204,31 @@ describe('start-up against a database it cannot use', () => {
       service.child.kill('SIGTERM');
       await service.exited;
     }
+  });
+});
+
+(onPostgres ? describe.skip : describe)('the socket directory of a long data path', () => {
+  it('is the same after kill -9 and a restart, so crashes leave none behind, and goes with a graceful stop', async () => {
+    // Past 107 bytes for DATA_DIR/run/.s.PGSQL.5432: the socket lives under the temporary directory instead.
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'datamap-long-')), 'd'.repeat(100));
+    const socketDirOf = (service: ServiceProcess) => {
+      const [socket] = listeningUnixSockets(service.pid);
+      expect(socket).toMatch(/\/\.s\.PGSQL\.5432$/);
+      return dirname(socket);
+    };
+    const first = await startService(embeddedEnv(dataDir, { SEED: 'false' }));
+    const dir = socketDirOf(first);
+    expect(dir.startsWith(dataDir)).toBe(false);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(existsSync(dir)).toBe(true);
+
+    const second = await startService(embeddedEnv(dataDir, { SEED: 'false' }));
+    expect(socketDirOf(second)).toBe(dir);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(existsSync(dir)).toBe(false);
   });
 });
 
