@@ -8,6 +8,7 @@ import { Migration20261130023352 } from './Migration20261130023352';
 import { Migration20261130023457 } from './Migration20261130023457';
 import { Migration20261130023548 } from './Migration20261130023548';
 import { Migration20261130074500 } from './Migration20261130074500';
+import { Migration20261202030000 } from './Migration20261202030000';
 
 /** The committed migrations, in order. `npm run migration:create` appends to this list. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130023457', class: Migration20261130023457 },
   { name: 'Migration20261130023548', class: Migration20261130023548 },
   { name: 'Migration20261130074500', class: Migration20261130074500 },
+  { name: 'Migration20261202030000', class: Migration20261202030000 },
 ];
