@@ -72,10 +72,6 @@ export function jitGateway(
     // graphql-jit uses what resolveType returns as the type name: a promise would fail every such field.
     throw new Error(`graphql-jit cannot execute ${asynchronous.join(', ')}: resolveType is async (type-graphql makes it so; set a synchronous one)`);
   }
-  // graphql-jit compiles with `new Function`, and V8 keeps every such source and its function in its eval cache,
-  // which no collection empties: 2.3 MB stayed for each 4 KB query even once the cache below had dropped it. Off
-  // for the process, dropped operations are freed; compiling takes about 10% longer.
-  setFlagsFromString('--no-compilation-cache');
   const compiled = new SizedCache<{ query: CompiledQuery; bytes: number }>(maxBytes, (entry) => entry.bytes);
   const sightings = new Map<string, number>();
 
@@ -137,6 +133,17 @@ export function jitGateway(
       sightings.clear();
     },
   };
+}
+
+/**
+ * Lets the process free the operations the cache drops. graphql-jit compiles with `new Function`, and V8 keeps every
+ * such source and its function in its eval cache, which no collection empties: 2.3 MB stayed for each 4 KB query
+ * even once the cache had dropped it. With V8's compilation cache off, compiling takes about 10% longer. A process
+ * flag, so the service's entry point (src/main.ts) turns it off, not each gateway (a test runner would lose the
+ * cache for every module it loads afterwards).
+ */
+export function freeDroppedOperations(): void {
+  setFlagsFromString('--no-compilation-cache');
 }
 
 /** The heap a compiled operation keeps, from the length of the code graphql-jit generated for it. */
