@@ -40,6 +40,7 @@ async function main() {
   // Only light modules are loaded so far: a data directory another process holds is reported at once.
   if (!config.databaseUrl) assertDataDirFree(config.dataDir);
   await import('reflect-metadata');
+  if (config.graphqlExecutor === 'jit') (await import('./server/jit-executor')).freeDroppedOperations();
   const { startServer } = await import('./server/start');
   server = await startServer(config);
 }

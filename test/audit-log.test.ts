@@ -118,8 +118,10 @@ describe('the audit trail is append-only', () => {
     expect(touchingTheTrail.map((field) => field.name)).toEqual([]);
   });
 
-  it('is refused by the database: no UPDATE and no DELETE, whoever sends them', async () => {
+  it('is refused by the database: no UPDATE, no DELETE and no TRUNCATE, whoever sends them', async () => {
     const before = await auditEntriesFor(app, 'Processor', 'plausible');
+    await expect(app.em().getConnection().execute('truncate audit_entry')).rejects.toThrow('the audit trail is append-only');
+    await expect(app.em().getConnection().execute('truncate audit_entry restart identity cascade')).rejects.toThrow('the audit trail is append-only');
     await expect(app.em().nativeUpdate(AuditEntry, { entityKey: 'plausible' }, { actor: 'mallory' })).rejects.toThrow('the audit trail is append-only');
     await expect(app.em().getConnection().execute(`delete from audit_entry where entity_key = 'plausible'`)).rejects.toThrow('the audit trail is append-only');
     await expect(app.em().nativeDelete(AuditEntry, {})).rejects.toThrow('the audit trail is append-only');

@@ -198,11 +198,13 @@ processors:
   });
 
   it('exits 1 from lint when a finding is an ERROR, and gives JSON on request', async () => {
+    // Approved with its DPA (an approval refuses an ERROR finding), then the DPA reference is cleared.
     const manifest = file('no-dpa.yaml', `apiVersion: datamap/v1
 processors:
-  - { key: no-dpa, name: No DPA, service: Hosting, headquarters: DE, status: ACTIVE, activities: [certificates], dataCategories: [usage], locations: [{ country: DE }] }
+  - { key: no-dpa, name: No DPA, service: Hosting, headquarters: DE, dpaReference: DPA-1, status: ACTIVE, activities: [certificates], dataCategories: [usage], locations: [{ country: DE }] }
 `);
     expect((await datamap(app, ['apply', manifest])).code).toBe(0);
+    expect((await datamap(app, ['apply', file('dpa-cleared.yaml', 'apiVersion: datamap/v1\nprocessors:\n  - { key: no-dpa, dpaReference: null }\n')])).code).toBe(0);
     const result = await datamap(app, ['lint', '--format', 'json']);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.out)[0]).toMatchObject({ severity: 'ERROR', rule: 'active-processor-without-dpa', entities: [{ type: 'Processor', key: 'no-dpa' }] });

@@ -60,4 +60,17 @@ describe('a database that stops answering', () => {
     expect(answered?.data).toEqual({ processors: { totalCount: 9 } });
     expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
   });
+
+  it('answers SERVICE_UNAVAILABLE, never INTERNAL_SERVER_ERROR, to requests that need a new connection while it is frozen', async () => {
+    expect((await countProcessors()).data).toEqual({ processors: { totalCount: 9 } });
+    proxy.freeze();
+    try {
+      // More requests than idle connections: the pool opens new ones, which get no answer ("timeout expired").
+      const answers = await Promise.all(Array.from({ length: 6 }, () => countProcessors()));
+      expect(answers.map((answer) => answer.errors?.map((error) => error.extensions?.code))).toEqual(Array(6).fill(['SERVICE_UNAVAILABLE']));
+      expect(logs.filter((entry) => entry.level >= 50)).toEqual([]);
+    } finally {
+      proxy.thaw();
+    }
+  });
 });

@@ -1,5 +1,10 @@
 import { GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
-import { jitGateway } from '../src/server/jit-executor';
+import { readFileSync } from 'node:fs';
+import { compileQuery } from 'graphql-jit';
+import { BUNDLED_OPERATION_NAMES } from '../src/common/config';
+import { projectPath } from '../src/common/project-path';
+import { estimatedBytes, jitGateway } from '../src/server/jit-executor';
+import { documentStore, HEAP_BYTES_PER_QUERY_CHAR } from '../src/server/sized-cache';
 import { statementCounter } from '../src/db/statement-counter';
 import { authAs, startTestApp, type TestApp } from './harness';
 
@@ -45,11 +50,28 @@ describe('the graphql-jit executor answers as graphql-js does', () => {
   it.each(cases)('%s', async (_what, query, variables, role) => {
     const headers = role ? await authAs(role as 'VIEWER') : {};
     const expected = await statementCounter.measure(() => js.gql(query, variables, headers));
-    const actual = await statementCounter.measure(() => jit.gql(query, variables, headers));
-    expect(actual.result).toEqual(expected.result);
-    expect(actual.statements).toBe(expected.statements);
-    // Again, from the cache of compiled operations.
-    expect(await jit.gql(query, variables, headers)).toEqual(expected.result);
+    // Seen once, the text runs with graphql-js; seen twice, it is compiled; then it runs from the cache.
+    for (const run of ['interpreted', 'compiled', 'cached']) {
+      const actual = await statementCounter.measure(() => jit.gql(query, variables, headers));
+      expect([run, actual.result]).toEqual([run, expected.result]);
+      expect([run, actual.statements]).toEqual([run, expected.statements]);
+    }
+  });
+
+  it.each([
+    ['two operations without operationName', `query A { processors { totalCount } } query B { countries { totalCount } }`, undefined],
+    ['an operationName the text does not define', `query A { processors { totalCount } }`, 'Nope'],
+  ])('answers %s as graphql-js does (BAD_USER_INPUT, its message)', async (_what, query, operationName) => {
+    const headers = await authAs('VIEWER');
+    const send = (app: TestApp) =>
+      fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, operationName }) })
+        .then(async (response) => ({ status: response.status, body: (await response.json()) as { errors: { message: string; extensions: { code: string } }[] } }));
+    const expected = await send(js);
+    expect(expected.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(expected.body.errors[0].message).toBe(
+      operationName ? 'Unknown operation named "Nope".' : 'Must provide operation name if query contains multiple operations.',
+    );
+    for (let run = 0; run < 3; run++) expect(await send(jit)).toEqual(expected);
   });
 
   it('node(id:) resolves the interface to the entity’s type', async () => {
@@ -63,23 +85,73 @@ describe('the graphql-jit executor answers as graphql-js does', () => {
 });
 
 describe('jitGateway', () => {
-  it('keeps the most recently used compiled operations, up to its bound', async () => {
-    const schema = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { a: { type: GraphQLString, resolve: () => 'x' } } }) });
-    const gateway = jitGateway(schema, 2);
-    let executor: Awaited<ReturnType<typeof gateway.load>>['executor'];
+  const schema = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { a: { type: GraphQLString, resolve: () => 'x' } } }) });
+  const codeOf = (text: string) =>
+    (compileQuery(schema, parse(text), undefined, { debug: true } as never) as { __DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation: string })
+      .__DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation;
+  async function gatewayWith(options: Parameters<typeof jitGateway>[1]) {
+    const gateway = jitGateway(schema, options);
     gateway.onSchemaLoadOrUpdate(() => {});
-    ({ executor } = await gateway.load({ apollo: {} }));
-    const run = (queryHash: string) => {
-      const document = parse('{ a }');
-      const operation = document.definitions[0] as never;
-      return executor!({ document, operation, operationName: null, queryHash, request: {}, context: {} } as never);
+    const { executor } = await gateway.load({ apollo: {} } as never);
+    const run = (queryHash: string, text = '{ a }') => {
+      const document = parse(text);
+      const operation = document.definitions[0] as { name?: { value: string } };
+      return executor!({ document, operation, operationName: operation.name?.value ?? null, queryHash, request: {}, context: {} } as never);
     };
-    expect(await run('one')).toEqual({ data: { a: 'x' } });
+    return { gateway, run };
+  }
+
+  it('compiles a text on its Nth run, and an operation the service’s clients send on its first', async () => {
+    const { gateway, run } = await gatewayWith({ compileAfter: 3, compileAtOnce: ['MapGraph'] });
+    for (const expected of [0, 0, 1, 1]) {
+      expect(await run('one')).toEqual({ data: { a: 'x' } });
+      expect(gateway.cached).toBe(expected);
+    }
+    expect(await run('two', 'query MapGraph { a }')).toEqual({ data: { a: 'x' } });
+    expect(gateway.cached).toBe(2);
+    expect(gateway.bytes).toBe(estimatedBytes(codeOf('{ a }')) + estimatedBytes(codeOf('query MapGraph { a }')));
+  });
+
+  it('keeps compiled operations up to its bound in bytes, the least recently used going first', async () => {
+    const size = estimatedBytes(codeOf('{ a }'));
+    const { gateway, run } = await gatewayWith({ compileAfter: 1, maxBytes: 2 * size + 1 });
+    await run('one');
     await run('two');
     await run('one');
     await run('three');
-    expect(gateway.cached).toBe(2);
+    expect([gateway.cached, gateway.bytes]).toEqual([2, 2 * size]);
+    // "two" went: run again, it is compiled again and "one" goes.
+    await run('two');
+    expect([gateway.cached, gateway.bytes]).toEqual([2, 2 * size]);
     await gateway.stop();
-    expect(gateway.cached).toBe(0);
+    expect([gateway.cached, gateway.bytes]).toEqual([0, 0]);
+  });
+
+  it('runs an operation larger than the whole cache without keeping it', async () => {
+    const { gateway, run } = await gatewayWith({ compileAfter: 1, maxBytes: 10 });
+    expect(await run('one')).toEqual({ data: { a: 'x' } });
+    expect([gateway.cached, gateway.bytes]).toEqual([0, 0]);
+  });
+});
+
+describe('the operations the service’s own clients send', () => {
+  it('are all in BUNDLED_OPERATION_NAMES, and every name there is sent by one of them', () => {
+    const sources = ['public/map.js', 'src/server/explorer.ts', 'src/cli/cli.ts'].map((file) => readFileSync(projectPath(file), 'utf8'));
+    const sent = new Set(sources.flatMap((text) => [...text.matchAll(/\b(?:query|mutation)\s+([A-Z][A-Za-z0-9_]*)/g)].map((m) => m[1])));
+    expect([...sent].sort()).toEqual([...BUNDLED_OPERATION_NAMES].sort());
+    // The CLI names every operation it sends.
+    expect(readFileSync(projectPath('src/cli/cli.ts'), 'utf8')).not.toMatch(/[`'"]\s*(query|mutation)?\s*[({]/);
+  });
+});
+
+describe('the cache of parsed query texts', () => {
+  it('keeps texts up to its bound in estimated heap, the least recently used going first', async () => {
+    const text = (i: number) => `{ a${i}: processors { totalCount } }`;
+    const size = text(1).length * HEAP_BYTES_PER_QUERY_CHAR;
+    const store = documentStore(2 * size);
+    for (const i of [1, 2]) await store.set(`k${i}`, parse(text(i)));
+    await store.get('k1');
+    await store.set('k3', parse(text(3)));
+    expect(await Promise.all(['k1', 'k2', 'k3'].map(async (key) => Boolean(await store.get(key))))).toEqual([true, false, true]);
   });
 });

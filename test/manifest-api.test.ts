@@ -208,6 +208,7 @@ ${status}`);
     expect(errors![0].extensions!.problems).toEqual([
       {
         path: 'processors[0].status',
+        key: 'review-vendor',
         message:
           'only a PRIVACY_OFFICER may change a processor\'s status ("PROPOSED" -> "ACTIVE"; the caller has ENGINEER): leave it out, ' +
           'and a privacy officer decides with approveProcessor, rejectProcessor or retireProcessor',
@@ -223,6 +224,7 @@ ${status}`);
     expect(errors![0].extensions!.problems).toEqual([
       {
         path: 'processors[0]',
+        key: 'stripe',
         message: 'processor "stripe" is ACTIVE: only a PRIVACY_OFFICER may change it once it has left PROPOSED (it would change website)',
         line: 3,
       },
@@ -262,6 +264,150 @@ describe('the manifest query and the round trip', () => {
       expect([stripe.dpaReference, stripe.version]).toEqual(['https://stripe.com/legal/dpa', 1]);
     } finally {
       await fresh.close();
+    }
+  });
+});
+
+describe('the access table, section by section', () => {
+  /** The probe's manifest: an ENGINEER rewriting the legal model around a processor it may propose. */
+  const REWRITE = `apiVersion: datamap/v1
+organization:
+  key: pythonmaster
+  name: PythonMaster (we sell your data)
+  dpo: { name: Someone Else, email: dpo@outside.example, designated: false }
+dataCategories:
+  - { key: contact, specialCategory: true }
+rights:
+  - { key: access, responseDays: 3650 }
+activities:
+  - { key: marketing-communications, legalBasis: LEGITIMATE_INTERESTS, legitimateInterest: growth, requiredConsent: null }
+purposes:
+  - { key: engineer-purpose, name: Engineer purpose }
+processors:
+  - { key: engineer-vendor, name: Engineer Vendor, service: Hosting, headquarters: DE, locations: [{ country: DE }] }
+`;
+  const problemsOf = (response: { errors?: { extensions?: Record<string, any> }[] }) =>
+    response.errors![0].extensions!.problems.map(({ path, key, message }: { path: string; key: string; message: string }) => ({ path, key, message }));
+  const refusal = (name: string, key: string, fields?: string) =>
+    `only PRIVACY_OFFICER may ${fields ? 'change' : 'add'} ${name} entries ("${key}"${fields ? ` would change ${fields}` : ''}; ` +
+    'the caller has ENGINEER): leave the entry out, or ask a privacy officer to apply it';
+
+  it('refuses an ENGINEER’s changes outside PROPOSED processors, naming each entry, in a dry run and in the apply alike, and writes nothing', async () => {
+    const audits = await app.em().count(AuditEntry);
+    const before = await app.gql('{ manifest }', {}, asOfficer);
+    for (const dryRun of [true, false]) {
+      const response = await apply(REWRITE, asEngineer, dryRun);
+      expect(response.data).toBeNull();
+      expect(response.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(problemsOf(response)).toEqual([
+        { path: 'organization', key: 'pythonmaster', message: refusal('organization', 'pythonmaster', 'name, dpo') },
+        { path: 'dataCategories[0]', key: 'contact', message: refusal('dataCategories', 'contact', 'specialCategory') },
+        { path: 'purposes[0]', key: 'engineer-purpose', message: refusal('purposes', 'engineer-purpose') },
+        { path: 'rights[0]', key: 'access', message: refusal('rights', 'access', 'responseDays') },
+        {
+          path: 'activities[0]',
+          key: 'marketing-communications',
+          message: refusal('activities', 'marketing-communications', 'legalBasis, legitimateInterest, requiredConsent'),
+        },
+      ]);
+      expect(response.errors![0].extensions!.problems[0].line).toBe(3);
+    }
+    expect(await app.gql('{ manifest }', {}, asOfficer)).toEqual(before);
+    expect(await app.em().count(Processor, { key: 'engineer-vendor' })).toBe(0);
+    expect(await app.em().count(AuditEntry)).toBe(audits);
+    const marketing = await app.gql(`{ processingActivity(key: "marketing-communications") { legalBasis requiredConsent { key } } }`, {}, asEngineer);
+    expect(marketing.data!.processingActivity).toEqual({ legalBasis: 'CONSENT', requiredConsent: { key: 'marketing-email' } });
+  });
+
+  it('lets the privacy officer apply the same manifest, and an ENGINEER apply entries of other sections left as stored', async () => {
+    const unchanged = `apiVersion: datamap/v1
+rights:
+  - { key: access, responseDays: 30 }
+activities:
+  - { key: marketing-communications, legalBasis: CONSENT }
+`;
+    const { data, errors } = await apply(unchanged, asEngineer);
+    expect(errors).toBeUndefined();
+    expect(data!.applyManifest.changes).toEqual([]);
+    const fresh = await startTestApp();
+    try {
+      const officer = await fresh.gql(APPLY, { manifest: REWRITE, dryRun: false }, asOfficer);
+      expect(officer.errors).toBeUndefined();
+      expect(officer.data!.applyManifest.entries.map((e: { key: string; outcome: string }) => `${e.key} ${e.outcome}`)).toEqual([
+        'pythonmaster CHANGED',
+        'contact CHANGED',
+        'engineer-purpose ADDED',
+        'access CHANGED',
+        'marketing-communications CHANGED',
+        'engineer-vendor ADDED',
+      ]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('a manifest that makes a processor ACTIVE is an approval', () => {
+  const APPROVAL = (key: string, extra = '') =>
+    manifestOf(`  - { key: ${key}, name: Approval Vendor, service: Hosting, headquarters: DE, dpaReference: DPA-1, activities: [platform-hosting], dataCategories: [technical], locations: [{ country: DE }]${extra} }\n`);
+
+  it('refuses, in a dry run and in the apply, an ACTIVE processor that would have an ERROR finding, as approveProcessor does', async () => {
+    const audits = await app.em().count(AuditEntry);
+    const noDpa = manifestOf('  - { key: approval-no-dpa, name: No DPA, service: Hosting, headquarters: DE, status: ACTIVE, activities: [certificates], dataCategories: [usage], locations: [{ country: DE }] }\n');
+    for (const dryRun of [true, false]) {
+      const { data, errors } = await apply(noDpa, asOfficer, dryRun);
+      expect(data).toBeNull();
+      expect(errors![0].extensions!.problems).toEqual([
+        {
+          path: 'processors[0].status',
+          key: 'approval-no-dpa',
+          message: expect.stringMatching(/^approveProcessor refuses "approval-no-dpa": ACTIVE, it would break the rule active-processor-without-dpa \(/),
+          line: 3,
+        },
+      ]);
+    }
+    expect(await app.em().count(Processor, { key: 'approval-no-dpa' })).toBe(0);
+    expect(await app.em().count(AuditEntry)).toBe(audits);
+  });
+
+  it('registers a new ACTIVE processor as PROPOSED and approves it: audited as applyManifest, then approveProcessor, and announced', async () => {
+    const { data, errors } = await apply(APPROVAL('approval-new', ', status: ACTIVE, statusReason: reviewed in PR 12'), asOfficer);
+    expect(errors).toBeUndefined();
+    expect(data!.applyManifest.changes).toContainEqual({ entity: 'processors', key: 'approval-new', field: 'status', before: null, after: 'ACTIVE' });
+    expect((await stored('approval-new')).status).toBe('ACTIVE');
+    const trail = await app.em().find(AuditEntry, { entityKey: 'approval-new' }, { orderBy: { id: 'asc' } });
+    expect(trail.map((e) => [e.operation, (e.before as { status?: string } | null)?.status ?? null, (e.after as { status: string }).status])).toEqual([
+      ['applyManifest', null, 'PROPOSED'],
+      ['approveProcessor', 'PROPOSED', 'ACTIVE'],
+    ]);
+    expect((trail[1].after as { statusReason: string }).statusReason).toBe('reviewed in PR 12');
+    const list = (await (await fetch(`${app.url}/subprocessors.json`)).json()) as { changes: { kind: string; processor: string }[] };
+    expect(list.changes[0]).toMatchObject({ kind: 'ADDED', processor: 'approval-new' });
+  });
+
+  it('approves a stored PROPOSED processor with the notice period, and refuses a status no decision leads to', async () => {
+    const noticed = await startTestApp({ config: { subprocessorNoticeDays: 30 }, clock: () => new Date('2026-05-01T00:00:00Z') });
+    try {
+      const applyTo = (manifest: string, dryRun = false) => noticed.gql(APPLY, { manifest, dryRun }, asOfficer);
+      expect((await noticed.gql(APPLY, { manifest: APPROVAL('approval-later') }, asEngineer)).errors).toBeUndefined();
+      const approved = await applyTo(manifestOf('  - { key: approval-later, status: ACTIVE }\n'));
+      expect(approved.errors).toBeUndefined();
+      const processor = await noticed.em().findOneOrFail(Processor, 'approval-later');
+      expect([processor.status, processor.effectiveFrom?.toISOString()]).toEqual(['ACTIVE', '2026-05-31T00:00:00.000Z']);
+      const [approval] = await noticed.em().find(AuditEntry, { entityKey: 'approval-later', operation: 'approveProcessor' });
+      expect((approval.after as { effectiveFrom: string }).effectiveFrom).toBe('2026-05-31T00:00:00.000Z');
+      expect(await noticed.em().count(AuditEntry, { entityKey: 'approval-later', operation: 'applyManifest' })).toBe(1);
+
+      const back = await applyTo(manifestOf('  - { key: approval-later, status: PROPOSED }\n'), true);
+      expect(back.errors![0].extensions!.problems).toEqual([
+        { path: 'processors[0].status', key: 'approval-later', message: 'no review decision returns a processor to PROPOSED; register a new one instead', line: 3 },
+      ]);
+      const retire = await applyTo(manifestOf('  - { key: approval-later, status: RETIRED }\n'));
+      expect(retire.errors![0].extensions!.problems).toEqual([
+        { path: 'processors[0].statusReason', key: 'approval-later', message: 'retireProcessor needs a reason; got null', line: 3 },
+      ]);
+    } finally {
+      await noticed.close();
     }
   });
 });

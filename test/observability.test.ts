@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { openDatabase } from '../src/db/database';
@@ -66,7 +67,7 @@ describe('request log', () => {
 
   it('lists the error codes of a failed request', async () => {
     await post({ query: 'query Broken { processor(key: "Not A Key") { key } nope }' }, await authAs('VIEWER'));
-    expect(requestLines()[0]).toMatchObject({ operationName: 'Broken', status: 400, errorCodes: ['BAD_USER_INPUT'] });
+    expect(requestLines()[0]).toMatchObject({ operationName: 'other', status: 400, errorCodes: ['BAD_USER_INPUT'] });
   });
 
   it('keeps an acceptable x-request-id and replaces any other with a new one, in the answer and the audit trail', async () => {
@@ -99,9 +100,9 @@ describe('request log', () => {
     const forged = `${expired.slice(0, -4)}AAAA`;
     await post({ query: 'query Dashboard { processors { totalCount } }' }, { authorization: `Bearer ${forged}`, 'x-request-id': 'r-1' });
     const failure = logged().find((line) => line.msg === 'authentication failed');
-    expect(failure).toMatchObject({ level: 30, requestId: 'r-1', operationName: 'Dashboard', code: 'UNAUTHENTICATED' });
+    expect(failure).toMatchObject({ level: 30, requestId: 'r-1', operationName: 'other', code: 'UNAUTHENTICATED' });
     expect(failure!.reason).toMatch(/signature/);
-    expect(requestLines()[0]).toMatchObject({ requestId: 'r-1', status: 401, errorCodes: ['UNAUTHENTICATED'], operationName: 'Dashboard' });
+    expect(requestLines()[0]).toMatchObject({ requestId: 'r-1', status: 401, errorCodes: ['UNAUTHENTICATED'], operationName: 'other' });
     expect(lines.join('\n')).not.toContain(forged.split('.')[2]);
     expect(lines.join('\n')).not.toContain(forged.split('.')[1]);
   });
@@ -109,12 +110,39 @@ describe('request log', () => {
   it('logs refused operations and an anonymous caller at info with the reason', async () => {
     await post({ query: 'query Trail { auditLog { totalCount } }' }, { ...(await authAs('VIEWER', 'v@pythonmaster.com')), 'x-request-id': 'r-2' });
     expect(logged().find((line) => line.msg === 'access denied')).toMatchObject({
-      level: 30, requestId: 'r-2', operationName: 'Trail', code: 'FORBIDDEN', sub: 'v@pythonmaster.com',
+      level: 30, requestId: 'r-2', operationName: 'other', code: 'FORBIDDEN', sub: 'v@pythonmaster.com',
     });
     await post({ query: 'query Anonymous { processors { totalCount } }' }, { 'x-request-id': 'r-3' });
     const anonymous = logged().find((line) => line.requestId === 'r-3' && line.code);
-    expect(anonymous).toMatchObject({ level: 30, operationName: 'Anonymous', code: 'UNAUTHENTICATED' });
+    expect(anonymous).toMatchObject({ level: 30, operationName: 'other', code: 'UNAUTHENTICATED' });
     expect(anonymous!.reason).toMatch(/token/i);
+  });
+
+  it('logs a client-chosen operationName only when it is a bundled or configured one, else as other', async () => {
+    const headers = await authAs('VIEWER');
+    const chosen = ['jane.doe@example.com', 'born_1990_04_01', 'MapGraph', 'Financial'];
+    for (const name of chosen) {
+      await post({ query: `query ${name.replace(/[^A-Za-z0-9_]/g, '_')} { processors { totalCount } }`, operationName: name }, headers);
+      await post({ query: `query ${name.replace(/[^A-Za-z0-9_]/g, '_')} { processors { totalCount } }` }, { authorization: 'Bearer not-a-token' });
+    }
+    expect(requestLines().map((line) => line.operationName)).toEqual(['other', 'other', 'other', 'other', 'MapGraph', 'MapGraph', 'Financial', 'Financial']);
+    expect(lines.join('\n')).not.toMatch(/jane|doe|1990/);
+    expect(await (await fetch(`${app.url}/metrics`)).text()).not.toMatch(/jane|doe|1990/);
+  });
+
+  it('logs and counts a request whose client goes before it is answered', async () => {
+    const socket = connect(new URL(app.url).port as unknown as number, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.on('connect', resolve));
+    const body = JSON.stringify({ query: '{ processors { totalCount } }' });
+    // Headers and half the body: the service is still reading it when the client closes the connection.
+    socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-request-id: gone-1\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    for (let attempt = 0; attempt < 50 && !logged().some((line) => line.requestId === 'gone-1'); attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(logged().filter((line) => line.requestId === 'gone-1')).toEqual([
+      expect.objectContaining({ level: 30, msg: 'request aborted by the client', aborted: true, method: 'POST', path: '/graphql' }),
+    ]);
+    expect(await (await fetch(`${app.url}/metrics`)).text()).toContain('datamap_http_requests_aborted_total{path="/graphql"} 1');
   });
 
   it('logs refused /ropa.csv downloads too', async () => {

@@ -83,9 +83,17 @@ describe('query limits', () => {
   });
 
   it('rejects a first above 1000 with BAD_USER_INPUT', async () => {
-    const response = await app.gql(`query($first: Int) { processors(first: $first) { nodes { key } } }`, { first: 100000 }, asViewer);
+    const response = await app.gql(`query($first: Int) { processors(first: $first) { nodes { key } } }`, { first: 1001 }, asViewer);
     expect(response.errors).toEqual([
-      expect.objectContaining({ message: 'first must be between 1 and 1000; got 100000', extensions: { code: 'BAD_USER_INPUT', field: 'first', value: 100000 } }),
+      expect.objectContaining({ message: 'first must be between 1 and 1000; got 1001', extensions: { code: 'BAD_USER_INPUT', field: 'first', value: 1001 } }),
+    ]);
+  });
+
+  it('counts a first passed as a variable in the cost', async () => {
+    const response = await app.gql(`query($first: Int) { processors(first: $first) { nodes { key } } }`, { first: 100000 }, asViewer);
+    expect([response.status, response.errors]).toEqual([
+      400,
+      [expect.objectContaining({ message: 'Query Cost limit of 300000 exceeded, found 725000.', extensions: { code: 'BAD_USER_INPUT', limit: 'maxCost', max: 300000 } })],
     ]);
   });
 
@@ -110,6 +118,54 @@ describe('query limits', () => {
     const response = await app.gql(getIntrospectionQuery(), {}, asViewer);
     expect(response.errors).toBeUndefined();
     expect(response.data!.__schema.queryType.name).toBe('Query');
+  });
+});
+
+describe('list arguments', () => {
+  const ids = (count: number) => Array.from({ length: count }, (_, i) => Buffer.from(`Country:${i}`).toString('base64url'));
+  const aliased = (count: number, selection: string) =>
+    `query ($ids: [ID!]!) { ${Array.from({ length: count }, (_, i) => `a${i}: nodes(ids: $ids) { ${selection} }`).join(' ')} }`;
+  /** A processor with its relations, about 288 per item by the cost rule. */
+  const PROCESSOR = `fragment P on Processor {
+    key name service website headquarters { code name }
+    locations { country { code name inEEA adequacy } mechanism reference }
+    activities { key name legalBasis purpose { key name parent { key name } } dataCategories { key name children { key name } } retention { duration reason } }
+    dataCategories { key name }
+  }`;
+  const tooLong = (items: number) => ({
+    message: `nodes(ids:) holds ${items} items; a list argument holds at most 100 (ask for the rest in further requests)`,
+    extensions: { code: 'BAD_USER_INPUT', field: 'ids', limit: 'maxListItems', max: 100 },
+  });
+
+  it('refuses the probe’s request (15 aliases of nodes with 40,000 ids, 843 KB) before it runs, and keeps serving', async () => {
+    const query = aliased(15, 'id ... on Processor { key name }');
+    const body = JSON.stringify({ query, variables: { ids: ids(40_000) } });
+    expect(body.length).toBeGreaterThan(800_000);
+    const response = await app.gql(query, { ids: ids(40_000) }, asViewer);
+    expect([response.status, response.data, response.errors]).toEqual([400, undefined, [expect.objectContaining(tooLong(40_000))]]);
+    const after = await app.gql(`{ nodes(ids: []) { id } processors { totalCount } }`, {}, asViewer);
+    expect(after).toEqual({ status: 200, data: { nodes: [], processors: { totalCount: 9 } } });
+  });
+
+  it('caps ids at 100, given in the query or as a variable', async () => {
+    const stripe = Buffer.from('Processor:stripe').toString('base64url');
+    const literal = (count: number) => `{ nodes(ids: [${Array(count).fill(`"${stripe}"`).join(', ')}]) { ... on Processor { key } } }`;
+    const hundred = await app.gql(literal(100), {}, asViewer);
+    expect([hundred.errors, hundred.data!.nodes.length, hundred.data!.nodes[99]]).toEqual([undefined, 100, { key: 'stripe' }]);
+    expect((await app.gql(literal(101), {}, asViewer)).errors).toEqual([expect.objectContaining(tooLong(101))]);
+    expect((await app.gql(aliased(1, 'id'), { ids: ids(101) }, asViewer)).errors).toEqual([expect.objectContaining(tooLong(101))]);
+    expect((await app.gql(aliased(1, 'id'), { ids: ids(100) }, asViewer)).data!.a0).toHaveLength(100);
+  });
+
+  it('multiplies the cost by the length of a list argument, alias by alias', async () => {
+    const query = (count: number) => `${aliased(count, 'id ...P')} ${PROCESSOR}`;
+    expect((await app.gql(query(1), { ids: ids(100) }, asViewer)).errors).toBeUndefined();
+    expect((await app.gql(query(15), { ids: ids(10) }, asViewer)).errors).toBeUndefined();
+    const response = await app.gql(query(15), { ids: ids(100) }, asViewer);
+    expect([response.status, response.errors]).toEqual([
+      400,
+      [expect.objectContaining({ message: 'Query Cost limit of 300000 exceeded, found 431906.25.', extensions: { code: 'BAD_USER_INPUT', limit: 'maxCost', max: 300000 } })],
+    ]);
   });
 });
 

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { projectPath } from '../src/common/project-path';
 import { onPostgres, tokenFor } from './harness';
-import { accepts, buildService, embeddedEnv, killLeftovers, listeningTcpPorts, runNode, startService, type ServiceProcess } from './service-process';
+import { accepts, buildService, embeddedEnv, killLeftovers, listeningTcpPorts, listeningUnixSockets, runNode, startService, type ServiceProcess } from './service-process';
 
 /**
  * Issue 9, as an operator meets it: the real service (`node dist/src/main.js`) in its own process, stopped by
@@ -204,6 +204,63 @@ describe('start-up against a database it cannot use', () => {
       service.child.kill('SIGTERM');
       await service.exited;
     }
+  });
+});
+
+(onPostgres ? describe.skip : describe)('the socket directory of a long data path', () => {
+  it('is the same after kill -9 and a restart, so crashes leave none behind, and goes with a graceful stop', async () => {
+    // Past 107 bytes for DATA_DIR/run/.s.PGSQL.5432: the socket lives under the temporary directory instead.
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'datamap-long-')), 'd'.repeat(100));
+    const socketDirOf = (service: ServiceProcess) => {
+      const [socket] = listeningUnixSockets(service.pid);
+      expect(socket).toMatch(/\/\.s\.PGSQL\.5432$/);
+      return dirname(socket);
+    };
+    const first = await startService(embeddedEnv(dataDir, { SEED: 'false' }));
+    const dir = socketDirOf(first);
+    expect(dir.startsWith(dataDir)).toBe(false);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(existsSync(dir)).toBe(true);
+
+    const second = await startService(embeddedEnv(dataDir, { SEED: 'false' }));
+    expect(socketDirOf(second)).toBe(dir);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+// unshare needs root (CI runs as root).
+(onPostgres || !pid1Command() ? describe.skip : describe)('two services in separate PID namespaces on one data directory', () => {
+  // As two containers on one volume with --network host: each service is PID 1 of its own PID namespace.
+  const inNamespace = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', process.execPath];
+  /** unshare ignores SIGTERM while it waits: the service inside is stopped, and unshare ends with it. */
+  const stop = async (service: ServiceProcess) => {
+    process.kill(innerPid(service), 'SIGTERM');
+    await service.exited;
+  };
+
+  it('refuses the second: both are PID 1 of the same host name, and the kernel lock is what tells them apart', async () => {
+    const dataDir = newDataDir();
+    const first = await startService(embeddedEnv(dataDir, { SEED: 'false' }), inNamespace);
+    try {
+      expect(innerPid(first)).not.toBe(first.pid);
+      const second = runNode('main.js', embeddedEnv(dataDir, { SEED: 'false' }), { command: inNamespace });
+      const code = await second.exited;
+      expect({ code, err: second.err.join('').trim() }).toEqual({
+        code: 1,
+        err: `datamap: the data directory ${dataDir} is in use by process 1 (${projectPath('dist', 'src', 'main.js')}). ` +
+          'Embedded PGlite allows one process per data directory: stop that process, or reach the running service instead ' +
+          '(CLI: set DATAMAP_URL=http://<host>:<port> and DATAMAP_TOKEN, or pass --url).',
+      });
+      expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    } finally {
+      await stop(first);
+    }
+    // Once the first has gone, the directory is free again.
+    await stop(await startService(embeddedEnv(dataDir, { SEED: 'false' }), inNamespace));
   });
 });
 

@@ -103,6 +103,25 @@ export function listeningTcpPorts(pid: number): number[] {
   return ports;
 }
 
+/** The paths of the Unix sockets a process listens on, from /proc: what `ss -lxp` shows for it. */
+export function listeningUnixSockets(pid: number): string[] {
+  const socketInodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match) socketInodes.add(match[1]);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const lines = readFileSync(`/proc/${pid}/net/unix`, 'utf8').trim().split('\n').slice(1);
+  // Num RefCount Protocol Flags Type St Inode Path; state 01 with the listening flag (00010000).
+  return lines
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[3] === '00010000' && socketInodes.has(fields[6]) && fields[7])
+    .map((fields) => fields[7]);
+}
+
 /** Whether a new TCP connection to the port is accepted. */
 export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

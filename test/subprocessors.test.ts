@@ -1,4 +1,6 @@
+import { request } from 'node:http';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { loadConfig } from '../src/common/config';
 import { Processor } from '../src/processor/processor.entity';
 import { authAs, startTestApp, type TestApp } from './harness';
 
@@ -316,5 +318,92 @@ describe("a processor's notices of change under its DPA (issue 20, point 10)", (
     const input = { processor: 'zendesk', description: 'A change', receivedAt: '2027-05-01T09:00:00Z', objectionDeadline: '2027-05-31T23:59:59Z', ...overrides };
     const response = await app.gql(RECORD, input, asOfficer);
     expect([response.errors![0].extensions!.code, response.errors![0].message]).toEqual(['BAD_USER_INPUT', message]);
+  });
+});
+
+describe('links are absolute web URLs only (stored XSS on the public page)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  const UPDATE = `mutation ($key: ID!, $version: Int!, $input: UpdateProcessorInput!) { updateProcessor(key: $key, expectedVersion: $version, input: $input) { key website } }`;
+  const APPLY = `mutation ($manifest: String!) { applyManifest(manifest: $manifest) { applied } }`;
+  const hostile = ['javascript:alert(document.domain)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example/x', 'https:evil.example', 'https://evil.example\\@good.example', ' javascript:alert(1)', 'ftp://files.example/dpa'];
+  const refusal = (field: string, value: string) => `${field}: ${JSON.stringify(value.trim())} is not an absolute https: or http: URL (such as https://stripe.com)`;
+
+  it.each(hostile)('refuses the website %j through registerProcessor, updateProcessor and a manifest', async (website) => {
+    const asEngineer = await authAs('ENGINEER');
+    const registered = await app.gql(REGISTER, { input: { ...learnlytics, key: 'xss-vendor', website } }, asEngineer);
+    expect(registered.errors![0]).toMatchObject({ message: refusal('input.website', website), extensions: { code: 'BAD_USER_INPUT', field: 'input.website' } });
+
+    const updated = await app.gql(UPDATE, { key: 'stripe', version: 1, input: { website } }, await authAs('PRIVACY_OFFICER'));
+    expect(updated.errors![0]).toMatchObject({ message: refusal('input.website', website), extensions: { code: 'BAD_USER_INPUT' } });
+
+    const manifest = `apiVersion: datamap/v1\nprocessors:\n  - { key: stripe, website: ${JSON.stringify(website)} }\n`;
+    const applied = await app.gql(APPLY, { manifest }, await authAs('PRIVACY_OFFICER'));
+    expect(applied.errors![0].extensions!.problems).toEqual([
+      { path: 'processors[0].website', message: refusal('', website).slice(2), line: 3 },
+    ]);
+    expect((await app.em().findOneOrFail(Processor, 'stripe')).website).toBe('https://stripe.com');
+  });
+
+  it('checks a DPA reference and a DPF certification written as links, and keeps plain references', async () => {
+    const asOfficer = await authAs('PRIVACY_OFFICER');
+    const register = (changes: Record<string, unknown>) => app.gql(REGISTER, { input: { ...learnlytics, key: 'link-vendor', ...changes } }, asOfficer);
+    expect((await register({ dpaReference: 'javascript:alert(1)' })).errors![0].message).toBe(refusal('input.dpaReference', 'javascript:alert(1)'));
+    const certified = { locations: [{ country: 'DE', dpf: { certification: 'data:text/html,x', reviewDue: '2027-01-01' } }] };
+    expect((await register(certified)).errors![0].message).toBe(refusal('input.locations[0].dpf.certification', 'data:text/html,x'));
+    const plain = await register({ dpaReference: 'DPA-2026 signed 2026-01-10', website: 'http://learnlytics.example/' });
+    expect(plain.errors).toBeUndefined();
+  });
+
+  it('renders a stored website as a link only when it is a web URL', async () => {
+    await app.em().nativeUpdate(Processor, { key: 'stripe' }, { website: 'javascript:alert(document.domain)' });
+    await app.em().nativeUpdate(Processor, { key: 'paypal' }, { website: '//evil.example' });
+    const page = (await fetchText(app, '/subprocessors')).body;
+    expect(page).not.toContain('javascript:');
+    expect(page).not.toContain('href="//evil.example"');
+    expect(page).toMatch(/<tr id="stripe">\s*<td>Stripe<br>/);
+    expect(page).toContain('<a href="https://aws.amazon.com" rel="noopener noreferrer">Amazon Web Services</a>');
+  });
+});
+
+describe('links in the Atom feed', () => {
+  const feedLinks = async (app: TestApp, host: string) => {
+    const body = await new Promise<string>((resolve, reject) => {
+      const url = new URL(`${app.url}/subprocessors.atom`);
+      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host } }, (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve(text));
+      }).on('error', reject).end();
+    });
+    return (atomParser.parse(body).feed.link as { '@href': string }[]).map((link) => link['@href']);
+  };
+
+  it('are relative without PUBLIC_URL, and never come from the Host header', async () => {
+    const app = await startTestApp({ seed: false });
+    try {
+      expect(await feedLinks(app, 'evil.example')).toEqual(['/subprocessors.atom', '/subprocessors']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('start with PUBLIC_URL when it is set', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://privacy.pythonmaster.com/' });
+    expect(config.publicUrl).toBe('https://privacy.pythonmaster.com');
+    const app = await startTestApp({ seed: false, config: { publicUrl: config.publicUrl } });
+    try {
+      expect(await feedLinks(app, 'evil.example')).toEqual(['https://privacy.pythonmaster.com/subprocessors.atom', 'https://privacy.pythonmaster.com/subprocessors']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it.each(['javascript:alert(1)', 'privacy.pythonmaster.com', 'https://privacy.pythonmaster.com/?a=1'])('refuses PUBLIC_URL=%s at start', (value) => {
+    expect(() => loadConfig({ NODE_ENV: 'test', PUBLIC_URL: value })).toThrow(`PUBLIC_URL="${value}" is not an absolute https: or http: URL`);
   });
 });

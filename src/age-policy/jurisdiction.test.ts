@@ -1,3 +1,4 @@
+import policy from '../../seeds/reference/jurisdictions.json';
 import { JurisdictionFormatError, jurisdictionInput, parseJurisdiction, unknownCountryMessage } from './jurisdiction';
 
 describe('parseJurisdiction', () => {
@@ -14,7 +15,7 @@ describe('parseJurisdiction', () => {
   });
 
   test('subdivision parts of one to three letters or digits are accepted', () => {
-    expect(parseJurisdiction('FR-75', 'country').code).toBe('FR-75');
+    expect(parseJurisdiction('FR-75C', 'country').code).toBe('FR-75C');
     expect(parseJurisdiction('GB-ENG', 'country').code).toBe('GB-ENG');
     expect(parseJurisdiction('ES-M', 'country').code).toBe('ES-M');
   });
@@ -25,6 +26,23 @@ describe('parseJurisdiction', () => {
     expect(act).toThrow(
       `country ${JSON.stringify(value)} is not an ISO 3166-1 alpha-2 country code such as "DE" or an ISO 3166-2 subdivision such as "CA-QC"`,
     );
+  });
+});
+
+describe('subdivisions ISO 3166-2 does not list', () => {
+  test.each([
+    ['DE-XX', 'country "DE-XX" is not an ISO 3166-2 subdivision of DE (DE has 16, such as "DE-BB"); give the country alone, "DE", when the subdivision is not known'],
+    ['us-a00', 'country "US-A00" is not an ISO 3166-2 subdivision of US (US has 57, such as "US-AK"); give the country alone, "US", when the subdivision is not known'],
+    ['FR-75', 'country "FR-75" is not an ISO 3166-2 subdivision of FR (FR has 124, such as "FR-01"); give the country alone, "FR", when the subdivision is not known'],
+    ['VA-01', 'country "VA-01" is not an ISO 3166-2 subdivision of VA (VA has none); give the country alone, "VA", when the subdivision is not known'],
+  ])('%p is refused, naming its country', (value, message) => {
+    expect(() => parseJurisdiction(value, 'country')).toThrow(message);
+  });
+
+  test('every subdivision the age policy gives an age of its own is listed', () => {
+    const ages = Object.keys(policy.digitalConsentAge.ages).filter((code) => code.includes('-'));
+    expect(ages.length).toBeGreaterThan(0);
+    for (const code of ages) expect(parseJurisdiction(code, 'country').subdivision).toBe(code);
   });
 });
 

@@ -115,6 +115,19 @@ export const ACCESS = {
 } satisfies AccessTable;
 
 /**
+ * Who may change each section of a manifest (applyManifest, `datamap apply`): the roles of the mutations that change
+ * the same things. Processors are proposed as registerProcessor proposes them, and their status is decided as
+ * approveProcessor decides it (an ENGINEER's processors stay PROPOSED). Every other section states the legal model
+ * (the organization, activities and their legal bases, purposes, consents, categories, rights, retention, security
+ * measures, and any section added later): only those who decide reviews change it.
+ */
+export const MANIFEST_ACCESS = {
+  processors: ACCESS.Mutation.registerProcessor,
+  processorStatus: ACCESS.Mutation.approveProcessor,
+  otherSections: ACCESS.Mutation.approveProcessor,
+} satisfies Record<string, readonly Role[]>;
+
+/**
  * HTTP endpoints outside GraphQL, and the roles that may fetch them. Public without a token: /healthz, /readyz,
  * /metrics, the explorer, and the sub-processor list (/subprocessors, .json, .atom), which Art. 28 has published.
  */

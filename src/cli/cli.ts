@@ -112,7 +112,15 @@ function directBackend(io: CliIO): Backend {
     }
   };
   return {
-    apply: (text, dryRun) => withDatabase((em) => applyManifestText(em, text, { dryRun, actor: localOperator(io.env) })),
+    apply: (text, dryRun) =>
+      withDatabase((em) =>
+        applyManifestText(em, text, {
+          dryRun,
+          actor: localOperator(io.env),
+          notice: { now: new Date(), noticeDays: loadConfig({ ...io.env, NODE_ENV: io.env.NODE_ENV ?? 'development' }).subprocessorNoticeDays },
+          transfers: transferSettings(io.env),
+        }),
+      ),
     export: () => withDatabase(async (em) => manifestYaml(await exportManifest(em))),
     findings: () => withDatabase((em) => findingsOf(em, new Date(), transferSettings(io.env))),
     ropa: async (format, regime) => renderRopa(await withDatabase((em) => ropaOf(em, { regime, settings: transferSettings(io.env) })), format),
@@ -128,7 +136,7 @@ const EVIDENCE_REPORT = `repository commit itemsReceived itemsIgnored
   vendors { vendor name processorKey status items { ecosystem package host file line tool } dataTypes { dataType categoryKey declared } }
   findings { severity rule message entities { type key } fix }`;
 
-const FINDINGS_PAGE = `query ($after: String) {
+const FINDINGS_PAGE = `query DatamapFindings($after: String) {
   findings(first: 1000, after: $after) { pageInfo { hasNextPage endCursor } nodes { severity rule message entities { type key } fix } }
 }`;
 
@@ -163,14 +171,14 @@ export function serviceBackend(url: string, token: string | undefined): Backend 
   return {
     async apply(manifest, dryRun) {
       const { applyManifest } = await graphql<{ applyManifest: ManifestPlan }>(
-        `mutation ($manifest: String!, $dryRun: Boolean) {
+        `mutation DatamapApply($manifest: String!, $dryRun: Boolean) {
           applyManifest(manifest: $manifest, dryRun: $dryRun) { applied entries { entity key outcome } changes { entity key field before after } }
         }`,
         { manifest, dryRun },
       );
       return applyManifest;
     },
-    export: async () => (await graphql<{ manifest: string }>('{ manifest }', {})).manifest,
+    export: async () => (await graphql<{ manifest: string }>('query DatamapExport { manifest }', {})).manifest,
     async findings() {
       const findings: Finding[] = [];
       let after: string | null = null;

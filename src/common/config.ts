@@ -1,11 +1,17 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { estimatedEntropyBits, MIN_SECRET_ENTROPY_BITS } from '../auth/secret-strength';
+import { isWebUrl } from './url';
 
 export interface AppConfig {
   port: number;
   /** The interface to listen on: loopback unless HOST opens it (the Docker image sets 0.0.0.0). */
   host: string;
+  /**
+   * Where readers reach the service (PUBLIC_URL, such as https://privacy.pythonmaster.com), for absolute links in
+   * the Atom feed; without it the feed's links are relative. Never taken from a request's Host header.
+   */
+  publicUrl?: string;
   /** Browser origins allowed to call the API (CORS); empty answers no cross-origin request. */
   corsOrigins: string[];
   /** A postgres:// URL; without one, the service runs on embedded PGlite in `dataDir`. */
@@ -56,6 +62,13 @@ export interface AppConfig {
   tiaReviewMonths: number;
   /** Days before a DPF certification's review date from which the review is due (DPF_GRACE_DAYS). */
   dpfGraceDays: number;
+  /** The heap graphql-jit's compiled operations may hold together, in bytes (GRAPHQL_JIT_CACHE_MB, default 64). */
+  jitCacheBytes: number;
+  /**
+   * How many times a query text runs with graphql-js before graphql-jit compiles it (GRAPHQL_JIT_COMPILE_AFTER,
+   * default 2: compiled on its second run). Operations named in `metricsOperationNames` compile on their first run.
+   */
+  jitCompileAfter: number;
 }
 
 /** The names of the regimes (the `Regime` enum of src/country/regime.ts, which a test keeps equal to this list). */
@@ -81,8 +94,20 @@ export interface AuthConfig {
 const MIN_SECRET_LENGTH = 32;
 const THIRTY_DAYS = 30 * 24 * 3600;
 
-/** The operations the service's own pages send (the explorer's example, the /map page). */
-export const BUNDLED_OPERATION_NAMES = ['MapGraph', 'MapChoices', 'MapPerson', 'MapNodeDetails', 'ExplorerExample'];
+/**
+ * The operations the service's own clients send: the /map page (public/map.js), the explorer's example and the
+ * CLI over HTTP. They get their own metric series, are logged by name and are compiled by graphql-jit at once.
+ */
+export const BUNDLED_OPERATION_NAMES = [
+  'MapGraph',
+  'MapChoices',
+  'MapPerson',
+  'MapNodeDetails',
+  'ExplorerExample',
+  'DatamapApply',
+  'DatamapExport',
+  'DatamapFindings',
+];
 
 export class ConfigError extends Error {}
 
@@ -184,6 +209,17 @@ function subsetVar(env: Env, name: string, allowed: readonly string[], fallback:
   return allowed.filter((item) => given.includes(item));
 }
 
+/** An absolute https: or http: URL with no query or fragment, kept without a trailing slash. */
+function publicUrlVar(env: Env): string | undefined {
+  const value = env.PUBLIC_URL;
+  if (value === undefined || value === '') return undefined;
+  const url = isWebUrl(value) ? new URL(value) : undefined;
+  if (!url || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`PUBLIC_URL="${value}" is not an absolute https: or http: URL without query or fragment, such as https://privacy.example.com`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
 function databaseUrlVar(env: Env): string | undefined {
   const value = env.DATABASE_URL;
   if (value === undefined || value === '') return undefined;
@@ -232,6 +268,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port: portVar(env, 'PORT', 4000),
     host: env.HOST || '127.0.0.1',
+    publicUrl: publicUrlVar(env),
     corsOrigins: originsVar(env, 'CORS_ORIGINS'),
     databaseUrl: databaseUrlVar(env),
     dataDir: resolve(env.DATA_DIR || './data'),
@@ -252,5 +289,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     servedRegimes: subsetVar(env, 'SERVED_REGIMES', REGIME_NAMES, REGIME_NAMES),
     tiaReviewMonths: integerVar(env, 'TIA_REVIEW_MONTHS', 12, 1, 120, 'months'),
     dpfGraceDays: integerVar(env, 'DPF_GRACE_DAYS', 30, 0, 365, 'days'),
+    jitCacheBytes: integerVar(env, 'GRAPHQL_JIT_CACHE_MB', 64, 1, 65_536, 'megabytes') * 1024 * 1024,
+    jitCompileAfter: integerVar(env, 'GRAPHQL_JIT_COMPILE_AFTER', 2, 1, 1_000_000, 'runs'),
   };
 }

@@ -147,7 +147,8 @@ export function decodeCursor<T extends string | number>(
   if (cursor === null || cursor === undefined) return null;
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof position === kind) return position as T;
+    // No sort key holds a NUL character, which the database would refuse deep in a statement.
+    if (typeof position === kind && !(typeof position === 'string' && position.includes('\u0000'))) return position as T;
   } catch {
     // fall through to the error below
   }

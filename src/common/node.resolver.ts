@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { typeReaders } from '../auth/permissions';
 import { tableShape } from '../db/rows';
 import type { RequestContext } from './context';
-import { forbidden } from './errors';
+import { badInput, forbidden } from './errors';
 import { fromGlobalId, markNodeType, Node, toGlobalId } from './node';
 
 /** The types `node` may fetch: those that implement Node and that the ORM maps. */
@@ -31,10 +31,10 @@ export class NodeResolver {
 
   @Query(() => [Node], {
     nullable: 'items',
-    description: 'Entities by global id, in the order asked; null for an id that names nothing.',
+    description: 'Entities by global id (at most 100 ids), in the order asked; null for an id that names nothing.',
   })
   nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return Promise.all(ids.map((id) => fetchNode(ctx, info, id)));
+    return Promise.all(ids.map((id, i) => fetchNode(ctx, info, id, `ids[${i}]`)));
   }
 }
 
@@ -42,8 +42,11 @@ export class NodeResolver {
  * One entity by global id, under the access rules of its type: a caller who may not reach the type through any
  * query gets FORBIDDEN, as they would from that query.
  */
-async function fetchNode({ loaders, viewer }: RequestContext, info: GraphQLResolveInfo, id: string): Promise<object | null> {
+async function fetchNode({ loaders, viewer }: RequestContext, info: GraphQLResolveInfo, id: string, field = 'id'): Promise<object | null> {
   const named = fromGlobalId(id);
+  if (named?.key.includes('\u0000')) {
+    throw badInput(`${field}: "${id}" is not an id this service issued: decoded, it holds a NUL character (\\u0000)`, { field, value: id });
+  }
   if (!named || !fetchable(info, named.typeName)) return null;
   const readers = typeReaders(info.schema).get(named.typeName) ?? new Set();
   if (!viewer || !viewer.roles.some((role) => readers.has(role))) {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { badInput, ValidationFailed, type ValidationProblem } from '../common/errors';
+import { jurisdictionInput } from '../age-policy/jurisdiction';
 import { decodeCursor, pageWindow, toPage, type Page, type PageRequest } from '../common/connection';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
@@ -143,9 +144,6 @@ export async function pageOfFlows(
   return flowPage(em, { filter }, page, toDataFlow, (flow) => flow);
 }
 
-/** The part of a country input that names the country: "CA" of the subdivision "CA-QC". */
-const COUNTRY_INPUT = /^([A-Za-z]{2})(?:-[A-Za-z0-9]{1,3})?$/;
-
 /** One person's question, checked: the flows, the exclusions and the summary are read from it when selected. */
 export interface ProfileFlows {
   countryCode: string;
@@ -170,14 +168,7 @@ export async function flowsForProfile(
   profile: SubjectProfileInput,
   rawFilter?: DataFlowFilter | null,
 ): Promise<ProfileFlows> {
-  const country = COUNTRY_INPUT.exec(profile.country.trim());
-  if (!country) {
-    throw badInput(
-      `profile.country: "${profile.country}" is not an ISO 3166-1 alpha-2 code such as "DE", or a subdivision such as "CA-QC"`,
-      { field: 'profile.country', value: profile.country },
-    );
-  }
-  const countryCode = country[1].toUpperCase();
+  const countryCode = jurisdictionInput(profile.country, 'profile.country').country;
   const filter = normaliseFilter(rawFilter);
   await assertKnownKeys(em, [
     { kind: 'country', field: 'profile.country', keys: [countryCode], single: true },

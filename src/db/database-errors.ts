@@ -14,8 +14,12 @@ export type DatabaseFailure = 'client' | 'unavailable' | null;
 
 const UNAVAILABLE_SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '53300']);
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
-/** The driver's own failures, by message: MikroORM puts the statement in front of it, as `<sql> - <message>`. */
-const UNAVAILABLE_MESSAGES = /(^| - )(Query read timeout|timeout exceeded when trying to connect|Connection terminated|Knex: Timeout acquiring a connection|Client has encountered a connection error)/;
+/**
+ * The driver's own failures, by message: MikroORM puts the statement in front of it, as `<sql> - <message>`.
+ * `timeout expired` is pg's when a new connection gets no answer within connectionTimeoutMillis.
+ */
+const UNAVAILABLE_MESSAGES =
+  /(^| - )(Query read timeout|timeout exceeded when trying to connect|timeout expired|Connection terminated|Knex: Timeout acquiring a connection|Client has encountered a connection error)/;
 
 export function classifyDatabaseError(error: unknown): DatabaseFailure {
   if (!(error instanceof Error)) return null;

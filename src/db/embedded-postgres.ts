@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
@@ -26,9 +27,18 @@ const EMBEDDED_SHARED_BUFFERS = '8MB';
 /** sun_path holds 108 bytes on Linux, the last one a NUL. */
 const MAX_SOCKET_PATH = 107;
 
+/** Whether `dir` is a real directory (no link) of this user that no one else may enter. */
+function isOwnPrivateDirectory(dir: string): boolean {
+  const stat = lstatSync(dir);
+  return stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o077) === 0;
+}
+
 /**
  * A directory only this user can enter (0700), for the socket: inside the data directory when its path is short
- * enough, otherwise (and for an in-memory database) a private temporary directory with a short path.
+ * enough. Otherwise a directory under the temporary directory named after the data directory's path, so that the
+ * next start (which holds the same data-directory lock) reuses what a crash left there instead of leaving one more
+ * behind each time; should someone else hold that name, a fresh private temporary directory. An in-memory database
+ * gets a fresh one.
  */
 function socketDirectory(dataDir?: string): { dir: string; temporary: boolean } {
   const inside = dataDir && join(dataDir, 'run');
@@ -36,6 +46,15 @@ function socketDirectory(dataDir?: string): { dir: string; temporary: boolean } 
     mkdirSync(inside, { recursive: true, mode: 0o700 });
     chmodSync(inside, 0o700);
     return { dir: inside, temporary: false };
+  }
+  if (dataDir) {
+    const named = join(tmpdir(), `datamap-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)}`);
+    try {
+      mkdirSync(named, { mode: 0o700 });
+      return { dir: named, temporary: true };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && isOwnPrivateDirectory(named)) return { dir: named, temporary: true };
+    }
   }
   return { dir: mkdtempSync(join(tmpdir(), 'datamap-')), temporary: true };
 }

@@ -100,7 +100,7 @@ export class ManifestResolver {
     let plan: ManifestPlanData;
     try {
       const notice = { now: clock(), noticeDays: settings.subprocessorNoticeDays };
-      plan = await applyManifestText(em, manifest, { dryRun, actor: { viewer, requestId }, notice });
+      plan = await applyManifestText(em, manifest, { dryRun, actor: { viewer, requestId }, notice, transfers: settings.transfers });
     } catch (error) {
       if (!(error instanceof ManifestInvalid)) throw error;
       throw badInput(error.message, { field: 'manifest', problems: error.problems });

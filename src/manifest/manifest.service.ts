@@ -2,15 +2,19 @@ import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Document, isNode, LineCounter, parseDocument, stringify } from 'yaml';
 import { closest, distance } from 'fastest-levenshtein';
+import { GraphQLError } from 'graphql';
 import { ZodArray, ZodDefault, ZodEffects, ZodNullable, ZodObject, ZodOptional, type ZodIssue, type ZodTypeAny } from 'zod';
 import { parentKeyOf } from '../common/keys';
 import { loadStandings } from '../country/country.standing';
 import { Organization } from '../organization/organization.entity';
 import { Processor } from '../processor/processor.entity';
 import { recordAudit, type Actor } from '../audit/audit.service';
+import { MANIFEST_ACCESS } from '../auth/access';
 import { ProcessorStatus } from '../processor/processor.entity';
-import { mayDecideReview, syncLocations } from '../processor/processor.service';
+import { mayDecideReview, syncLocations, transitionProcessor } from '../processor/processor.service';
+import { TRANSITIONS, type Transition } from '../processor/processor.workflow';
 import type { RecipientChangeNotice } from '../subprocessor/recipient-notice.entity';
+import type { TransferSettings } from '../common/context';
 import { checkProcessor, type CheckedLocation } from '../processor/processor.validation';
 import type { CountryStanding } from '../processor/transfer-rules';
 import { entrySchemas, manifestInputSchema, organizationSchema, type Manifest, type ManifestInput } from './manifest.schema';
@@ -21,6 +25,8 @@ export interface ManifestProblem {
   path: string;
   message: string;
   line?: number;
+  /** The key of the entry refused for the caller's roles. */
+  key?: string;
 }
 
 export class ManifestInvalid extends Error {
@@ -410,12 +416,21 @@ export interface ApplyOptions {
   lineOf?: ParsedManifest['lineOf'];
   /**
    * Who applies it; each entry added or changed is then audited with its before and after. Without an actor (the
-   * seed, tests), or as PRIVACY_OFFICER, the manifest may decide a processor's review status.
+   * seed, tests), or as PRIVACY_OFFICER, the manifest may decide a processor's review status. With an actor, each
+   * status it changes is decided by the review's own function (`transitionProcessor`), as the mutations decide it.
    */
   actor?: Actor;
-  /** When the manifest is applied, and the public list's notice period: a new country of a current recipient is announced. */
+  /**
+   * When the manifest is applied, and the public list's notice period (SUBPROCESSOR_NOTICE_DAYS), as approveProcessor
+   * gets them: an approval and a new country of a current recipient are announced.
+   */
   notice?: RecipientChangeNotice;
+  /** What the transfer rules judge an approval with (SERVED_REGIMES, DPF_GRACE_DAYS, TIA_REVIEW_MONTHS), as approveProcessor does. */
+  transfers?: TransferSettings;
 }
+
+const rolesOf = (actor: Actor | undefined) => actor?.viewer?.roles.join(', ') || 'no role';
+const mayChange = (actor: Actor | undefined, roles: readonly string[]) => !actor?.viewer || actor.viewer.roles.some((role) => roles.includes(role));
 
 /**
  * The review rule (the same `updateProcessor` applies): only a privacy officer decides a processor's status.
@@ -424,7 +439,10 @@ export interface ApplyOptions {
  */
 function reviewProblems(manifest: Manifest, before: (Entry | null)[], actor: Actor | undefined): ManifestProblem[] {
   if (mayDecideReview(actor)) return [];
-  const role = actor?.viewer?.roles.join(', ') || 'no role';
+  if (!mayChange(actor, MANIFEST_ACCESS.processors)) {
+    return manifest.processors.flatMap((processor, index) => sectionRefusal('processors', processorSection, `processors[${index}]`, before[index], processor, actor));
+  }
+  const role = rolesOf(actor);
   return manifest.processors.flatMap((processor, index) => {
     const stored = before[index];
     const path = `processors[${index}]`;
@@ -437,6 +455,7 @@ function reviewProblems(manifest: Manifest, before: (Entry | null)[], actor: Act
     if (review) {
       return [{
         path: `${path}.${review.field}`,
+        key: processor.key,
         message: `only a PRIVACY_OFFICER may change a processor's ${review.field} (${JSON.stringify(review.before)} -> ` +
           `${JSON.stringify(review.after)}; the caller has ${role}): leave it out, and a privacy officer decides with approveProcessor, ` +
           `rejectProcessor or retireProcessor`,
@@ -445,12 +464,46 @@ function reviewProblems(manifest: Manifest, before: (Entry | null)[], actor: Act
     if (changes.length > 0 && stored.status !== ProcessorStatus.PROPOSED) {
       return [{
         path,
+        key: processor.key,
         message: `processor "${processor.key}" is ${String(stored.status)}: only a PRIVACY_OFFICER may change it once it has left ` +
           `PROPOSED (it would change ${changes.map((c) => c.field).join(', ')})`,
       }];
     }
     return [];
   });
+}
+
+/** The refusal of one entry the actor may not add or change, naming its path, key and the fields it would change. */
+function sectionRefusal(name: string, section: Section | null, path: string, stored: Entry | null, entry: Entry, actor: Actor | undefined): ManifestProblem[] {
+  const changes = changesOf(name, stored && normalized(section, stored), normalized(section, entry));
+  if (stored && changes.length === 0) return [];
+  const key = entry.key as string;
+  const allowed = name === 'processors' ? MANIFEST_ACCESS.processors : MANIFEST_ACCESS.otherSections;
+  return [{
+    path,
+    key,
+    message: `only ${allowed.join(' or ')} may ${stored ? 'change' : 'add'} ${name} entries ("${key}"${stored ? ` would change ${changes.map((c) => c.field).join(', ')}` : ''}; ` +
+      `the caller has ${rolesOf(actor)}): leave the entry out, or ask a privacy officer to apply it`,
+  }];
+}
+
+/**
+ * The access table, section by section (MANIFEST_ACCESS): every entry outside `processors` that the manifest adds or
+ * changes needs its roles; entries it leaves as stored need none, so an exported map applies back for anyone.
+ */
+function sectionProblems(completed: CompletedManifest, actor: Actor | undefined): ManifestProblem[] {
+  if (mayChange(actor, MANIFEST_ACCESS.otherSections)) return [];
+  const { manifest } = completed;
+  const problems = manifest.organization
+    ? sectionRefusal('organization', null, 'organization', completed.organizationBefore, manifest.organization, actor)
+    : [];
+  for (const section of sections as readonly Section[]) {
+    if (section.name === 'processors') continue;
+    (manifest[section.name] as Entry[]).forEach((entry, index) => {
+      problems.push(...sectionRefusal(section.name, section, `${section.name}[${index}]`, completed.before[section.name][index], entry, actor));
+    });
+  }
+  return problems;
 }
 
 /** The manifest's processors with locations as they will be stored, so that they compare equal to an export. */
@@ -477,76 +530,132 @@ export async function checkManifestInput(input: ManifestInput, known: KnownKeys,
   if (completed.problems.length > 0) return { completed, manifest: completed.manifest, locations: [], problems: completed.problems };
   const checked = await checkManifest(completed.manifest, known);
   const manifest = withCheckedLocations(completed.manifest, checked.locations);
-  const problems = [...checked.problems, ...reviewProblems(manifest, completed.before.processors, actor)];
+  const problems = [...checked.problems, ...sectionProblems(completed, actor), ...reviewProblems(manifest, completed.before.processors, actor)];
   return { completed, manifest, locations: checked.locations, problems };
+}
+
+/** The review decision that leads to each status; a processor returns to PROPOSED by none. */
+const transitionTo = (status: ProcessorStatus): Transition | undefined =>
+  (Object.keys(TRANSITIONS) as Transition[]).find((transition) => TRANSITIONS[transition].to === status);
+
+/** Carries a dry run's plan out of the transaction it rolls back. */
+class DryRunRollback extends Error {
+  constructor(readonly plan: ManifestPlan) {
+    super('dry run');
+  }
 }
 
 /**
  * Brings the database in line with the manifest: entries it names are created or updated, others are left alone;
  * within an entry, fields it leaves out keep their stored values. Applying the same manifest twice changes nothing
- * the second time. With `dryRun`, only the plan is computed. It runs in one transaction: an invalid manifest
- * changes nothing, and every problem is reported in one `ManifestInvalid`.
+ * the second time. It runs in one transaction: an invalid manifest changes nothing, and every problem is reported
+ * in one `ManifestInvalid`. A dry run goes through every step, then rolls back, so it refuses what the apply would.
+ *
+ * A status change an actor makes goes through `transitionProcessor`, the function the review mutations call: a new
+ * processor enters PROPOSED and is then approved (or rejected), with the same checks, audit and notice period.
  */
 export async function applyManifest(em: EntityManager, input: ManifestInput, options: ApplyOptions = {}): Promise<ManifestPlan> {
   const source = options.source ?? 'manifest';
   const invalid = (problems: ManifestProblem[]) =>
     new ManifestInvalid(source, problems.map((p) => ({ ...p, line: p.line ?? options.lineOf?.(p.path) })));
-  return em.transactional(async (tx) => {
-    const { completed, manifest, locations, problems } = await checkManifestInput(input, databaseKeys(tx), options.actor);
-    if (problems.length > 0) throw invalid(problems);
+  const { actor } = options;
+  try {
+    return await em.transactional(async (tx) => {
+      const { completed, manifest, locations, problems } = await checkManifestInput(input, databaseKeys(tx), actor);
+      if (problems.length > 0) throw invalid(problems);
 
-    const plan: ManifestPlan = { applied: !options.dryRun, entries: [], changes: [] };
-    /** Plans one entry and audits it; true when it changes. */
-    const planEntry = (entity: string, entityType: string, section: Section | null, stored: Entry | null, entry: Entry) => {
-      const before = stored && normalized(section, stored);
-      const after = normalized(section, entry);
-      const changes = changesOf(entity, before, after);
-      const outcome = !stored ? ManifestOutcome.ADDED : changes.length ? ManifestOutcome.CHANGED : ManifestOutcome.UNCHANGED;
-      plan.entries.push({ entity, key: entry.key as string, outcome });
-      plan.changes.push(...changes);
-      if (outcome === ManifestOutcome.UNCHANGED || options.dryRun) return false;
-      if (options.actor) recordAudit(tx, options.actor, { operation: 'applyManifest', entityType, entityKey: entry.key as string, before, after });
-      return true;
-    };
+      const plan: ManifestPlan = { applied: !options.dryRun, entries: [], changes: [] };
+      /**
+       * Plans one entry and audits what the manifest itself writes (`written`, which leaves a status change to the
+       * review); true when it writes anything.
+       */
+      const planEntry = (entity: string, entityType: string, section: Section | null, stored: Entry | null, entry: Entry, written = entry) => {
+        const before = stored && normalized(section, stored);
+        const changes = changesOf(entity, before, normalized(section, entry));
+        const outcome = !stored ? ManifestOutcome.ADDED : changes.length ? ManifestOutcome.CHANGED : ManifestOutcome.UNCHANGED;
+        plan.entries.push({ entity, key: entry.key as string, outcome });
+        plan.changes.push(...changes);
+        const after = normalized(section, written);
+        if (stored && changesOf(entity, before, after).length === 0) return false;
+        if (actor) recordAudit(tx, actor, { operation: 'applyManifest', entityType, entityKey: entry.key as string, before, after });
+        return true;
+      };
 
-    if (manifest.organization) {
-      const entry = manifest.organization;
-      if (planEntry('organization', 'Organization', null, completed.organizationBefore, entry)) {
-        const current = await tx.findOne(Organization, { key: entry.key });
-        if (current) tx.assign(current, organizationSection.toData(entry));
-        else tx.create(Organization, organizationSection.toData(entry) as never);
-      }
-    }
-
-    for (const section of sections as readonly Section[]) {
-      const entries = manifest[section.name] as Entry[];
-      if (entries.length === 0) continue;
-      const order = entries.map((entry, i) => ({ entry, i }));
-      if (section.hierarchical) order.sort((a, b) => depth(a.entry.key as string) - depth(b.entry.key as string));
-      const entityType = tx.getMetadata().get(section.entity.name).className;
-      const changed = order.filter(({ entry, i }) => planEntry(section.name, entityType, section, completed.before[section.name][i], entry));
-      if (changed.length === 0) continue;
-      const current = await tx.find(section.entity, { key: { $in: changed.map(({ entry }) => entry.key as string) } }, {
-        populate: section.populate as never[],
-      });
-      const byKey = new Map(current.map((entity) => [entity.key, entity]));
-      for (const { entry, i } of changed) {
-        const entity = byKey.get(entry.key as string);
-        const wasActive = (entity as Processor | undefined)?.status === ProcessorStatus.ACTIVE;
-        const data = section.toData(entry as never);
-        const target = entity ? tx.assign(entity, data) : tx.create(section.entity, data as never);
-        // A change to links alone leaves the row clean: touching it records the change and bumps a processor's version.
-        if (entity) target.updatedAt = new Date();
-        if (section.name === 'processors') {
-          syncLocations(tx, target as Processor, locations[i], wasActive ? (options.notice ?? { now: new Date(), noticeDays: 0 }) : null);
+      if (manifest.organization) {
+        const entry = manifest.organization;
+        if (planEntry('organization', 'Organization', null, completed.organizationBefore, entry)) {
+          const current = await tx.findOne(Organization, { key: entry.key });
+          if (current) tx.assign(current, organizationSection.toData(entry));
+          else tx.create(Organization, organizationSection.toData(entry) as never);
         }
       }
-      // Parents before children: each section is flushed before the next one refers to it.
-      await tx.flush();
-    }
-    // Entries in section order, as the manifest gives them.
-    return plan;
-  });
+
+      /** Status changes left to the review, by processor index: decided once the processors are written. */
+      const decisions: { index: number; key: string; status: ProcessorStatus; reason: string | null }[] = [];
+      for (const section of sections as readonly Section[]) {
+        const entries = manifest[section.name] as Entry[];
+        if (entries.length === 0) continue;
+        const order = entries.map((entry, i) => ({ entry, i }));
+        if (section.hierarchical) order.sort((a, b) => depth(a.entry.key as string) - depth(b.entry.key as string));
+        const entityType = tx.getMetadata().get(section.entity.name).className;
+        const written = new Map<number, Entry>();
+        for (const { entry, i } of order) {
+          const stored = completed.before[section.name][i];
+          let writes = entry;
+          if (section.name === 'processors' && actor) {
+            const status = (stored?.status as ProcessorStatus | undefined) ?? ProcessorStatus.PROPOSED;
+            if (entry.status !== status) {
+              decisions.push({ index: i, key: entry.key as string, status: entry.status as ProcessorStatus, reason: (entry.statusReason as string | null) ?? null });
+              writes = { ...entry, status, statusReason: stored?.statusReason ?? null };
+            }
+          }
+          if (planEntry(section.name, entityType, section, stored, entry, writes)) written.set(i, writes);
+        }
+        if (written.size === 0) continue;
+        const current = await tx.find(section.entity, { key: { $in: [...written.values()].map((entry) => entry.key as string) } }, {
+          populate: section.populate as never[],
+        });
+        const byKey = new Map(current.map((entity) => [entity.key, entity]));
+        for (const [i, entry] of written) {
+          const entity = byKey.get(entry.key as string);
+          const data = section.toData(entry as never);
+          const wasActive = (entity as Processor | undefined)?.status === ProcessorStatus.ACTIVE;
+          const target = entity ? tx.assign(entity, data) : tx.create(section.entity, data as never);
+          // A change to links alone leaves the row clean: touching it records the change and bumps a processor's version.
+          if (entity) target.updatedAt = new Date();
+          if (section.name === 'processors') {
+            syncLocations(tx, target as Processor, locations[i], wasActive ? (options.notice ?? { now: new Date(), noticeDays: 0 }) : null);
+          }
+        }
+        // Parents before children: each section is flushed before the next one refers to it.
+        await tx.flush();
+      }
+
+      const refused: ManifestProblem[] = [];
+      for (const { index, key, status, reason } of decisions) {
+        const path = `processors[${index}]`;
+        const transition = transitionTo(status);
+        if (!transition) {
+          refused.push({ path: `${path}.status`, key, message: `no review decision returns a processor to ${status}; register a new one instead` });
+          continue;
+        }
+        try {
+          await transitionProcessor(tx, actor!, transition, key, reason, options.notice, options.transfers);
+        } catch (error) {
+          if (!(error instanceof GraphQLError) || error.extensions.code !== 'BAD_USER_INPUT') throw error;
+          const field = error.extensions.field === 'reason' ? 'statusReason' : 'status';
+          refused.push({ path: `${path}.${field}`, key, message: error.message.replace(/^\w+: /, '') });
+        }
+      }
+      if (refused.length > 0) throw invalid(refused);
+      if (options.dryRun) throw new DryRunRollback(plan);
+      // Entries in section order, as the manifest gives them.
+      return plan;
+    });
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.plan;
+    throw error;
+  }
 }
 
 /** Reads, checks and applies a manifest's text: the `applyManifest` mutation and `datamap apply` both call this. */

@@ -83,10 +83,13 @@ export class RegisterProcessorInput {
   @Field(() => [ID], { description: 'Keys of the processing activities it serves.' })
   activities!: string[];
 
-  @Field(() => String, { nullable: true, description: 'The data processing agreement (GDPR Art. 28(3)).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The data processing agreement (GDPR Art. 28(3)): its name, or a link (an absolute https: or http: URL).',
+  })
   dpaReference?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'An absolute https: or http: URL, such as https://stripe.com.' })
   website?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Registered legal name of the contracting entity.' })
@@ -119,10 +122,10 @@ export class UpdateProcessorInput {
   @Field(() => [ID], { nullable: true, description: 'Replaces the activities.' })
   activities?: string[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Its name, or a link (an absolute https: or http: URL).' })
   dpaReference?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'An absolute https: or http: URL.' })
   website?: string | null;
 
   @Field(() => String, { nullable: true })

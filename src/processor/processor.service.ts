@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type Actor } from '../audit/audit.service';
-import { Role } from '../auth/viewer';
+import { ACCESS } from '../auth/access';
+import type { Role } from '../auth/viewer';
 import { badInput, conflict, forbidden, notFound, ValidationFailed } from '../common/errors';
 import { DEFAULT_TRANSFER_SETTINGS, type TransferSettings } from '../common/context';
 import { utcDate } from '../common/calendar-date';
@@ -119,9 +120,9 @@ function syncSafeguards(em: EntityManager, location: ProcessingLocation, wanted:
   for (const stale of byRegime.values()) location.safeguards.remove(stale);
 }
 
-/** Whether the actor decides reviews: a PRIVACY_OFFICER, or a tool acting for the operator (no token: the seed). */
+/** Whether the actor decides reviews (approveProcessor's roles), or is a tool acting for the operator (no token: the seed). */
 export function mayDecideReview(actor: Actor | undefined): boolean {
-  return actor?.viewer?.roles.includes(Role.PRIVACY_OFFICER) ?? true;
+  return actor?.viewer?.roles.some((role) => (ACCESS.Mutation.approveProcessor as readonly Role[]).includes(role)) ?? true;
 }
 
 const trimmedOrNull = (value: string | null | undefined) => value?.trim() || null;

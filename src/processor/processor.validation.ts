@@ -1,5 +1,6 @@
 import type { ValidationProblem } from '../common/errors';
 import { invalidKeyMessage, isValidKey } from '../common/keys';
+import { looksLikeLink, webUrlProblem } from '../common/url';
 import { TransferMechanism } from './transfer-mechanism';
 import {
   CONTROLLER_TO_PROCESSOR,
@@ -107,6 +108,15 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
     const value = input[field];
     if (value !== undefined && !value?.trim()) report(field, value, 'must not be empty');
   }
+  // Links: the website always; a DPA reference and a DPF certification when written as one (else they name a document or an id).
+  const linkProblem = (field: string, value: string | null | undefined, always: boolean) => {
+    const text = value?.trim();
+    const problem = text && (always || looksLikeLink(text)) ? webUrlProblem(text) : null;
+    if (problem) report(field, value, problem);
+  };
+  linkProblem('website', input.website, true);
+  linkProblem('dpaReference', input.dpaReference, false);
+  (input.locations ?? []).forEach((location, i) => linkProblem(`locations[${i}].dpf.certification`, location.dpf?.certification, false));
   if (input.headquarters !== undefined && !refs.country(input.headquarters?.toUpperCase() ?? '')) {
     report('headquarters', input.headquarters, `unknown country "${input.headquarters}": use an ISO 3166-1 alpha-2 code such as "DE"`);
   }

@@ -27,11 +27,13 @@ import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
 import { jitGateway } from './jit-executor';
+import { documentStore } from './sized-cache';
 import { rejectNulCharacters } from './nul-characters';
+import { servedOperationTypes } from './operation-types';
 import { createMetrics } from './metrics';
 import { queryLimitProtection } from './query-limits';
 import { logAccessDenied, recordOf, type RequestRecord } from '../common/request-record';
-import { operationOfBody, recordOperations, requestLogging } from './request-log';
+import { operationLabel, operationOfBody, recordOperations, requestLogging } from './request-log';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The purge acts on its own: its audit entries name it. */
@@ -64,7 +66,8 @@ export interface App {
 
 /** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
 export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date() }: AppDependencies): Promise<App> {
-  const serviceMetrics = createMetrics(config.metricsOperationNames);
+  const knownOperations = new Set(config.metricsOperationNames);
+  const serviceMetrics = createMetrics(knownOperations);
   const metrics = serviceMetrics.registry;
   const ageGateCounters = new AgeGateCounters({ em: db.orm.em, registry: metrics, logger, flushIntervalMs: config.ageGateFlushMs });
   // Embedded PGlite serves this process alone, so a policy kept in memory and dropped on change stays exact;
@@ -81,10 +84,15 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
 
   const limits = queryLimitProtection();
   const protectedSchema = protectSchema(schema);
+  const jit =
+    config.graphqlExecutor === 'jit'
+      ? jitGateway(protectedSchema, { maxBytes: config.jitCacheBytes, compileAfter: config.jitCompileAfter, compileAtOnce: config.metricsOperationNames })
+      : undefined;
+  if (jit) serviceMetrics.observeJitCache(jit);
   const apollo = new ApolloServer<RequestContext>({
     // The jit executor is reached through Apollo's gateway interface: Apollo parses, validates and runs the
     // plugins as with a schema, then hands the operation to the gateway's executor.
-    ...(config.graphqlExecutor === 'jit' ? { gateway: jitGateway(protectedSchema) } : { schema: protectedSchema }),
+    ...(jit ? { gateway: jit } : { schema: protectedSchema }),
     // Apollo's own handler would stop the server and re-raise the signal before ours flushes and closes anything.
     stopOnTerminationSignals: false,
     // Apollo's own messages go through the service logger, and its redaction.
@@ -98,7 +106,8 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       log: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
       warn: (error) => logger.warn({ reason: (error as Error).message }, 'the database did not answer a GraphQL request in time'),
     }),
-    validationRules: limits.validationRules,
+    documentStore: documentStore(),
+    validationRules: [...limits.validationRules, servedOperationTypes],
     parseOptions: limits.parseOptions,
     // Compact JSON: Apollo pretty-prints by default, which costs a large answer a third of its size and time.
     stringifyResult: (result) => JSON.stringify(result),
@@ -106,7 +115,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       ApolloServerPluginLandingPageDisabled(),
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
-      recordOperations(logger),
+      recordOperations(logger, knownOperations),
       introspectionNeedsAToken({ enabled: config.introspection }),
       rejectNulCharacters(),
       ...limits.plugins,
@@ -148,7 +157,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   app.use(explorerRouter());
   app.use(mapPageRouter());
   app.use(ropaRouter({ db, authenticate, logger, clock, transfers: settings.transfers }));
-  app.use(subprocessorRouter({ db, clock, noticeDays: config.subprocessorNoticeDays }));
+  app.use(subprocessorRouter({ db, clock, noticeDays: config.subprocessorNoticeDays, publicUrl: config.publicUrl }));
   app.use(
     '/graphql',
     requireJsonBody,
@@ -163,7 +172,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
           // Apollo answers 500 for a failed context unless told otherwise; a faulty token is the client's.
           if (error instanceof GraphQLError) {
             const operation = operationOfBody(req.body);
-            Object.assign(record, { operationName: operation.name, operationType: operation.type });
+            Object.assign(record, { operationName: operationLabel(knownOperations, operation.name), operationType: operation.type });
             const code = String(error.extensions.code);
             record.errorCodes.push(code);
             logAccessDenied(logger, record, code, error.message);

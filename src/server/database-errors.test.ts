@@ -21,6 +21,7 @@ it.each([
 it.each([
   [new Error('select 1 - Query read timeout'), 'unavailable'],
   [new Error('timeout exceeded when trying to connect'), 'unavailable'],
+  [new Error('timeout expired'), 'unavailable'],
   [Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }), 'unavailable'],
   [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 'unavailable'],
   [new TypeError('Cannot read properties of undefined'), null],
@@ -40,11 +41,22 @@ describe('the error formatter', () => {
 
   it('answers a value the database refused as BAD_USER_INPUT, and logs nothing', () => {
     expect(formatted(pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'))).toEqual({
-      message: 'The database refused a value of this request: invalid byte sequence for encoding "UTF8": 0x00',
+      message: 'The database refused a value of this request: a text holds a character the database cannot store, such as NUL (\\u0000) (SQLSTATE 22021)',
       path: ['processor'],
       extensions: { code: 'BAD_USER_INPUT', reason: '22021' },
     });
     expect(logged).toEqual([]);
+  });
+
+  it('never passes on the statement the driver puts in front of its message', () => {
+    const cause = Object.assign(
+      new Error(`select to_char(day, 'YYYY-MM-DD') as day, country\nfrom age_gate_count where day >= '0000-01-01' - date/time field value out of range: "0000-01-01"`),
+      { code: '22008' },
+    );
+    expect(formatted(cause).message).toBe('The database refused a value of this request: a date or time is outside the range the database accepts (SQLSTATE 22008)');
+    expect(formatted(Object.assign(new Error('insert into "x" values (1) - something new'), { code: '22999' })).message).toBe(
+      'The database refused a value of this request: a value is not one the database accepts (SQLSTATE 22999)',
+    );
   });
 
   it('answers a database that does not answer as SERVICE_UNAVAILABLE, with a warning and no error', () => {

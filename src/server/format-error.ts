@@ -10,6 +10,23 @@ const ACCESS_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
 const REQUEST_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
 /**
+ * What a value the database refused was wrong with, by SQLSTATE. The driver's own message is never passed on: the
+ * query builder puts the whole statement in front of it, values and all, and a statement written over several
+ * lines left the SQL where the reason should be.
+ */
+const REFUSED_VALUES: Record<string, string> = {
+  '22001': 'a text is longer than its column allows',
+  '22003': 'a number is outside the range its column allows',
+  '22007': 'a date or time is not one the database can read',
+  '22008': 'a date or time is outside the range the database accepts',
+  '22021': 'a text holds a character the database cannot store, such as NUL (\\u0000)',
+  '22P02': 'a value is not in the form its column takes',
+  '54000': 'a value is too large to index',
+};
+
+const refusedValue = (sqlState: string) => REFUSED_VALUES[sqlState] ?? 'a value is not one the database accepts';
+
+/**
  * Keeps the contract's codes, turns request-shape errors into BAD_USER_INPUT, turns a value the database refused
  * into BAD_USER_INPUT and a database that does not answer into SERVICE_UNAVAILABLE (see classifyDatabaseError),
  * and hides the details of anything unexpected outside development. Only the unexpected is logged as an error.
@@ -32,9 +49,9 @@ export function createErrorFormatter(options: {
     const cause = unwrapResolverError(error);
     const failure = classifyDatabaseError(cause);
     if (failure === 'client') {
-      const reason = (cause as Error).message.split('\n')[0].replace(/^.* - /, '');
+      const sqlState = String((cause as { code?: string }).code);
       return {
-        message: `The database refused a value of this request: ${reason}`,
+        message: `The database refused a value of this request: ${refusedValue(sqlState)} (SQLSTATE ${sqlState})`,
         locations: formatted.locations,
         path: formatted.path,
         extensions: { code: 'BAD_USER_INPUT', reason: (cause as { code?: string }).code, ...details },

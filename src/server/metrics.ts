@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Label values for an operation name the service does not know: keeps the series count bounded. */
 export const OTHER_OPERATION = 'other';
@@ -14,6 +14,21 @@ const ERROR_CODES = new Set([
   'INTERNAL_SERVER_ERROR',
 ]);
 
+/** The paths the service answers, which label aborted requests; any other is `other`. */
+const SERVICE_PATHS = new Set([
+  '/graphql',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/map',
+  '/subprocessors',
+  '/subprocessors.json',
+  '/subprocessors.atom',
+  '/ropa.csv',
+  '/ropa.md',
+  '/ropa.json',
+]);
+
 /**
  * prom-client's default gauges whose names end in `_total`, which Prometheus keeps for counters:
  * `promtool check metrics` rejects them. The same figures remain as `nodejs_active_*` without the suffix.
@@ -24,6 +39,10 @@ export interface ServiceMetrics {
   registry: Registry;
   /** Records one GraphQL request; `operationName` is counted under its name only when it is known. */
   observeOperation(operation: { name?: string; type?: string; seconds: number; errorCodes: readonly string[] }): void;
+  /** Counts a request whose client went before it was answered, by path (the service's own paths, else `other`). */
+  observeAborted(path: string): void;
+  /** Reports graphql-jit's cache of compiled operations: how many, and their estimated heap. */
+  observeJitCache(cache: { readonly cached: number; readonly bytes: number }): void;
 }
 
 /**
@@ -48,8 +67,35 @@ export function createMetrics(knownOperations: Iterable<string>): ServiceMetrics
     labelNames: ['code'],
     registers: [registry],
   });
+  const aborted = new Counter({
+    name: 'datamap_http_requests_aborted_total',
+    help: 'Requests whose client closed the connection before the answer was sent, by path',
+    labelNames: ['path'],
+    registers: [registry],
+  });
   return {
     registry,
+    observeAborted(path) {
+      aborted.inc({ path: SERVICE_PATHS.has(path) ? path : OTHER_OPERATION });
+    },
+    observeJitCache(cache) {
+      new Gauge({
+        name: 'datamap_graphql_jit_cache_bytes',
+        help: 'Estimated heap held by the operations graphql-jit has compiled (bounded by GRAPHQL_JIT_CACHE_MB)',
+        registers: [registry],
+        collect() {
+          this.set(cache.bytes);
+        },
+      });
+      new Gauge({
+        name: 'datamap_graphql_jit_cache_operations',
+        help: 'Operations graphql-jit has compiled and keeps',
+        registers: [registry],
+        collect() {
+          this.set(cache.cached);
+        },
+      });
+    },
     observeOperation({ name, type, seconds, errorCodes }) {
       const operationName = name && known.has(name) ? name : name ? OTHER_OPERATION : 'anonymous';
       const operationType = type === 'query' || type === 'mutation' || type === 'subscription' ? type : 'unknown';

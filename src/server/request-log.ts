@@ -2,14 +2,24 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type express from 'express';
 import { getOperationAST, parse } from 'graphql';
 import type { Logger } from 'pino';
-import { logAccessDenied, MAX_LOGGED_NAME, type RequestRecord } from '../common/request-record';
-import type { ServiceMetrics } from './metrics';
+import { logAccessDenied, type RequestRecord } from '../common/request-record';
+import { OTHER_OPERATION, type ServiceMetrics } from './metrics';
 import { requestIdFrom } from './request-id';
 
 /** Probes and scrapes arrive every few seconds: their lines are at debug level, everything else at info. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 const ACCESS_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+
+/**
+ * An operation name as logs and metrics record it: a name the service's own clients send or the operator listed
+ * (METRICS_OPERATION_NAMES), else `other`. A client chooses the name, and may put anything in it (an email address
+ * and a birth date were seen in the logs).
+ */
+export function operationLabel(known: ReadonlySet<string>, name: string | null | undefined): string | undefined {
+  if (!name) return undefined;
+  return known.has(name) ? name : OTHER_OPERATION;
+}
 
 /**
  * Gives every request its id (the caller's `x-request-id` when acceptable, echoed in the response) and writes
@@ -24,28 +34,35 @@ export function requestLogging(logger: Logger, metrics: ServiceMetrics): express
     const record: RequestRecord = { requestId: requestIdFrom(req.get('x-request-id')), errorCodes: [] };
     res.locals.record = record;
     res.setHeader('x-request-id', record.requestId);
-    res.once('finish', () => {
+    /** One line when the request is answered, or when the client goes before it is (aborted). */
+    const written = (aborted: boolean) => {
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       const graphql = path === '/graphql' && method === 'POST';
-      if (graphql) {
+      if (aborted) metrics.observeAborted(path);
+      else if (graphql) {
         metrics.observeOperation({ name: record.operationName, type: record.operationType, seconds, errorCodes: record.errorCodes });
       }
-      const level = QUIET_PATHS.has(path) ? 'debug' : 'info';
+      const level = QUIET_PATHS.has(path) && !aborted ? 'debug' : 'info';
       logger[level](
         {
           requestId: record.requestId,
           method,
           path,
-          operationName: record.operationName?.slice(0, MAX_LOGGED_NAME),
+          operationName: record.operationName,
           operationType: record.operationType,
-          status: res.statusCode,
+          status: aborted ? undefined : res.statusCode,
+          aborted: aborted || undefined,
           durationMs: Math.round(seconds * 10_000) / 10,
           errorCodes: record.errorCodes.length > 0 ? record.errorCodes : undefined,
           sub: record.viewer?.subject,
           roles: record.viewer?.roles,
         },
-        'request',
+        aborted ? 'request aborted by the client' : 'request',
       );
+    };
+    res.once('finish', () => written(false));
+    res.once('close', () => {
+      if (!res.writableFinished) written(true);
     });
     next();
   };
@@ -68,22 +85,26 @@ export function operationOfBody(body: unknown): { name?: string; type?: string }
   }
 }
 
-/** Fills the request's record with its operation and the codes of the errors it answered with. */
-export function recordOperations(logger: Logger): ApolloServerPlugin<{ record?: RequestRecord }> {
+/**
+ * Fills the request's record with its operation (named by `operationLabel` against `known`) and the codes of the
+ * errors it answered with.
+ */
+export function recordOperations(logger: Logger, known: ReadonlySet<string>): ApolloServerPlugin<{ record?: RequestRecord }> {
   return {
     async requestDidStart({ request, contextValue }) {
       const record = contextValue.record;
       if (!record) return;
-      record.operationName = request.operationName ?? undefined;
+      record.operationName = operationLabel(known, request.operationName);
       return {
         // Named as soon as it parses, so a request that fails validation is named too.
         async validationDidStart({ document }) {
           const operation = getOperationAST(document, request.operationName);
-          record.operationName = request.operationName ?? operation?.name?.value;
+          record.operationName = operationLabel(known, request.operationName ?? operation?.name?.value);
           record.operationType = operation?.operation;
         },
         async didResolveOperation({ operation, operationName }) {
-          record.operationName = operationName ?? undefined;
+          // No operation resolved (an unknown operationName): the name the client sent, as a label.
+          record.operationName = operationLabel(known, operationName ?? request.operationName);
           record.operationType = operation?.operation;
         },
         async willSendResponse({ response }) {

@@ -1,3 +1,4 @@
+import { isWebUrl } from '../common/url';
 import type { PublishedLocation, SubprocessorChange, SubprocessorList } from './subprocessor.service';
 
 /**
@@ -28,7 +29,10 @@ const CATEGORIES: Record<SubprocessorChange['kind'], string> = { ADDED: 'added',
 /** A country on the page: "from <date>" while its notice runs. */
 const countryText = (l: PublishedLocation) => (l.pending && l.effectiveFrom ? `${l.countryName} (from ${l.effectiveFrom.slice(0, 10)})` : l.countryName);
 
-/** An Atom feed (RFC 4287): one entry per change of the list, newest first, with ids that never change. */
+/**
+ * An Atom feed (RFC 4287): one entry per change of the list, newest first, with ids that never change. Links
+ * start with `baseUrl` (PUBLIC_URL), or are relative to the feed when it is '' (RFC 4287 section 2 allows both).
+ */
 export function toAtom(list: SubprocessorList, baseUrl: string): string {
   const updated = list.changes[0]?.at ?? list.generatedAt;
   const entries = list.changes.map(
@@ -64,7 +68,7 @@ ${entries.join('\n')}
 export function toHtml(list: SubprocessorList): string {
   const rows = list.processors.map(
     (p) => `      <tr id="${e(p.key)}">
-        <td>${p.website ? `<a href="${e(p.website)}" rel="noopener noreferrer">${e(p.name)}</a>` : e(p.name)}${p.legalName ? `<br><small>${e(p.legalName)}</small>` : ''}</td>
+        <td>${isWebUrl(p.website) ? `<a href="${e(p.website)}" rel="noopener noreferrer">${e(p.name)}</a>` : e(p.name)}${p.legalName ? `<br><small>${e(p.legalName)}</small>` : ''}</td>
         <td>${e(p.service)}</td>
         <td>${p.locations.map((l) => e(countryText(l))).join('<br>')}</td>
         <td>${p.locations.map((l) => e(safeguardOf(l))).join('<br>')}</td>

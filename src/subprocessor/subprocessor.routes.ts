@@ -12,10 +12,13 @@ export function subprocessorRouter({
   db,
   clock,
   noticeDays,
-}: { db: Database; clock: () => Date; noticeDays: number }): express.Router {
+  publicUrl,
+}: { db: Database; clock: () => Date; noticeDays: number; publicUrl?: string }): express.Router {
   const router = express.Router();
   const listNow = () => subprocessorList(db.orm.em.fork(), clock(), noticeDays);
-  const baseUrl = (req: express.Request) => `${req.protocol}://${req.get('host')}`;
+  // PUBLIC_URL, or links relative to the feed: a request's Host header is the client's to choose, and a cache or a
+  // reader could be handed links to any host.
+  const baseUrl = publicUrl ?? '';
   router.get('/subprocessors', async (_req, res) => {
     res.type('text/html; charset=utf-8').send(toHtml(await listNow()));
   });
@@ -23,8 +26,8 @@ export function subprocessorRouter({
     const { feedId: _feedId, ...list } = await listNow();
     res.json(list);
   });
-  router.get('/subprocessors.atom', async (req, res) => {
-    res.type('application/atom+xml; charset=utf-8').send(toAtom(await listNow(), baseUrl(req)));
+  router.get('/subprocessors.atom', async (_req, res) => {
+    res.type('application/atom+xml; charset=utf-8').send(toAtom(await listNow(), baseUrl));
   });
   return router;
 }

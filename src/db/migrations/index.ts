@@ -11,6 +11,7 @@ import { Migration20261130074500 } from './Migration20261130074500';
 import { Migration20261202011056 } from './Migration20261202011056';
 import { Migration20261202011129 } from './Migration20261202011129';
 import { Migration20261202011710 } from './Migration20261202011710';
+import { Migration20261202030000 } from './Migration20261202030000';
 
 /** The committed migrations, in order. `npm run migration:create` appends to this list. */
 export const migrationsList: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202011056', class: Migration20261202011056 },
   { name: 'Migration20261202011129', class: Migration20261202011129 },
   { name: 'Migration20261202011710', class: Migration20261202011710 },
+  { name: 'Migration20261202030000', class: Migration20261202030000 },
 ];
