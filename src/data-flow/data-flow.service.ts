@@ -62,7 +62,7 @@ interface KeyCheck {
 }
 
 /** Checks every key an input names in one statement, and reports all the unknown ones together. */
-async function assertKnownKeys(em: EntityManager, checks: readonly KeyCheck[]): Promise<void> {
+export async function assertKnownKeys(em: EntityManager, checks: readonly KeyCheck[]): Promise<void> {
   const wanted = checks.filter((check) => check.keys.length > 0);
   if (wanted.length === 0) return;
   const params: unknown[] = [];

@@ -200,6 +200,15 @@ function activityCategoryRows(rows: Part, profile: ProfileRule | null | undefine
   return { sql: `(select x.processing_activity_key, x.data_category_key${judged} from processing_activity_data_categories x${join}${where}${order})`, params };
 }
 
+/**
+ * Every (activity, category) row of the map judged for one person, processors or not, as a subquery with columns
+ * `processing_activity_key`, `data_category_key` and `reason` (null when the activity has the person's data): what a
+ * rights request's scope starts from.
+ */
+export function judgedActivityCategories(profile: ProfileRule): Statement {
+  return activityCategoryRows(new Part(), profile, null);
+}
+
 /** `reason` is the flow's reason (see `flowReason`). */
 function verdictCondition(verdict: Verdict | undefined, part: Part, reason: string): void {
   if (!verdict) return;
