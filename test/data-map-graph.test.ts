@@ -198,8 +198,9 @@ describe('dataMapGraph on a larger map with edge cases', () => {
     const { response, statements } = await app.countStatements(SUMMARY_NAMES, {}, viewer);
     expect(response.errors).toBeUndefined();
     expect(statements).toBe(seededSummaryStatements);
-    // The destinations to judge, the summary, then the names: one batch per kind (category, purpose, country).
-    expect(statements).toBe(5);
+    // The evidence from code (none here), the destinations to judge, the summary, then the names: one batch per
+    // kind (category, purpose, country).
+    expect(statements).toBe(6);
   });
 
   it('refuses a Mermaid drawing past 500 edges, saying how to narrow it, and draws the summary or a filtered part', async () => {
