@@ -53,6 +53,13 @@ export interface AppConfig {
    */
   maxConcurrentOperations: number;
   /**
+   * How many operations may wait for a turn (GRAPHQL_MAX_QUEUED_OPERATIONS, default 64); the next is answered 503
+   * SERVICE_UNAVAILABLE with Retry-After at once.
+   */
+  maxQueuedOperations: number;
+  /** How long an operation may wait for a turn (GRAPHQL_QUEUE_TIMEOUT_MS, default 10000) before it is answered 503. */
+  queueTimeoutMs: number;
+  /**
    * The regimes whose people the map serves (SERVED_REGIMES, comma-separated): the findings report a location that
    * lacks a safeguard under a served UK or Swiss regime. All three by default: the privacy policy offers the service
    * online to anyone, names the GDPR and "other applicable laws", and excludes no one in the UK or Switzerland.
@@ -286,6 +293,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),
     graphqlExecutor: oneOf(env, 'GRAPHQL_EXECUTOR', GRAPHQL_EXECUTORS, 'jit'),
     maxConcurrentOperations: integerVar(env, 'GRAPHQL_MAX_CONCURRENT_OPERATIONS', 4, 1, 1000, 'operations'),
+    maxQueuedOperations: integerVar(env, 'GRAPHQL_MAX_QUEUED_OPERATIONS', 64, 0, 100_000, 'operations'),
+    queueTimeoutMs: integerVar(env, 'GRAPHQL_QUEUE_TIMEOUT_MS', 10_000, 1, 3_600_000, 'milliseconds'),
     servedRegimes: subsetVar(env, 'SERVED_REGIMES', REGIME_NAMES, REGIME_NAMES),
     tiaReviewMonths: integerVar(env, 'TIA_REVIEW_MONTHS', 12, 1, 120, 'months'),
     dpfGraceDays: integerVar(env, 'DPF_GRACE_DAYS', 30, 0, 365, 'days'),

@@ -9,6 +9,8 @@ export interface RequestRecord {
   operationType?: string;
   errorCodes: string[];
   viewer?: Viewer | null;
+  /** Aborted when the client closes the connection before its answer is sent: a queued operation then leaves. */
+  closed?: AbortSignal;
 }
 
 /** A client-chosen operation name is cut to this length in logs. */

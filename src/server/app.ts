@@ -26,6 +26,7 @@ import { mapPageRouter } from './map-page';
 import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
+import { compressAnswers, securityHeaders } from './transport';
 import { jitGateway } from './jit-executor';
 import { documentStore } from './sized-cache';
 import { rejectNulCharacters } from './nul-characters';
@@ -82,6 +83,12 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   const contextFor = (viewer: Viewer | null, requestId: string, record?: RequestRecord) =>
     createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings, record);
 
+  const gate = executionGate({
+    limit: config.maxConcurrentOperations,
+    maxQueued: config.maxQueuedOperations,
+    queueTimeoutMs: config.queueTimeoutMs,
+    observe: serviceMetrics.observeQueue(() => gate.state),
+  });
   const limits = queryLimitProtection();
   const protectedSchema = protectSchema(schema);
   const jit =
@@ -119,7 +126,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       introspectionNeedsAToken({ enabled: config.introspection }),
       rejectNulCharacters(),
       ...limits.plugins,
-      executionGate(config.maxConcurrentOperations),
+      gate,
       // Once the operation is known, the loaders learn which fields it reads of each type (and so which columns).
       {
         async requestDidStart() {
@@ -138,6 +145,8 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger, serviceMetrics));
+  app.use(securityHeaders());
+  app.use(compressAnswers());
   if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
   app.use((_req, res, next) => {
     if (draining) res.set('connection', 'close');

@@ -43,6 +43,13 @@ export interface ServiceMetrics {
   observeAborted(path: string): void;
   /** Reports graphql-jit's cache of compiled operations: how many, and their estimated heap. */
   observeJitCache(cache: { readonly cached: number; readonly bytes: number }): void;
+  /**
+   * Reports the execution gate: operations running and waiting (read at scrape time from `state`), and the time
+   * each waited, by how the wait ended. Returns the observer the gate calls.
+   */
+  observeQueue(state: () => { readonly running: number; readonly waiting: number }): {
+    waited(seconds: number, outcome: 'admitted' | 'full' | 'timeout' | 'abandoned'): void;
+  };
 }
 
 /**
@@ -95,6 +102,32 @@ export function createMetrics(knownOperations: Iterable<string>): ServiceMetrics
           this.set(cache.cached);
         },
       });
+    },
+    observeQueue(state) {
+      new Gauge({
+        name: 'datamap_graphql_operations_waiting',
+        help: 'Operations waiting for an execution slot (at most GRAPHQL_MAX_QUEUED_OPERATIONS)',
+        registers: [registry],
+        collect() {
+          this.set(state().waiting);
+        },
+      });
+      new Gauge({
+        name: 'datamap_graphql_operations_running',
+        help: 'Operations holding an execution slot (at most GRAPHQL_MAX_CONCURRENT_OPERATIONS)',
+        registers: [registry],
+        collect() {
+          this.set(state().running);
+        },
+      });
+      const waited = new Histogram({
+        name: 'datamap_graphql_queue_wait_seconds',
+        help: 'Time an operation waited for an execution slot, by outcome: admitted, full (refused at once), timeout, abandoned (client gone)',
+        labelNames: ['outcome'],
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+        registers: [registry],
+      });
+      return { waited: (seconds, outcome) => waited.observe({ outcome }, seconds) };
     },
     observeOperation({ name, type, seconds, errorCodes }) {
       const operationName = name && known.has(name) ? name : name ? OTHER_OPERATION : 'anonymous';
