@@ -96,6 +96,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       ? jitGateway(protectedSchema, { maxBytes: config.jitCacheBytes, compileAfter: config.jitCompileAfter, compileAtOnce: config.metricsOperationNames })
       : undefined;
   if (jit) serviceMetrics.observeJitCache(jit);
+  serviceMetrics.observePool(() => db.poolUsage());
   const apollo = new ApolloServer<RequestContext>({
     // The jit executor is reached through Apollo's gateway interface: Apollo parses, validates and runs the
     // plugins as with a schema, then hands the operation to the gateway's executor.

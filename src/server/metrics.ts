@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { projectPath } from '../common/project-path';
+
+/** The service's version, from its package.json. */
+export const SERVICE_VERSION: string = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')).version;
 
 /** Label values for an operation name the service does not know: keeps the series count bounded. */
 export const OTHER_OPERATION = 'other';
@@ -47,6 +52,8 @@ export interface ServiceMetrics {
    * Reports the execution gate: operations running and waiting (read at scrape time from `state`), and the time
    * each waited, by how the wait ended. Returns the observer the gate calls.
    */
+  /** Reports the database pool at scrape time: connections in use and idle, and requests waiting for one. */
+  observePool(usage: () => { inUse: number; idle: number; waiting: number }): void;
   observeQueue(state: () => { readonly running: number; readonly waiting: number }): {
     waited(seconds: number, outcome: 'admitted' | 'full' | 'timeout' | 'abandoned'): void;
   };
@@ -59,6 +66,12 @@ export interface ServiceMetrics {
 export function createMetrics(knownOperations: Iterable<string>): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'datamap_build_info',
+    help: 'Always 1: the version of datamap running (package.json) and of Node.js',
+    labelNames: ['version', 'node'],
+    registers: [registry],
+  }).set({ version: SERVICE_VERSION, node: process.version }, 1);
   for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
   const known = new Set(knownOperations);
   const duration = new Histogram({
@@ -100,6 +113,27 @@ export function createMetrics(knownOperations: Iterable<string>): ServiceMetrics
         registers: [registry],
         collect() {
           this.set(cache.cached);
+        },
+      });
+    },
+    observePool(usage) {
+      new Gauge({
+        name: 'datamap_db_pool_connections',
+        help: 'Database connections in the pool, by state: in_use (lent to a request) or idle',
+        labelNames: ['state'],
+        registers: [registry],
+        collect() {
+          const now = usage();
+          this.set({ state: 'in_use' }, now.inUse);
+          this.set({ state: 'idle' }, now.idle);
+        },
+      });
+      new Gauge({
+        name: 'datamap_db_pool_waiting',
+        help: 'Requests waiting for a database connection from the pool',
+        registers: [registry],
+        collect() {
+          this.set(usage().waiting);
         },
       });
     },
