@@ -76,6 +76,11 @@ export interface AppConfig {
    * default 2: compiled on its second run). Operations named in `metricsOperationNames` compile on their first run.
    */
   jitCompileAfter: number;
+  /**
+   * OpenTelemetry tracing: on when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, and
+   * OTEL_SDK_DISABLED is not `true`; the exporter reads the other standard OTEL_EXPORTER_OTLP_* variables itself.
+   */
+  tracing: { enabled: boolean; serviceName: string };
 }
 
 /** The names of the regimes (the `Regime` enum of src/country/regime.ts, which a test keeps equal to this list). */
@@ -300,5 +305,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dpfGraceDays: integerVar(env, 'DPF_GRACE_DAYS', 30, 0, 365, 'days'),
     jitCacheBytes: integerVar(env, 'GRAPHQL_JIT_CACHE_MB', 64, 1, 65_536, 'megabytes') * 1024 * 1024,
     jitCompileAfter: integerVar(env, 'GRAPHQL_JIT_COMPILE_AFTER', 2, 1, 1_000_000, 'runs'),
+    tracing: {
+      enabled: Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && env.OTEL_SDK_DISABLED !== 'true',
+      serviceName: env.OTEL_SERVICE_NAME || 'datamap',
+    },
   };
 }

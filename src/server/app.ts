@@ -27,6 +27,7 @@ import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
 import { compressAnswers, securityHeaders } from './transport';
+import { httpTracing, operationSpanNames, operationTracing, type Tracing } from './tracing';
 import { jitGateway } from './jit-executor';
 import { documentStore } from './sized-cache';
 import { rejectNulCharacters } from './nul-characters';
@@ -49,6 +50,8 @@ export interface AppDependencies {
   authenticate: Authenticator;
   /** What time it is; tests fix it to pin the age gate's "today". */
   clock?: () => Date;
+  /** OpenTelemetry tracing, when it is on (OTEL_EXPORTER_OTLP_ENDPOINT); without it nothing is traced. */
+  tracing?: Tracing;
 }
 
 export interface App {
@@ -66,7 +69,7 @@ export interface App {
 }
 
 /** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
-export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date() }: AppDependencies): Promise<App> {
+export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date(), tracing }: AppDependencies): Promise<App> {
   const knownOperations = new Set(config.metricsOperationNames);
   const serviceMetrics = createMetrics(knownOperations);
   const metrics = serviceMetrics.registry;
@@ -124,6 +127,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       recordOperations(logger, knownOperations),
+      ...(tracing ? [operationSpanNames(knownOperations)] : []),
       introspectionNeedsAToken({ enabled: config.introspection }),
       rejectNulCharacters(),
       ...limits.plugins,
@@ -145,6 +149,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   let draining = false;
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpTracing(tracing));
   app.use(requestLogging(logger, serviceMetrics));
   app.use(securityHeaders());
   app.use(compressAnswers());
@@ -172,7 +177,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     '/graphql',
     requireJsonBody,
     express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, {
+    operationTracing(tracing, expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const record = recordOf(res);
         try {
@@ -191,7 +196,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
           throw error;
         }
       },
-    }),
+    })),
   );
   app.use(jsonErrors(logger));
   ageGateCounters.start();

@@ -32,7 +32,12 @@ export function requestLogging(logger: Logger, metrics: ServiceMetrics): express
     // Read now: a mounted router (app.use('/graphql', …)) strips its prefix from req.path while it answers.
     const { method, path } = req;
     const clientGone = new AbortController();
-    const record: RequestRecord = { requestId: requestIdFrom(req.get('x-request-id')), errorCodes: [], closed: clientGone.signal };
+    const record: RequestRecord = {
+      requestId: requestIdFrom(req.get('x-request-id')),
+      traceId: res.locals.traceId,
+      errorCodes: [],
+      closed: clientGone.signal,
+    };
     res.locals.record = record;
     res.setHeader('x-request-id', record.requestId);
     /** One line when the request is answered, or when the client goes before it is (aborted). */
@@ -47,6 +52,7 @@ export function requestLogging(logger: Logger, metrics: ServiceMetrics): express
       logger[level](
         {
           requestId: record.requestId,
+          traceId: record.traceId,
           method,
           path,
           operationName: record.operationName,

@@ -8,6 +8,8 @@ import { createApp } from './app';
 import { isLoopback, type AppConfig } from '../common/config';
 import { createLogger } from './logger';
 import { buildDatamapSchema } from './schema';
+import { SERVICE_VERSION } from './metrics';
+import { startTracing } from './tracing';
 
 export interface RunningServer {
   url: string;
@@ -23,6 +25,7 @@ const reachableHost = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host
 /** Opens the database (migrating it, seeding it when empty) and serves the API. */
 export async function startServer(config: AppConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
   const startedAt = performance.now();
+  const tracing = config.tracing.enabled ? await startTracing({ serviceName: config.tracing.serviceName, version: SERVICE_VERSION }) : undefined;
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -37,7 +40,7 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
     const schema = await buildDatamapSchema();
     const { auth, source } = await resolveAuth(config, db);
     const authenticate = createAuthenticator(auth);
-    const app = await createApp({ config, db, schema, logger, authenticate });
+    const app = await createApp({ config, db, schema, logger, authenticate, tracing });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
@@ -73,6 +76,7 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
         clearTimeout(timer);
         await app.stop();
         await db.close();
+        await tracing?.shutdown();
       },
     };
   } catch (error) {
