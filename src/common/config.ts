@@ -32,6 +32,11 @@ export interface AppConfig {
   rightsRequestRetentionDays: number;
   /** How long in-flight requests may run on after SIGTERM or SIGINT before the process stops anyway. */
   shutdownGraceMs: number;
+  /**
+   * How long after SIGTERM connections already accepted are still served, each answer with `Connection: close`
+   * (SHUTDOWN_DRAIN_SECONDS, default 1; within the grace period); then idle ones are closed.
+   */
+  shutdownDrainMs: number;
   /** The longest one SQL statement may take; past it the request fails with SERVICE_UNAVAILABLE. */
   dbStatementTimeoutMs: number;
   /** How long start-up keeps trying to reach the database before it gives up. */
@@ -293,6 +298,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     subprocessorNoticeDays: integerVar(env, 'SUBPROCESSOR_NOTICE_DAYS', 0, 0, 365, 'days'),
     rightsRequestRetentionDays: integerVar(env, 'RIGHTS_REQUEST_RETENTION_DAYS', 1095, 1, 36500, 'days'),
     shutdownGraceMs: secondsVar(env, 'SHUTDOWN_GRACE_SECONDS', 10, 3600),
+    shutdownDrainMs: secondsVar(env, 'SHUTDOWN_DRAIN_SECONDS', 1, 3600),
     dbStatementTimeoutMs: integerVar(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 1, 3_600_000, 'milliseconds'),
     dbConnectTimeoutMs: secondsVar(env, 'DB_CONNECT_TIMEOUT_SECONDS', 30, 3600),
     metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),

@@ -134,7 +134,7 @@ async function waitForDatabase(orm: MikroORM, database: string, connectMs: numbe
     } catch (error) {
       const reason = (error as Error).message.split('\n')[0];
       if ((error as { code?: unknown }).code === '3D000') {
-        throw new DatabaseUnavailable(`the database ${database} does not exist; datamap never creates one: create it, or correct DATABASE_URL`);
+        throw new DatabaseUnavailable(`the database ${database} does not exist; datamap never creates one: create it, or correct DATABASE_URL`, 'DATABASE_MISSING');
       }
       if (isPermanent(error) || Date.now() >= deadline) {
         throw new DatabaseUnavailable(`cannot reach the database ${database} (gave up after ${Math.round(connectMs / 1000)} s): ${reason}`);
