@@ -114,7 +114,9 @@ async function clickNode(id: string, clicks = 1) {
     });
 
     it('asks an anonymous visitor for a token, with the command that makes one, and keeps it in session storage only', async () => {
-      await page.goto(`${app.url}/map`);
+      const served = await page.goto(`${app.url}/map`);
+      // The service's own policy, which the page then runs under (withPolicy adds none).
+      expect(served!.headers()['content-security-policy']).toMatch(/script-src 'self';\s*style-src 'self'[^;]*;.*frame-ancestors 'none'/);
       await expect(page.isVisible('#token-prompt')).resolves.toBe(true);
       await expect(page.isVisible('#graph')).resolves.toBe(false);
       expect(await page.textContent('#token-command')).toBe('npm run --silent token -- --role VIEWER --sub you@pythonmaster.com');
@@ -324,6 +326,8 @@ async function clickNode(id: string, clicks = 1) {
       const banner = await page.textContent('#no-token');
       expect(banner).toContain('npm run --silent token -- --role VIEWER --sub you@pythonmaster.com');
       expect(await page.isVisible('#no-token')).toBe(true);
+      // The example query reaches the editor from the page's data attribute (no inline script under the CSP).
+      expect(await page.textContent('.graphiql-query-editor')).toContain('query ExplorerExample');
       await page.evaluate((token) => sessionStorage.setItem('datamap.token', token), await tokenFor('VIEWER'));
       await page.reload({ waitUntil: 'networkidle' });
       expect(await page.isVisible('#no-token')).toBe(false);
