@@ -5,7 +5,7 @@ import { authAs, startTestApp, type TestApp } from './harness';
 /**
  * The queue of operations waiting for an execution slot, under saturation (issue 23 item 4): bounded, and clients
  * that have gone leave it. One slot (GRAPHQL_MAX_CONCURRENT_OPERATIONS=1) on a generated map whose full graph
- * takes a noticeable time to build.
+ * takes a noticeable time to build (interpreted by graphql-js, so that it stays as slow once it repeats).
  */
 describe('the operation queue under saturation', () => {
   let app: TestApp;
@@ -36,7 +36,7 @@ describe('the operation queue under saturation', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp({ seed: false, config: { maxConcurrentOperations: 1, maxQueuedOperations: 4, queueTimeoutMs: 60_000 } });
+    app = await startTestApp({ seed: false, config: { maxConcurrentOperations: 1, maxQueuedOperations: 4, queueTimeoutMs: 60_000, graphqlExecutor: 'graphql-js' } });
     await generateMap({ db: app.db }, { processors: 60, categories: 40, depth: 3, activities: 500 });
     await ensureAgePolicy(app.em());
     asViewer = await authAs('VIEWER');
@@ -48,10 +48,13 @@ describe('the operation queue under saturation', () => {
   afterAll(() => app.close());
 
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After once the queue is full, and serves the others', async () => {
-    const answers = await Promise.all(Array.from({ length: 7 }, () => post(HEAVY)));
-    const statuses = answers.map((answer) => answer.status).sort();
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 503, 503]);
+    const fullBefore = await metric(/^datamap_graphql_queue_wait_seconds_count\{outcome="full"\} (\d+)$/m);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(HEAVY)));
     const refused = answers.filter((answer) => answer.status === 503);
+    // One runs and four wait; of the other five, those that come while the queue is still full are refused.
+    expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(5);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 503)).toBe(true);
     for (const answer of refused) {
       expect(answer.headers.get('retry-after')).toBe('1');
       const body = (await answer.json()) as any;
@@ -59,7 +62,7 @@ describe('the operation queue under saturation', () => {
       expect(body.errors[0].message).toContain('4 operations are already waiting');
     }
     await Promise.all(answers.filter((answer) => answer.status === 200).map((answer) => answer.json()));
-    expect(await metric(/^datamap_graphql_queue_wait_seconds_count\{outcome="full"\} (\d+)$/m)).toBe(2);
+    expect((await metric(/^datamap_graphql_queue_wait_seconds_count\{outcome="full"\} (\d+)$/m)) - fullBefore).toBe(refused.length);
   }, 60_000);
 
   it('drops the operations of clients that have gone, so the age check, the probes and a cheap query do not wait behind them', async () => {
@@ -71,10 +74,12 @@ describe('the operation queue under saturation', () => {
     while ((await metric(/^datamap_graphql_operations_waiting (\d+)$/m)) < 4) await new Promise((resolve) => setTimeout(resolve, 5));
     for (const client of clients) client.abort();
     await Promise.all(abandoned);
-    // The service hears of each close at once: the queue empties well before the heavy operation that runs ends.
+    // The service hears of each close at once: the queue empties while the one heavy operation runs.
     const closedAt = performance.now();
     while ((await metric(/^datamap_graphql_operations_waiting (\d+)$/m)) > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(performance.now() - closedAt).toBeLessThan(heavyMs);
+    // (Kept, the four would leave only by running: four times the heavy operation.)
+    expect(performance.now() - closedAt).toBeLessThan(heavyMs * 2 + 250);
+    const admittedWhenEmpty = await metric(/^datamap_graphql_queue_wait_seconds_count\{outcome="admitted"\} (\d+)$/m);
 
     const [ageCheck, ready, health, cheap] = await Promise.all([
       timed(async () => (await post(AGE_CHECK, undefined, { input: { birthDate: '2000-01-01', country: 'DE' } }, asSignup)).json() as Promise<any>),
@@ -93,14 +98,14 @@ describe('the operation queue under saturation', () => {
       health: true,
       cheap: true,
     });
-    // Of the twenty, the one that had the slot ran, and perhaps the next if the first ended before its client went;
-    // every other left the queue or was refused, and never ran.
-    const admitted = (await metric(/^datamap_graphql_queue_wait_seconds_count\{outcome="admitted"\} (\d+)$/m)) - admittedBefore - 1;
+    // Of the twenty, those admitted before their clients went ran; once the queue emptied, nothing of theirs ran:
+    // the one operation admitted since is the cheap query.
+    const admittedNow = await metric(/^datamap_graphql_queue_wait_seconds_count\{outcome="admitted"\} (\d+)$/m);
+    expect(admittedNow - admittedWhenEmpty).toBe(1);
     const abandonedCount = await metric(/^datamap_graphql_queue_wait_seconds_count\{outcome="abandoned"\} (\d+)$/m);
     const refusedCount = (await metric(/^datamap_graphql_queue_wait_seconds_count\{outcome="full"\} (\d+)$/m)) - refusedBefore;
-    expect(admitted).toBeLessThanOrEqual(2);
-    expect(abandonedCount).toBeGreaterThanOrEqual(3);
-    expect(admitted + abandonedCount + refusedCount).toBe(20);
+    expect(abandonedCount).toBeGreaterThanOrEqual(1);
+    expect(admittedWhenEmpty - admittedBefore + abandonedCount + refusedCount).toBe(20);
     expect(await metric(/^datamap_graphql_operations_waiting (\d+)$/m)).toBe(0);
   }, 60_000);
 });

@@ -36,7 +36,7 @@ import { authAs, onPostgres, startTestApp, type TestApp } from './harness';
 
   const AGE_CHECK = 'query ($input: AgeGateInput!) { ageGate(input: $input) { allowed digitalConsentAge parentalConsentRequired } }';
   const STATS = 'query ($day: LocalDate!) { ageGateStats(from: $day, to: $day) { totals { checks allowed blocked } } }';
-  const FINDINGS = '{ findings(first: 1000) { totalCount nodes { rule severity message entities { kind key } } } }';
+  const FINDINGS = '{ findings(first: 1000) { totalCount nodes { rule severity message entities { type key } } } }';
 
   it('apply an age-policy change made through the other at once: no policy is cached in process', async () => {
     const teen = { input: { birthDate: '2011-01-01', country: 'IS' } };
@@ -56,6 +56,7 @@ import { authAs, onPostgres, startTestApp, type TestApp } from './harness';
 
   it('count age checks made through either: once each instance has flushed, both report the same totals', async () => {
     const adult = { input: { birthDate: '1990-01-01', country: 'DE' } };
+    await Promise.all([first.ageGateCounters.flush(), second.ageGateCounters.flush()]);
     const [start] = await both(STATS, { day: '2026-06-15' }, officer);
     for (let i = 0; i < 3; i++) await first.gql(AGE_CHECK, adult, signup);
     for (let i = 0; i < 2; i++) await second.gql(AGE_CHECK, adult, signup);
