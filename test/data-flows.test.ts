@@ -2,6 +2,7 @@ import { applyManifest } from '../src/manifest/manifest.service';
 import { manifestSchema, type Manifest } from '../src/manifest/manifest.schema';
 import { LegalBasis } from '../src/processing-activity/legal-basis';
 import { ProcessorStatus } from '../src/processor/processor.entity';
+import { RecipientRole } from '../src/processor/recipient-role';
 import { TransferMechanism } from '../src/processor/transfer-mechanism';
 import { GRAPHVIZ_READER, MERMAID_READER, parsed, readOne, type GraphvizReading, type MermaidReading } from './graph-readers';
 import { authAs, keysOf, startTestApp, type GraphQLResponse, type TestApp } from './harness';
@@ -491,7 +492,7 @@ function copiesOfTheSeededShape(copies: number): Manifest {
       retention: 'account-data',
     });
     manifest.processors.push({
-      key: `extra-processor-${i}`, name: `Extra ${i}`, service: 'Hosting', headquarters: 'US', status: ProcessorStatus.ACTIVE,
+      key: `extra-processor-${i}`, name: `Extra ${i}`, service: 'Hosting', headquarters: 'US', status: ProcessorStatus.ACTIVE, role: RecipientRole.PROCESSOR,
       dataCategories: ['identity', 'usage'], activities: [`extra-activity-${i}`],
       locations: [
         { country: 'US', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2' },

@@ -1,6 +1,7 @@
 import { manifestSchema, type Manifest } from '../src/manifest/manifest.schema';
 import { LegalBasis } from '../src/processing-activity/legal-basis';
 import { ProcessorStatus } from '../src/processor/processor.entity';
+import { RecipientRole } from '../src/processor/recipient-role';
 import { TransferMechanism } from '../src/processor/transfer-mechanism';
 
 /** More processors and activities, shaped like the seeded ones: US-based, on top-level categories. */
@@ -13,7 +14,7 @@ export function copiesOfTheSeededShape(copies: number): Manifest {
       children: false, dpiaCriteria: [],
     });
     manifest.processors.push({
-      key: `extra-processor-${i}`, name: `Extra ${i}`, service: 'Hosting', headquarters: 'US', status: ProcessorStatus.ACTIVE,
+      key: `extra-processor-${i}`, name: `Extra ${i}`, service: 'Hosting', headquarters: 'US', status: ProcessorStatus.ACTIVE, role: RecipientRole.PROCESSOR,
       dataCategories: ['identity', 'usage'], activities: [`extra-activity-${i}`],
       locations: [{ country: 'US', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2' }],
     });
