@@ -544,12 +544,22 @@ describe('flows on a map with edge cases', () => {
       'email-digest/contact.email -> eu-mailer@DE',
       'email-digest/usage.website -> swiss-stats@CH',
       'email-digest/usage.website -> us-stats@US',
+      // A recipient declared for a narrower category receives that category (issue 18, reproduction 1).
+      'service-communications/contact.email -> narrow-mailer@DE',
       'service-communications/contact -> sendgrid@US',
     ]);
   });
 
-  it('does not send a broader category to a processor declared only for a narrower one', async () => {
-    expect(await flowPaths({ processors: ['narrow-mailer'] })).toEqual([]);
+  it('sends a processor declared only for a narrower category that narrower category, not nothing (issue 18, reproduction 1)', async () => {
+    expect(await flowPaths({ processors: ['narrow-mailer'] })).toEqual(['service-communications/contact.email -> narrow-mailer@DE']);
+    const result = await userDataFlow({ collectionPoints: ['registration'], consents: [] });
+    expect(result.flows).toContain('service-communications/contact.email -> narrow-mailer@DE');
+    const { data } = await app.gql(
+      `{ userDataFlow(profile: { country: "DE", collectionPoints: ["registration"], consents: [] }, filter: { processors: ["narrow-mailer"] }) { summary { categories { key } processors { key } } } }`,
+      {},
+      viewer,
+    );
+    expect(data!.userDataFlow.summary).toEqual({ categories: [{ key: 'contact.email' }], processors: [{ key: 'narrow-mailer' }] });
   });
 
   it('pins mechanism and safeguard of each new transfer: adequacy by default for CH, none in the EEA, and a flawed US claim', async () => {
@@ -571,12 +581,15 @@ describe('flows on a map with edge cases', () => {
       'email-digest/usage.website -> swiss-stats@CH',
       'email-digest/usage.website -> us-stats@US',
     ]);
-    expect(await flowPaths({ categories: ['contact.email'] })).toEqual(['email-digest/contact.email -> eu-mailer@DE']);
+    expect(await flowPaths({ categories: ['contact.email'] })).toEqual([
+      'email-digest/contact.email -> eu-mailer@DE',
+      'service-communications/contact.email -> narrow-mailer@DE',
+    ]);
   });
 
   it('collects a child category at a collection point that collects its parent, and nothing it does not collect', async () => {
     const result = await userDataFlow({ collectionPoints: ['registration'], consents: [] });
-    expect(result.processors).toEqual(['aws', 'eu-mailer', 'google-cloud', 'sendgrid']);
+    expect(result.processors).toEqual(['aws', 'eu-mailer', 'google-cloud', 'narrow-mailer', 'sendgrid']);
     expect(result.flows.filter((flow) => flow.startsWith('email-digest/'))).toEqual(['email-digest/contact.email -> eu-mailer@DE']);
     // Registration collects identity and contact, not usage: the digest's website usage is never collected.
     expect(result.excluded.filter((line) => line.startsWith('email-digest/'))).toEqual([
@@ -617,7 +630,7 @@ describe('flows on a map with edge cases', () => {
     }
     const { data } = await app.gql(`{ dataFlows { totalCount } }`, {}, viewer);
     // Each extra activity: identity and usage.website, to one processor in the US and in IE.
-    expect(data!.dataFlows.totalCount).toBe(SEEDED_FLOWS.length + 3 + 50 * 2 * 2);
+    expect(data!.dataFlows.totalCount).toBe(SEEDED_FLOWS.length + 4 + 50 * 2 * 2);
     expect(larger).toEqual(seededStatements);
     // dataFlows: the page and its count, then one batch per entity type (activity, category, purpose, processor,
     // country, retention rule), which the categories' parents and the processors' headquarters join.

@@ -22,6 +22,25 @@ export function copiesOfTheSeededShape(copies: number): Manifest {
   return manifest;
 }
 
+/**
+ * Sub-processor chains three deep under each of `engagers` (engager -> sub-1 -> sub-2 -> sub-3), each sub-processor
+ * in India under SCC module 3, as one manifest: engagers and sub-processors are written in one apply.
+ */
+export function chainsUnder(engagers: readonly string[], depth = 3): Manifest {
+  const manifest = manifestSchema.parse({ apiVersion: 'datamap/v1' });
+  for (const engager of engagers) {
+    for (let level = 1; level <= depth; level++) {
+      manifest.processors.push({
+        key: `${engager}-sub-${level}`, name: `${engager} sub-processor ${level}`, service: 'Hosting', headquarters: 'IN',
+        status: ProcessorStatus.ACTIVE, role: RecipientRole.PROCESSOR, dpaReference: 'sub-processor terms',
+        engagedBy: level === 1 ? engager : `${engager}-sub-${level - 1}`, dataCategories: [], activities: [],
+        locations: [{ country: 'IN', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 3' }],
+      });
+    }
+  }
+  return manifest;
+}
+
 /** The dashboards' largest query: a thousand processors with their relations, six levels deep. */
 export const THOUSAND_PROCESSORS = `{
     processors(first: 1000) {

@@ -137,4 +137,99 @@ describe('controllers as recipients (SCC module 1; Art. 26; CCPA sale or sharing
   });
 });
 
-export { APPROVE };
+
+const PERSON = `query ($profile: SubjectProfileInput!, $filter: DataFlowFilter) {
+  userDataFlow(profile: $profile, filter: $filter) {
+    summary { countries { code } processors { key } }
+    flows(first: 100) { nodes { activity { key } category { key } processor { key } destination { code } safeguarded
+      path { from { key } to { key } destination { code } mechanism reference safeguarded sccModule } } }
+  }
+}`;
+const registrationOnly = { country: 'DE', collectionPoints: ['registration'], consents: [] };
+
+describe('flows follow the chain (issue 18, reproduction 2)', () => {
+  beforeAll(async () => {
+    expect((await app.gql(APPROVE, { key: 'aws-india' }, asOfficer)).errors).toBeUndefined();
+  });
+
+  it("shows IN among a registration-only person's countries, with a two-hop path judged hop by hop", async () => {
+    const { data, errors } = await app.gql(PERSON, { profile: registrationOnly }, asOfficer);
+    expect(errors).toBeUndefined();
+    const { summary, flows } = data!.userDataFlow;
+    expect(summary.countries.map((c: { code: string }) => c.code)).toEqual(['IN', 'US']);
+    expect(keysOf(summary.processors)).toEqual(['aws', 'aws-india', 'google-cloud', 'sendgrid']);
+    const hosting = flows.nodes.filter((f: { activity: { key: string }; category: { key: string } }) => f.activity.key === 'platform-hosting' && f.category.key === 'identity');
+    expect(hosting).toEqual([
+      {
+        activity: { key: 'platform-hosting' }, category: { key: 'identity' }, processor: { key: 'aws' }, destination: { code: 'US' }, safeguarded: true,
+        path: [{ from: null, to: { key: 'aws' }, destination: { code: 'US' }, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', safeguarded: true, sccModule: 2 }],
+      },
+      {
+        activity: { key: 'platform-hosting' }, category: { key: 'identity' }, processor: { key: 'aws-india' }, destination: { code: 'IN' }, safeguarded: true,
+        path: [
+          { from: null, to: { key: 'aws' }, destination: { code: 'US' }, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', safeguarded: true, sccModule: 2 },
+          { from: { key: 'aws' }, to: { key: 'aws-india' }, destination: { code: 'IN' }, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3', safeguarded: true, sccModule: 3 },
+        ],
+      },
+      expect.objectContaining({ processor: { key: 'google-cloud' } }),
+    ]);
+  });
+
+  it('matches the chain by any processor along it, and pages through it with stable cursors', async () => {
+    const { data } = await app.gql(
+      `{ dataFlows(first: 1, filter: { processors: ["aws-india"], activities: ["platform-hosting"] }) { totalCount edges { cursor node { category { key } processor { key } } } pageInfo { endCursor } } }`,
+      {},
+      asOfficer,
+    );
+    expect(data!.dataFlows.totalCount).toBe(3);
+    const next = await app.gql(
+      `query ($after: String) { dataFlows(first: 5, after: $after, filter: { processors: ["aws-india"], activities: ["platform-hosting"] }) { nodes { category { key } processor { key } } } }`,
+      { after: data!.dataFlows.pageInfo.endCursor },
+      asOfficer,
+    );
+    expect([data!.dataFlows.edges[0].node, ...next.data!.dataFlows.nodes].map((n: { category: { key: string } }) => n.category.key)).toEqual(['contact', 'identity', 'usage']);
+  });
+
+  it('takes the chain out of every flow when the engager retires', async () => {
+    const officer = asOfficer;
+    expect((await register(awsIndia('gcloud-india', 'SCC 2021/914 module 3', { engagedBy: 'google-cloud' }))).errors).toBeUndefined();
+    expect((await app.gql(APPROVE, { key: 'gcloud-india' }, officer)).errors).toBeUndefined();
+    const before = await app.gql(`{ dataFlows(filter: { processors: ["gcloud-india"] }) { totalCount } }`, {}, officer);
+    expect(before.data!.dataFlows.totalCount).toBeGreaterThan(0);
+    const retired = await app.gql(`mutation { retireProcessor(key: "google-cloud", reason: "moved to aws") { status } }`, {}, officer);
+    expect(retired.errors).toBeUndefined();
+    const after = await app.gql(`{ dataFlows(filter: { processors: ["gcloud-india"] }) { totalCount } }`, {}, officer);
+    expect(after.data!.dataFlows.totalCount).toBe(0);
+  });
+});
+
+describe('controller recipients in flows (issue 18, reproduction 3)', () => {
+  it('judges a flow to an approved advertising partner controller to controller, module 1', async () => {
+    expect((await app.gql(APPROVE, { key: 'ad-partner' }, asOfficer)).errors).toBeUndefined();
+    const { data } = await app.gql(
+      `{ dataFlows(filter: { processors: ["ad-partner"] }) { nodes { category { key } safeguarded path { from { key } to { key role } sccModule reference } } } }`,
+      {},
+      asOfficer,
+    );
+    expect(data!.dataFlows.nodes).toEqual([
+      { category: { key: 'technical' }, safeguarded: true, path: [{ from: null, to: { key: 'ad-partner', role: 'INDEPENDENT_CONTROLLER' }, sccModule: 1, reference: 'SCC 2021/914 module 1' }] },
+    ]);
+  });
+
+  it('reports sale-or-share-undisclosed when a recipient marked saleOrShare contradicts the policy', async () => {
+    await app.em().getConnection().execute(`update organization set no_sale_statement = 'We never sell your data.'`);
+    const { data } = await app.gql(`{ processor(key: "ad-partner") { version } }`, {}, asOfficer);
+    const marked = await app.gql(UPDATE, { key: 'ad-partner', expectedVersion: data!.processor.version, input: { saleOrShare: true } }, asOfficer);
+    expect(marked.errors).toBeUndefined();
+    const findings = await app.gql(`{ findings(rule: "sale-or-share-undisclosed") { nodes { rule severity message entities { type key } } } }`, {}, asOfficer);
+    expect(findings.errors).toBeUndefined();
+    expect(findings.data!.findings.nodes).toEqual([
+      {
+        rule: 'sale-or-share-undisclosed',
+        severity: 'ERROR',
+        message: 'ad-partner is marked as a "sale" or "sharing" under the CCPA (§1798.140(ad), (ah)), but the policy states: "We never sell your data."',
+        entities: [{ type: 'Processor', key: 'ad-partner' }, { type: 'Organization', key: 'pythonmaster' }],
+      },
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import { applyManifest } from '../src/manifest/manifest.service';
 import { authAs, startTestApp, type TestApp } from './harness';
-import { copiesOfTheSeededShape } from './larger-map';
+import { chainsUnder, copiesOfTheSeededShape } from './larger-map';
 
 const NESTED_QUERY = `{
   processors(first: 1000) {
@@ -36,4 +36,35 @@ it('sends as many SQL statements for a nested query on a map ten times larger as
   expect(larger.statements).toBe(seeded.statements);
   // The page, its count, and one statement per relation level and per entity type: nothing per row.
   expect(seeded.statements).toBe(8);
+});
+
+const FLOWS_WITH_PATHS = `{
+  dataFlows(first: 100) {
+    totalCount
+    nodes { category { key } activity { key } processor { key headquarters { code } } destination { code }
+      path { from { key } to { key role } destination { code inEEA } sccModule safeguarded } }
+  }
+  userDataFlow(profile: { country: "DE", collectionPoints: ["registration", "purchase"], consents: [] }) {
+    summary { countries { code } processors { key } }
+    flows(first: 100) { nodes { path { to { key } destination { code } } } }
+  }
+}`;
+
+it('sends as many SQL statements for flows and their paths with sub-processor chains three deep as without them', async () => {
+  const viewer = await authAs('VIEWER');
+  const without = await app.countStatements(FLOWS_WITH_PATHS, {}, viewer);
+  expect(without.response.errors).toBeUndefined();
+
+  await applyManifest(app.em(), chainsUnder(['aws', 'stripe', 'sendgrid', 'google-cloud']));
+  const chained = await app.countStatements(FLOWS_WITH_PATHS, {}, viewer);
+  expect(chained.response.errors).toBeUndefined();
+  const deepest = chained.response.data!.dataFlows.nodes.find((flow: any) => flow.path.length === 4);
+  expect(deepest.path.map((hop: any) => [hop.from?.key ?? null, hop.to.key, hop.sccModule])).toEqual([
+    [null, deepest.path[0].to.key, 2],
+    [deepest.path[0].to.key, `${deepest.path[0].to.key}-sub-1`, 3],
+    [`${deepest.path[0].to.key}-sub-1`, `${deepest.path[0].to.key}-sub-2`, 3],
+    [`${deepest.path[0].to.key}-sub-2`, `${deepest.path[0].to.key}-sub-3`, 3],
+  ]);
+  expect(chained.response.data!.userDataFlow.summary.countries).toEqual([{ code: 'IN' }, { code: 'US' }]);
+  expect(chained.statements).toBe(without.statements);
 });

@@ -8,6 +8,7 @@ const flow = (overrides: Partial<DataFlow>): DataFlow => ({
   activityKey: 'newsletter',
   purposeKey: 'marketing',
   processorKey: 'mailer',
+  path: [],
   destinationCode: 'US',
   retentionKey: 'until-unsubscribe',
   legalBasis: LegalBasis.CONSENT,
