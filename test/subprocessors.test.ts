@@ -49,15 +49,22 @@ describe('the public sub-processor list', () => {
     expect(json.status).toBe(200);
     const list = (await json.json()) as any;
     expect(list.processors.map((p: { key: string }) => p.key)).toEqual([
-      'aws', 'google-analytics', 'google-cloud', 'intercom', 'mailchimp', 'paypal', 'sendgrid', 'stripe', 'zendesk',
+      'advertising-partners', 'aws', 'google-analytics', 'google-cloud', 'intercom', 'intercom-aws', 'mailchimp', 'paypal', 'sendgrid', 'stripe', 'zendesk',
     ]);
-    expect(list.processors[0]).toEqual({
+    // Every recipient, with what it is and who engaged it: the advertising partners are controllers, Intercom's host its sub-processor.
+    expect(list.processors.map((p: { key: string; role: string; engagedBy: string | null }) => [p.key, p.role, p.engagedBy]).filter(([, role, engagedBy]: string[]) => role !== 'PROCESSOR' || engagedBy)).toEqual([
+      ['advertising-partners', 'INDEPENDENT_CONTROLLER', null],
+      ['intercom-aws', 'PROCESSOR', 'intercom'],
+    ]);
+    expect(list.processors[1]).toEqual({
       key: 'aws',
       name: 'Amazon Web Services',
       legalName: 'Amazon Web Services, Inc.',
       service: 'Cloud hosting',
       website: 'https://aws.amazon.com',
       headquarters: 'US',
+      role: 'PROCESSOR',
+      engagedBy: null,
       locations: [
         { country: 'US', countryName: 'United States', inEEA: false, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', effectiveFrom: null, pending: false },
       ],

@@ -27,6 +27,10 @@ export interface PublishedProcessor {
   service: string;
   website: string | null;
   headquarters: string;
+  /** What it is to the organisation: PROCESSOR, INDEPENDENT_CONTROLLER or JOINT_CONTROLLER. */
+  role: string;
+  /** The processor that engaged it as its sub-processor; null when the organisation engaged it. */
+  engagedBy: string | null;
   locations: PublishedLocation[];
   /** When it was announced (approved); null for processors listed with the map it was seeded with. */
   addedAt: string | null;
@@ -129,6 +133,8 @@ export async function subprocessorList(em: EntityManager, now: Date, noticeDays:
         service: processor.service,
         website: processor.website ?? null,
         headquarters: processor.headquarters.code,
+        role: processor.role,
+        engagedBy: processor.engagedBy?.key ?? null,
         locations: places.map((location) => {
           const country = countries.get(location.country.code);
           return {
