@@ -66,13 +66,20 @@ async function flowPaths(filter: Record<string, unknown> | null, first = 1000): 
 
 /** Every flow of the seeded map, in flow order (activity, category, processor, destination). */
 const SEEDED_FLOWS = [
+  // The advertising partners, a controller recipient (issue 18).
+  'advertising/technical -> advertising-partners@US',
+  'advertising/usage.website -> advertising-partners@US',
   'certificates/identity -> aws@US',
   'certificates/identity -> google-cloud@US',
   'certificates/usage -> aws@US',
   'certificates/usage -> google-cloud@US',
   'customer-support/contact -> intercom@US',
+  // Intercom's own host, one hop further along its chain.
+  'customer-support/contact -> intercom-aws@US',
   'customer-support/contact -> zendesk@US',
   'customer-support/identity -> intercom@US',
+  // Intercom's own host, one hop further along its chain.
+  'customer-support/identity -> intercom-aws@US',
   'customer-support/identity -> zendesk@US',
   'fraud-prevention/technical -> aws@US',
   'fraud-prevention/technical -> google-cloud@US',
@@ -89,8 +96,12 @@ const SEEDED_FLOWS = [
   'platform-hosting/usage -> aws@US',
   'platform-hosting/usage -> google-cloud@US',
   'pre-sale-support/contact -> intercom@US',
+  // Intercom's own host, one hop further along its chain.
+  'pre-sale-support/contact -> intercom-aws@US',
   'pre-sale-support/contact -> zendesk@US',
   'pre-sale-support/identity -> intercom@US',
+  // Intercom's own host, one hop further along its chain.
+  'pre-sale-support/identity -> intercom-aws@US',
   'pre-sale-support/identity -> zendesk@US',
   'process-payments/contact -> paypal@US',
   'process-payments/contact -> stripe@US',
@@ -137,6 +148,7 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
     expect(result.processors).toEqual(['aws', 'google-cloud', 'sendgrid']);
     // Course activity is not yet collected: the platform's usage data is not, while the website's is, from every visitor.
     const expected = expectedVerdict({
+      'advertising/': CONSENT_NOT_GIVEN,
       'certificates/usage': NOT_COLLECTED,
       'customer-support/': NOT_COLLECTED,
       'learning-research/': NOT_COLLECTED,
@@ -179,9 +191,10 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
 
   it('adds zendesk and intercom for a support request', async () => {
     const result = await userDataFlow({ collectionPoints: ['registration', 'purchase', 'support'], consents: [] });
-    expect(result.processors).toEqual(['aws', 'google-cloud', 'intercom', 'paypal', 'sendgrid', 'stripe', 'zendesk']);
+    expect(result.processors).toEqual(['aws', 'google-cloud', 'intercom', 'intercom-aws', 'paypal', 'sendgrid', 'stripe', 'zendesk']);
     expect(result.excluded).toEqual(
       expectedVerdict({
+        'advertising/': CONSENT_NOT_GIVEN,
         'certificates/usage': NOT_COLLECTED,
         'learning-research/': NOT_COLLECTED,
         'marketing-communications/': NOT_COLLECTED,
@@ -219,7 +232,7 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
   it.each([
     [[], ['aws', 'google-analytics', 'google-cloud']],
     [['registration'], ['aws', 'google-analytics', 'google-cloud', 'sendgrid']],
-    [['support', 'newsletter'], ['aws', 'google-analytics', 'google-cloud', 'intercom', 'zendesk']],
+    [['support', 'newsletter'], ['aws', 'google-analytics', 'google-cloud', 'intercom', 'intercom-aws', 'zendesk']],
   ])('includes google-analytics through the automatic site visit for anyone with performance cookies (collection points %j)', async (collectionPoints, processors) => {
     const result = await userDataFlow({ collectionPoints, consents: ['performance-cookies'] });
     expect(result.processors).toEqual(processors);
@@ -230,7 +243,7 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
   it('reports every seeded transfer as a safeguarded third-country transfer, with the mechanism of its processor', async () => {
     const result = await userDataFlow({
       collectionPoints: ['registration', 'purchase', 'support', 'newsletter', 'course-activity', 'survey'],
-      consents: ['marketing-email', 'performance-cookies'],
+      consents: ['marketing-email', 'performance-cookies', 'marketing-cookies'],
     });
     expect(result.excluded).toEqual([]);
     expect(result.flows).toEqual(SEEDED_FLOWS);
@@ -238,10 +251,12 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
       (result.raw.flows.nodes as FlowFields[]).map((flow) => [flow.processor.key, [flow.thirdCountry, flow.mechanism, flow.safeguarded]]),
     );
     expect(transfers).toEqual({
+      'advertising-partners': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       aws: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       'google-analytics': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       'google-cloud': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       intercom: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
+      'intercom-aws': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       mailchimp: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       paypal: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       sendgrid: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
@@ -332,7 +347,7 @@ describe('dataFlows on the seeded map', () => {
       if (!data!.dataFlows.pageInfo.hasNextPage) break;
       after = data!.dataFlows.pageInfo.endCursor;
     }
-    expect(pages).toBe(10);
+    expect(pages).toBe(11);
     expect(walked).toEqual(SEEDED_FLOWS);
   });
 
@@ -340,8 +355,8 @@ describe('dataFlows on the seeded map', () => {
     ['a category with its descendants', { categories: ['financial'] }, [...flowsOf('process-payments/financial'), ...flowsOf('tax-records/financial')]],
     ['a child category, when no activity declares it', { categories: ['financial.payment-card'] }, []],
     ['processors', { processors: ['aws', 'sendgrid'] }, SEEDED_FLOWS.filter((f) => /-> (aws|sendgrid)@/.test(f))],
-    ['a purpose with its narrower purposes', { purposes: ['communication'] }, [...flowsOf('marketing-communications/'), ...flowsOf('service-communications/')]],
-    ['legal bases', { legalBases: ['CONSENT'] }, [...flowsOf('marketing-communications/'), ...flowsOf('usage-analytics/')]],
+    ['a purpose with its narrower purposes', { purposes: ['communication'] }, [...flowsOf('advertising/'), ...flowsOf('marketing-communications/'), ...flowsOf('service-communications/')]],
+    ['legal bases', { legalBases: ['CONSENT'] }, [...flowsOf('advertising/'), ...flowsOf('marketing-communications/'), ...flowsOf('usage-analytics/')]],
     ['destinations, in any case', { destinations: ['us'] }, SEEDED_FLOWS],
     ['a destination no processor uses', { destinations: ['DE'] }, []],
     ['third countries only', { thirdCountryOnly: true }, SEEDED_FLOWS],
@@ -379,7 +394,7 @@ describe('dataFlows on the seeded map', () => {
 });
 
 describe('dataMapGraph on the seeded map', () => {
-  const GRAPH = `query($filter: DataFlowFilter) { dataMapGraph(filter: $filter) { nodes { id kind key label } edges { from to label safeguarded } mermaid dot } }`;
+  const GRAPH = `query($filter: DataFlowFilter) { dataMapGraph(filter: $filter) { nodes { id kind key label } edges { from to kind label safeguarded } mermaid dot } }`;
 
   it('draws the payment flows as nodes and edges that Mermaid and Graphviz read back', async () => {
     const { data, errors } = await app.gql(GRAPH, { filter: { processors: ['stripe', 'paypal'] } }, viewer);
@@ -425,18 +440,21 @@ describe('dataMapGraph on the seeded map', () => {
     expect(dot.edges.map((edge) => [edge.from, edge.to, edge.label])).toEqual(expectedEdges.map(([from, to, label]) => [from, to, label ?? '']));
   }, 30_000);
 
-  it('draws the whole seeded map: 6 categories, 13 activities, 9 processors, 1 country', async () => {
+  it('draws the whole seeded map: 6 categories, 14 activities, 11 recipients, 1 country', async () => {
     const { data } = await app.gql(GRAPH, {}, viewer);
     const graph = data!.dataMapGraph;
     const countOf = (kind: string) => graph.nodes.filter((node: { kind: string }) => node.kind === kind).length;
-    // The advertising activity has recipients but no registered processor, so no flow.
-    // The website's usage data (usage.website) is a category of its own, for website-delivery.
-    expect([countOf('CATEGORY'), countOf('ACTIVITY'), countOf('PROCESSOR'), countOf('COUNTRY')]).toEqual([6, 13, 9, 1]);
-    // 26 distinct category -> activity pairs, 23 activity -> processor pairs, 9 processor -> country transfers.
-    expect(graph.edges).toHaveLength(58);
+    // The advertising activity reaches the advertising partners, a controller recipient; Intercom reaches its own host.
+    // The website's usage data (usage.website) is a category of its own, for website-delivery and advertising.
+    expect([countOf('CATEGORY'), countOf('ACTIVITY'), countOf('PROCESSOR'), countOf('COUNTRY')]).toEqual([6, 14, 11, 1]);
+    // 28 distinct category -> activity pairs, 24 activity -> recipient pairs, 1 engager -> sub-processor hop, 11 recipient -> country transfers.
+    expect(graph.edges).toHaveLength(64);
+    expect(graph.edges.filter((edge: { kind: string }) => edge.kind === 'ENGAGES').map((edge: { from: string; to: string }) => [edge.from, edge.to])).toEqual([
+      ['processor:intercom', 'processor:intercom-aws'],
+    ]);
     const mermaid = parsed(await readOne<MermaidReading>(MERMAID_READER, graph.mermaid));
-    expect(mermaid.nodes).toHaveLength(29);
-    expect(mermaid.edges).toHaveLength(58);
+    expect(mermaid.nodes).toHaveLength(32);
+    expect(mermaid.edges).toHaveLength(64);
   }, 30_000);
 });
 
