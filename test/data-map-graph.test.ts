@@ -45,12 +45,14 @@ interface Flow {
   thirdCountry: boolean;
   mechanism: string | null;
   safeguarded: boolean;
+  path: { from: { key: string } | null; to: { key: string } }[];
 }
 
 async function flows(filter: Record<string, unknown> | null): Promise<Flow[]> {
   const { data, errors } = await app.gql(
     `query($filter: DataFlowFilter) { dataFlows(filter: $filter, first: 1000) { totalCount nodes {
-      category { key } activity { key } purpose { key } processor { key } destination { code } thirdCountry mechanism safeguarded } } }`,
+      category { key } activity { key } purpose { key } processor { key } destination { code } thirdCountry mechanism safeguarded
+      path { from { key } to { key } } } } }`,
     { filter },
     viewer,
   );
@@ -98,7 +100,9 @@ function summaryOf(list: Flow[], grouping: 'COUNTRY' | 'SAFEGUARD', categoryDept
     edges: [...edges].map(([id, entry]) => [id, entry.flows, entry.unsafeguarded === 0]).sort(),
     size: {
       nodes: distinct((f) => f.category.key) + distinct((f) => f.activity.key) + distinct((f) => f.processor.key) + distinct((f) => f.destination.code),
-      edges: distinct((f) => `${f.activity.key}|${f.category.key}`) + distinct((f) => `${f.activity.key}|${f.processor.key}`) +
+      // activity -> the recipient it engages, engager -> sub-processor (ENGAGES), recipient -> country.
+      edges: distinct((f) => `${f.activity.key}|${f.category.key}`) + distinct((f) => `${f.activity.key}|${f.path[0].to.key}`) +
+        new Set(list.flatMap((f) => f.path.filter((hop) => hop.from).map((hop) => `${hop.from!.key}|${hop.to.key}`))).size +
         distinct((f) => `${f.processor.key}|${f.destination.code}`),
       flows: list.length,
     },

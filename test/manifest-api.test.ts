@@ -52,7 +52,7 @@ describe('unknown fields', () => {
         {
           path: 'processors[0].colour',
           message:
-            'unknown field; expected one of key, name, description, source, assumed, legalName, service, website, headquarters, dpaReference, status, statusReason, dataCategories, activities, locations, subjectToGdpr',
+            'unknown field; expected one of key, name, description, source, assumed, legalName, service, website, headquarters, dpaReference, status, statusReason, dataCategories, activities, locations, subjectToGdpr, role, engagedBy, jointArrangement, saleOrShare',
           line: 6,
         },
       ],
@@ -257,7 +257,7 @@ describe('the manifest query and the round trip', () => {
         const { data, errors } = await fresh.gql(APPLY, { manifest: exported.data!.manifest }, headers);
         expect(errors).toBeUndefined();
         expect(data!.applyManifest.changes).toEqual([]);
-        expect(data!.applyManifest.entries).toHaveLength(103);
+        expect(data!.applyManifest.entries).toHaveLength(107);
         expect(data!.applyManifest.entries.every((e: { outcome: string }) => e.outcome === 'UNCHANGED')).toBe(true);
       }
       const stripe = await fresh.em().findOneOrFail(Processor, 'stripe');

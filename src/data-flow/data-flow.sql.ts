@@ -461,7 +461,8 @@ export function summaryStatement(
   const sql = `with judged as (select * from unnest(?::text[], ?::text[], ?::text[], ?::boolean[]) as j(processor, destination, grp, safeguarded)),
 f as materialized (
   select ${keyAtDepth('fc.category')} as cat, ${keyAtDepth('a.purpose_key')} as purpose,
-    fc.category as category, a.key as activity, r.processor as processor, r.destination as destination
+    fc.category as category, a.key as activity, r.processor as processor, r.destination as destination,
+    p.key as engaged, r.engager as engager
   from ${flowsOf(source.sql)}
   where ${flowConditions(flows.conditions)}
 ),
@@ -480,7 +481,8 @@ select ${nodes('f', 'cat', 'category', 'count(*)', '0')} as categories,
   json_build_object(
     'categories', ${distinct('f', 'category')}, 'activities', ${distinct('f', 'activity')},
     'processors', ${distinct('pd', 'processor')}, 'countries', ${distinct('pd', 'destination')},
-    'edges', ${distinct('f', 'activity, category')} + ${distinct('f', 'activity, processor')} + ${distinct('pd', 'processor, destination')},
+    'edges', ${distinct('f', 'activity, category')} + ${distinct('f', 'activity, engaged')} + ${distinct('f where engager is not null', 'engager, processor')}
+      + ${distinct('pd', 'processor, destination')},
     'flows', (select count(*) from f)) as size`;
   return {
     sql,
