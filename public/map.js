@@ -33,6 +33,7 @@
     PROCESSED_BY: { legend: 'handed to', colour: '#9aa3b5' },
     PROCESSED_IN: { legend: 'processed in', colour: '#9aa3b5' },
     ENGAGES: { legend: 'engages a sub-processor (onward transfer)', colour: '#37474f', curve: 'bezier' },
+    SENT_TO: { legend: 'sent to, as the code shows (not declared)', colour: '#37474f' },
   };
   const MECHANISM_COLOURS = {
     ADEQUACY_DECISION: '#2e7d32',

@@ -131,17 +131,17 @@ describe('dataMapGraph(level: SUMMARY) on the seeded map', () => {
       ['category:financial', 'Financial data', 1, [], 'categories'],
       ['category:identity', 'Identity data', 1, [], 'categories'],
       ['category:technical', 'Technical data', 1, [], 'categories'],
-      ['category:usage', 'Usage data', 1, [], 'categories'],
+      ['category:usage', 'Usage data (2 categories)', 2, ['group'], 'categories'],
       ['purpose:communication', 'Communication (2 activities)', 2, ['group'], 'purposes'],
       ['purpose:improvement', 'Improvement and analytics (2 activities)', 2, ['group'], 'purposes'],
       ['purpose:legal', 'Legal compliance', 1, [], 'purposes'],
       ['purpose:security', 'Security', 1, [], 'purposes'],
-      ['purpose:service-delivery', 'Service delivery (5 activities)', 5, ['group'], 'purposes'],
+      ['purpose:service-delivery', 'Service delivery (7 activities)', 7, ['group'], 'purposes'],
       ['processor-group:US', 'Processors in United States (9 processors)', 9, ['group'], 'destinations'],
     ]);
     // The seeded map is small: its whole graph is what the map page draws (test/data-flows.test.ts pins it).
     const full = await graph({ level: 'FULL' });
-    expect(summary.size).toEqual({ nodes: full.nodes.length, edges: full.edges.length, flows: 40 });
+    expect(summary.size).toEqual({ nodes: full.nodes.length, edges: full.edges.length, flows: 46 });
     expect(full.size).toEqual(summary.size);
     expect(answered(summary)).toEqual(summaryOf(await flows(null), 'COUNTRY', 1, 1));
   });
@@ -149,11 +149,10 @@ describe('dataMapGraph(level: SUMMARY) on the seeded map', () => {
   it('labels each edge with its flows, and groups by safeguard with the countries after the groups', async () => {
     const summary = await graph({ level: 'SUMMARY', groupProcessorsBy: 'SAFEGUARD' });
     expect(summary.edges.find((edge) => edge.from === 'category:identity' && edge.to === 'purpose:service-delivery')).toEqual({
-      from: 'category:identity', to: 'purpose:service-delivery', kind: 'USED_BY', label: '8 flows', flows: 8, safeguarded: true, classes: [],
+      from: 'category:identity', to: 'purpose:service-delivery', kind: 'USED_BY', label: '10 flows', flows: 10, safeguarded: true, classes: [],
     });
     expect(summary.nodes.filter((node) => node.kind === 'PROCESSOR_GROUP').map((node) => [node.key, node.label, node.filterField])).toEqual([
-      ['ADEQUACY_DECISION', 'Adequacy decision (2 processors)', null],
-      ['STANDARD_CONTRACTUAL_CLAUSES', 'Standard contractual clauses (7 processors)', null],
+      ['STANDARD_CONTRACTUAL_CLAUSES', 'Standard contractual clauses (9 processors)', null],
     ]);
     expect(summary.nodes.filter((node) => node.kind === 'COUNTRY').map((node) => [node.id, node.label])).toEqual([['country:US', 'United States (9 processors)']]);
     expect(answered(summary)).toEqual(summaryOf(await flows(null), 'SAFEGUARD', 1, 1));
@@ -203,8 +202,9 @@ describe('dataMapGraph on a larger map with edge cases', () => {
     const { response, statements } = await app.countStatements(SUMMARY_NAMES, {}, viewer);
     expect(response.errors).toBeUndefined();
     expect(statements).toBe(seededSummaryStatements);
-    // The destinations to judge, the summary, then the names: one batch per kind (category, purpose, country).
-    expect(statements).toBe(5);
+    // The evidence from code (none here), the destinations to judge, the summary, then the names: one batch per
+    // kind (category, purpose, country).
+    expect(statements).toBe(6);
   });
 
   it('refuses a Mermaid drawing past 500 edges, saying how to narrow it, and draws the summary or a filtered part', async () => {
@@ -212,10 +212,10 @@ describe('dataMapGraph on a larger map with edge cases', () => {
     expect(data).toBeNull();
     expect(errors).toEqual([
       expect.objectContaining({
-        message: 'dataMapGraph.mermaid: the graph has 428 nodes and 853 edges, more than the 500 edges a Mermaid drawing is given; ' +
+        message: 'dataMapGraph.mermaid: the graph has 431 nodes and 860 edges, more than the 500 edges a Mermaid drawing is given; ' +
           'narrow it with `filter` (categories, activities, purposes, processors, destinations, legalBases, thirdCountryOnly), or ask `level: SUMMARY`',
         path: ['dataMapGraph', 'mermaid'],
-        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'mermaid', value: 853, limit: 500 }),
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'mermaid', value: 860, limit: 500 }),
       }),
     ]);
     const dot = await app.gql('{ dataMapGraph { dot } }', {}, viewer);

@@ -118,3 +118,7 @@ export const keys = (items: { key?: string; code?: string }[]) => items.map((ite
 
 /** The code and message of a response's first error. */
 export const errorOf = (response: GraphQLResponse) => [response.errors?.[0]?.extensions?.code, response.errors?.[0]?.message];
+
+/** How many entries a manifest holds: the organization and every entry of every section. */
+export const entriesOf = (manifest: Record<string, unknown>) =>
+  Object.values(manifest).reduce<number>((count, section) => count + (Array.isArray(section) ? section.length : section && typeof section === 'object' ? 1 : 0), 0);

@@ -133,14 +133,15 @@ async function clickNode(id: string, clicks = 1) {
       // the nine processors and the one country they process in. The hosts store every activity's data, tax records included.
       expect(await nodeIds()).toEqual([
         'activity:certificates', 'activity:customer-support', 'activity:fraud-prevention', 'activity:learning-research',
-        'activity:marketing-communications', 'activity:platform-hosting', 'activity:process-payments', 'activity:recommendations',
-        'activity:service-communications', 'activity:tax-records', 'activity:usage-analytics',
-        'category:contact', 'category:financial', 'category:identity', 'category:technical', 'category:usage',
+        'activity:marketing-communications', 'activity:platform-hosting', 'activity:pre-sale-support', 'activity:process-payments',
+        'activity:recommendations', 'activity:service-communications', 'activity:tax-records', 'activity:usage-analytics',
+        'activity:website-delivery',
+        'category:contact', 'category:financial', 'category:identity', 'category:technical', 'category:usage', 'category:usage.website',
         'country:US',
         'processor:aws', 'processor:google-analytics', 'processor:google-cloud', 'processor:intercom', 'processor:mailchimp',
         'processor:paypal', 'processor:sendgrid', 'processor:stripe', 'processor:zendesk',
       ]);
-      expect(await page.getAttribute('#graph', 'data-nodes')).toBe('26');
+      expect(await page.getAttribute('#graph', 'data-nodes')).toBe('29');
       expect(await page.getAttribute('#graph', 'data-level')).toBe('FULL');
       // The filters were filled from light queries: the seeded categories, purposes, countries and the person form.
       expect(await page.locator('#filters select[name=category] option').count()).toBe(1 + 17);
@@ -163,7 +164,8 @@ async function clickNode(id: string, clicks = 1) {
       const detail = await page.textContent('#detail');
       expect(detail).toContain('Stripe');
       expect(detail).toContain('United States (US)');
-      expect(detail).toContain('ADEQUACY_DECISION');
+      expect(detail).toContain('STANDARD_CONTRACTUAL_CLAUSES');
+      expect(detail).toContain('SCC 2021/914 module 2');
 
       await redrawn(() => page.click('#filters button[type=reset]'));
       expect(await nodeIds()).toContain('processor:mailchimp');
@@ -180,7 +182,7 @@ async function clickNode(id: string, clicks = 1) {
       // Each flow of the person with its legal basis and how long it is kept.
       const rows = await page.$$eval('#person-flows tr', (trs: any[]) => trs.map((tr) => [...tr.children].map((cell: any) => cell.textContent)));
       expect(rows[0]).toEqual(['flow', 'legal basis', 'retention', 'transfer']);
-      expect(rows).toContainEqual(['contact → marketing-communications → mailchimp → US', 'consent', '2 years from last activity, or until unsubscribe', 'adequacy decision']);
+      expect(rows).toContainEqual(['contact → marketing-communications → mailchimp → US', 'consent', '2 years from last activity, or until unsubscribe', 'standard contractual clauses']);
       expect(rows).toContainEqual(['identity → certificates → aws → US', 'contract', '7 years from collection', 'standard contractual clauses']);
       await page.screenshot({ path: `${ARTIFACTS}/map-person.png` });
     });
@@ -248,7 +250,7 @@ async function clickNode(id: string, clicks = 1) {
       expect((await nodeIds()).filter((id: string) => id.startsWith('processor:'))).toEqual(['processor:stripe']);
       expect(await page.textContent('#filter-chips')).toContain('Stripe');
       await redrawn(() => page.click('#filter-chips .chip button'));
-      expect(await page.getAttribute('#graph', 'data-nodes')).toBe('26');
+      expect(await page.getAttribute('#graph', 'data-nodes')).toBe('29');
     });
 
     it('draws kinds and classes it has no special case for: a sub-processor hop, an undeclared vendor apart and dashed, a regime', async () => {

@@ -255,7 +255,7 @@ describe('the list of recipients and the notice of changes (issue 20, point 10)'
 processors:
   - key: stripe
     locations:
-      - { country: US, mechanism: ADEQUACY_DECISION, reference: EU-US Data Privacy Framework, dpf: { certification: "https://www.dataprivacyframework.gov/list", reviewDue: "2030-01-01" } }
+      - { country: US, mechanism: ADEQUACY_DECISION, reference: EU-US Data Privacy Framework, dpf: { certification: "https://www.dataprivacyframework.gov/participant/5780", reviewDue: "2030-01-01" } }
       - { country: IE }
 `;
     const applied = await app.gql(`mutation ($m: String!) { applyManifest(manifest: $m) { applied } }`, { m: manifest }, asOfficer);
@@ -361,7 +361,9 @@ describe('links are absolute web URLs only (stored XSS on the public page)', () 
     const register = (changes: Record<string, unknown>) => app.gql(REGISTER, { input: { ...learnlytics, key: 'link-vendor', ...changes } }, asOfficer);
     expect((await register({ dpaReference: 'javascript:alert(1)' })).errors![0].message).toBe(refusal('input.dpaReference', 'javascript:alert(1)'));
     const certified = { locations: [{ country: 'DE', dpf: { certification: 'data:text/html,x', reviewDue: '2027-01-01' } }] };
-    expect((await register(certified)).errors![0].message).toBe(refusal('input.locations[0].dpf.certification', 'data:text/html,x'));
+    expect((await register(certified)).errors![0].message).toBe(
+      'input.locations[0].dpf.certification: "data:text/html,x" is not a DPF certification: give its DPF List entry, https://www.dataprivacyframework.gov/participant/<id>, or that id',
+    );
     const plain = await register({ dpaReference: 'DPA-2026 signed 2026-01-10', website: 'http://learnlytics.example/' });
     expect(plain.errors).toBeUndefined();
   });

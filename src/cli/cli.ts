@@ -192,7 +192,7 @@ export function serviceBackend(url: string, token: string | undefined): Backend 
     },
     async vendors() {
       const { vendors } = await graphql<{ vendors: (Omit<VendorEntry, 'packages'> & { packages: { ecosystem: string; name: string }[] })[] }>(
-        '{ vendors { key name service processor: processorKey packages { ecosystem name } hosts aliases source origin } }',
+        'query DatamapVendors { vendors { key name service processor: processorKey packages { ecosystem name } hosts aliases source origin } }',
         {},
       );
       return vendors.map((vendor) => ({
@@ -202,7 +202,7 @@ export function serviceBackend(url: string, token: string | undefined): Backend 
     },
     async reconcile(input) {
       const { reconcileEvidence } = await graphql<{ reconcileEvidence: PrintableReport }>(
-        `mutation ($input: EvidenceInput!) { reconcileEvidence(input: $input) { ${EVIDENCE_REPORT} } }`,
+        `mutation DatamapReconcileEvidence($input: EvidenceInput!) { reconcileEvidence(input: $input) { ${EVIDENCE_REPORT} } }`,
         { input },
       );
       return reconcileEvidence;

@@ -103,10 +103,13 @@ export const BUNDLED_OPERATION_NAMES = [
   'MapChoices',
   'MapPerson',
   'MapNodeDetails',
+  'MapSearch',
   'ExplorerExample',
   'DatamapApply',
   'DatamapExport',
   'DatamapFindings',
+  'DatamapReconcileEvidence',
+  'DatamapVendors',
 ];
 
 export class ConfigError extends Error {}

@@ -38,6 +38,9 @@ import {
 import { toDot, toMermaid, type GraphNodeKind } from './graph-render';
 import { judgeLocations, NO_SAFEGUARD, summaryDepth, summaryGraph, WITHIN_EEA } from './data-flow.summary';
 import { Purpose } from '../purpose/purpose.entity';
+import { EvidenceStatus } from '../evidence/evidence.rules';
+import { vendorsNotDeclared } from '../evidence/evidence.service';
+import { withObservedVendors, type ObservedVendor } from './observed-vendors';
 
 /** The tables that inputs may name keys of, with the key column and how a message calls an entry. */
 const KEYED_TABLES = {
@@ -269,6 +272,8 @@ async function nameNodes(loaders: Loaders, nodes: FlowGraph['nodes'], grouping: 
   };
   return Promise.all(
     nodes.map(async (node) => {
+      // Vendors drawn apart are named by the evidence's catalogue, not the registry.
+      if (node.classes.includes('undeclared')) return node;
       const loader = loadersByKind[node.kind];
       const name = loader ? String((await loader.load(node.key))?.name ?? node.key) : null;
       let label = node.kind === 'PROCESSOR_GROUP' ? groupLabel(node.key, name) : (name ?? node.key);
@@ -294,29 +299,42 @@ export async function dataMapGraph(
   const filter = normaliseFilter(rawFilter);
   const grouping = groupProcessorsBy ?? ProcessorGrouping.COUNTRY;
   await assertKnownKeys(em, filterChecks(filter, 'filter'));
+  const observed = await observedVendorsOf(em);
   if (level === GraphLevel.SUMMARY) {
     const located = locationStatement(filter);
     const locations = await em.getConnection().execute<LocationRow[]>(located.sql, located.params);
     const judged = judgeLocations(locations, grouping);
     const { sql, params } = summaryStatement(filter, judged, summaryDepth(filter?.categories), summaryDepth(filter?.purposes));
     const [row] = await em.getConnection().execute<SummaryRow[]>(sql, params);
-    const graph = summaryGraph(row, grouping);
+    const summary = summaryGraph(row, grouping);
+    const graph = withObservedVendors(summary, observed, filter);
     const { size } = row;
+    const apart = { nodes: graph.nodes.length - summary.nodes.length, edges: graph.edges.length - summary.edges.length };
     return {
       level: GraphLevel.SUMMARY,
       nodes: await nameNodes(loaders, graph.nodes, grouping),
       edges: graph.edges,
-      size: { nodes: size.categories + size.activities + size.processors + size.countries, edges: size.edges, flows: size.flows },
+      size: { nodes: size.categories + size.activities + size.processors + size.countries + apart.nodes, edges: size.edges + apart.edges, flows: size.flows },
     };
   }
   const flows = (await runFlowStatement(em, { filter })).map(toDataFlow);
-  const graph = flowGraph(flows);
+  const graph = withObservedVendors(flowGraph(flows), observed, filter);
   return {
     level: GraphLevel.FULL,
     nodes: await nameNodes(loaders, graph.nodes, grouping),
     edges: graph.edges,
     size: { nodes: graph.nodes.length, edges: graph.edges.length, flows: flows.length },
   };
+}
+
+/** The vendors the code calls that the map does not declare, as the graph draws them apart. */
+async function observedVendorsOf(em: EntityManager): Promise<ObservedVendor[]> {
+  return (await vendorsNotDeclared(em)).map((vendor) => ({
+    key: vendor.processorKey,
+    name: vendor.name,
+    pendingReview: vendor.status === EvidenceStatus.PENDING_REVIEW,
+    categories: [...new Set(vendor.dataTypes.flatMap((type) => (type.categoryKey ? [type.categoryKey] : [])))].sort(),
+  }));
 }
 
 /** The most edges a drawing holds: Mermaid's own default `maxEdges`, past which mermaid.render refuses the text. */

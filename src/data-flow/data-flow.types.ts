@@ -221,6 +221,7 @@ export enum GraphEdgeKind {
   PROCESSED_BY = 'PROCESSED_BY',
   PROCESSED_IN = 'PROCESSED_IN',
   ENGAGES = 'ENGAGES',
+  SENT_TO = 'SENT_TO',
 }
 
 registerEnumType(GraphEdgeKind, {
@@ -231,6 +232,11 @@ registerEnumType(GraphEdgeKind, {
     PROCESSED_BY: { description: 'An activity (or a purpose) hands the data to a processor (or a group of them).' },
     PROCESSED_IN: { description: 'A processor (or a group) processes the data in a country: a transfer when outside the EEA.' },
     ENGAGES: { description: 'A processor hands the data on to a sub-processor it engaged (Art. 28(2),(4)): the next hop of a chain.' },
+    SENT_TO: {
+      description:
+        'The code sends data of a category to a vendor the map does not declare (evidence from code, see `reconcileEvidence`): ' +
+        'no declared flow passes along it; the vendor is a PROCESSOR node of class "undeclared".',
+    },
   },
 });
 
@@ -295,7 +301,8 @@ export class GraphNode {
   @Field(() => [String], {
     description:
       'Classes a drawing styles it by, beside its kind: "group" (it stands for more than one entity: narrow the filter to see them), ' +
-      '"unsafeguarded" (a processor, or a group of them, that receives a transfer without a safeguard).',
+      '"unsafeguarded" (a processor, or a group of them, that receives a transfer without a safeguard), ' +
+      '"undeclared" (a vendor the code calls with no ACTIVE processor, from the evidence of `reconcileEvidence`: drawn apart).',
   })
   classes!: string[];
 
@@ -326,7 +333,7 @@ export class GraphEdge {
   @Field(() => Int, { description: 'How many flows pass along it.' })
   flows!: number;
 
-  @Field(() => [String], { description: 'Classes a drawing styles it by, beside its kind: "unsafeguarded".' })
+  @Field(() => [String], { description: 'Classes a drawing styles it by, beside its kind: "unsafeguarded", "undeclared" (a SENT_TO edge).' })
   classes!: string[];
 }
 

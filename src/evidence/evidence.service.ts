@@ -245,6 +245,18 @@ export async function observedVendors(em: EntityManager, status?: EvidenceStatus
   return judgeEvidence(rows, map, (repository) => catalogue(byRepository.get(repository) ?? [])).filter((v) => !status || v.status === status);
 }
 
+/**
+ * The vendors the latest evidence shows with no ACTIVE processor (UNDECLARED or PENDING_REVIEW): what the map
+ * draws apart. One statement when no repository has sent evidence.
+ */
+export async function vendorsNotDeclared(em: EntityManager): Promise<VendorJudgment[]> {
+  const rows = await selectEvidence(em);
+  if (rows.length === 0) return [];
+  const [map, catalogue] = await Promise.all([selectMapView(em), catalogueOf(em)]);
+  const byRepository = new Map(rows.map((row) => [row.repository, row.vendors]));
+  return judgeEvidence(rows, map, (repository) => catalogue(byRepository.get(repository) ?? [])).filter((v) => v.status !== EvidenceStatus.DECLARED);
+}
+
 /** The evidence findings of every repository against a map (the `findings` query's own export of it). */
 export async function evidenceFindingsOf(em: EntityManager, map: MapView): Promise<Finding[]> {
   const [rows, catalogue] = await Promise.all([selectEvidence(em), catalogueOf(em)]);

@@ -127,7 +127,8 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
     const value = input[field];
     if (value !== undefined && !value?.trim()) report(field, value, 'must not be empty');
   }
-  // Links: the website always; a DPA reference and a DPF certification when written as one (else they name a document or an id).
+  // Links: the website always; a DPA reference when written as one (else it names a document). A DPF certification
+  // is held to the DPF List's own form (`dpfFormProblems`), which no other link passes.
   const linkProblem = (field: string, value: string | null | undefined, always: boolean) => {
     const text = value?.trim();
     const problem = text && (always || looksLikeLink(text)) ? webUrlProblem(text) : null;
@@ -135,7 +136,6 @@ export function checkProcessor(input: ProcessorFields, refs: ProcessorReferences
   };
   linkProblem('website', input.website, true);
   linkProblem('dpaReference', input.dpaReference, false);
-  (input.locations ?? []).forEach((location, i) => linkProblem(`locations[${i}].dpf.certification`, location.dpf?.certification, false));
   if (input.headquarters !== undefined && !refs.country(input.headquarters?.toUpperCase() ?? '')) {
     report('headquarters', input.headquarters, `unknown country "${input.headquarters}": use an ISO 3166-1 alpha-2 code such as "DE"`);
   }
