@@ -187,6 +187,30 @@ async function clickNode(id: string, clicks = 1) {
       await page.screenshot({ path: `${ARTIFACTS}/map-person.png` });
     });
 
+    it('judges a child by the birth date, as userDataFlow does, and keeps the date out of addresses and storage', async () => {
+      const urls: string[] = [];
+      page.on('request', (request) => urls.push(request.url()));
+      await openWithToken(await tokenFor('VIEWER'));
+      // 15 on any day of this year: under Germany's age of digital consent (16).
+      const birthDate = `${new Date().getUTCFullYear() - 15}-01-01`;
+      await page.fill('#person input[name=country]', 'DE');
+      await page.check('#person input[name=consent][value=performance-cookies]');
+      await page.fill('#person input[name=birthDate]', birthDate);
+      await page.click('#person button[type=submit]');
+      await page.waitForSelector('#person-result details[data-reason=BELOW_DIGITAL_CONSENT_AGE]');
+      expect(await page.textContent('#person-result details[data-reason=BELOW_DIGITAL_CONSENT_AGE]')).toContain('Analyse usage patterns: Google Analytics');
+      expect(await page.textContent('#person-processors')).not.toContain('Google Analytics');
+
+      await page.check('#person input[name=parentalConsent]');
+      await page.click('#person button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('#person-processors').textContent.includes('Google Analytics'));
+      expect(await page.locator('#person-result details[data-reason=BELOW_DIGITAL_CONSENT_AGE]').count()).toBe(0);
+
+      const storage = await page.evaluate(() => JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage }, cookie: document.cookie }));
+      expect(storage).not.toContain(birthDate);
+      expect(urls.filter((url) => url.includes(birthDate))).toEqual([]);
+    });
+
     it('keeps the legend in view and labels transfers in type as large as the nodes\'', async () => {
       await openWithToken(await tokenFor('VIEWER'));
       const legend = (await page.locator('#legend').boundingBox())!;
