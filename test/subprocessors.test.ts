@@ -195,6 +195,27 @@ describe('the list of recipients and the notice of changes (issue 20, point 10)'
     expect([json.contact, json.changeNotice]).toEqual(['privacy@pythonmaster.com', 'For material changes, we will provide additional notice via email or platform notification.']);
   });
 
+  it('announces a sub-processor approved under an active engager as an entry that names the engager, in the JSON and the feed', async () => {
+    const registered = await app.gql(REGISTER, { input: {
+      key: 'intercom-mail', name: 'Mail relay (for Intercom)', service: 'Email delivery', headquarters: 'US', engagedBy: 'intercom',
+      dataCategories: [], activities: [], dpaReference: "Intercom's sub-processor terms with the relay",
+      locations: [{ country: 'US', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3' }],
+    } }, asOfficer);
+    expect(registered.errors).toBeUndefined();
+    const approval = await app.gql(APPROVE, { key: 'intercom-mail' }, asOfficer);
+    expect(approval.errors).toBeUndefined();
+    const from = approval.data!.approveProcessor.effectiveFrom as string;
+    const json = (await (await fetch(`${app.url}/subprocessors.json`)).json()) as any;
+    const summary = `Mail relay (for Intercom) is added as a recipient of personal data, engaged by Intercom for Email delivery, ` +
+      `processing in US; personal data flows to it from ${from.slice(0, 10)}.`;
+    expect(json.changes[0]).toMatchObject({
+      kind: 'ADDED', processor: 'intercom-mail', engagedBy: { key: 'intercom', name: 'Intercom' }, countries: ['US'], effectiveFrom: from, summary,
+    });
+    const feed = atomParser.parse((await fetchText(app, '/subprocessors.atom')).body).feed;
+    expect(feed.entry[0].summary['#text'] ?? feed.entry[0].summary).toBe(summary);
+    await app.gql(`mutation { retireProcessor(key: "intercom-mail", reason: "Test entry") { key } }`, {}, asOfficer);
+  });
+
   it('puts a new country of an active processor through the notice: an entry in the JSON and the feed, and "from <date>" in flows, the record of processing and a breach radius', async () => {
     const processor = await app.gql(`{ processor(key: "aws") { version } }`, {}, asOfficer);
     const before = Date.now();

@@ -360,7 +360,8 @@ export async function transitionProcessor(
       // announced at once, and data flows to it only once the notice period has run.
       const countries = processor.locations.length > 0 ? processor.locations.getItems().map((l) => l.country.code) : [processor.headquarters.code];
       const kind = transition === 'approveProcessor' ? RecipientNoticeKind.ADDED : transition === 'retireProcessor' ? RecipientNoticeKind.RETIRED : null;
-      const announced = kind ? announceRecipientChange(tx, { kind, processor, countries, notice }) : null;
+      const engager = processor.engagedBy ? await tx.findOneOrFail(Processor, processor.engagedBy.key) : null;
+      const announced = kind ? announceRecipientChange(tx, { kind, processor, countries, notice, engager }) : null;
       const effectiveFrom = kind === RecipientNoticeKind.ADDED && notice.noticeDays > 0 ? announced! : undefined;
       if (effectiveFrom) processor.effectiveFrom = effectiveFrom;
       recordAudit(tx, actor, {

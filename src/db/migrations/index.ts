@@ -14,6 +14,7 @@ import { Migration20261202011710 } from './Migration20261202011710';
 import { Migration20261202030000 } from './Migration20261202030000';
 import { Migration20261203010000 } from './Migration20261203010000';
 import { Migration20261210120000 } from './Migration20261210120000';
+import { Migration20261211000000 } from './Migration20261211000000';
 
 /** The committed migrations, in order. `npm run migration:create` appends to this list. */
 export const migrationsList: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202030000', class: Migration20261202030000 },
   { name: 'Migration20261203010000', class: Migration20261203010000 },
   { name: 'Migration20261210120000', class: Migration20261210120000 },
+  { name: 'Migration20261211000000', class: Migration20261211000000 },
 ];
