@@ -160,6 +160,18 @@ describe('the blast radius', () => {
     const affected = (await app.gql(AFFECTED, { id }, asOfficer)).data!.breach.affected;
     expect([keys(affected.activities), keys(affected.subjectTypes), affected.childrenData]).toEqual([['process-payments'], ['customer'], false]);
   });
+  it('follows the chain: a breach at Intercom reaches its own host, and one at the host names Intercom, which engaged it', async () => {
+    for (const processor of ['intercom', 'intercom-aws']) {
+      const { id } = await report({ processors: [processor], activities: [] });
+      const affected = (await app.gql(AFFECTED, { id }, asOfficer)).data!.breach.affected;
+      expect([keys(affected.processors), keys(affected.activities), keys(affected.categories), keys(affected.countries)]).toEqual([
+        ['intercom', 'intercom-aws'],
+        ['customer-support', 'pre-sale-support'],
+        ['contact', 'identity'],
+        ['US'],
+      ]);
+    }
+  });
 });
 
 describe('the authorities owed a notice (issue 20, points 1 and 2)', () => {

@@ -2,6 +2,7 @@ import { applyManifest } from '../src/manifest/manifest.service';
 import { manifestSchema, type Manifest } from '../src/manifest/manifest.schema';
 import { LegalBasis } from '../src/processing-activity/legal-basis';
 import { ProcessorStatus } from '../src/processor/processor.entity';
+import { RecipientRole } from '../src/processor/recipient-role';
 import { TransferMechanism } from '../src/processor/transfer-mechanism';
 import { GRAPHVIZ_READER, MERMAID_READER, parsed, readOne, type GraphvizReading, type MermaidReading } from './graph-readers';
 import { authAs, keysOf, startTestApp, type GraphQLResponse, type TestApp } from './harness';
@@ -65,13 +66,20 @@ async function flowPaths(filter: Record<string, unknown> | null, first = 1000): 
 
 /** Every flow of the seeded map, in flow order (activity, category, processor, destination). */
 const SEEDED_FLOWS = [
+  // The advertising partners, a controller recipient (issue 18).
+  'advertising/technical -> advertising-partners@US',
+  'advertising/usage.website -> advertising-partners@US',
   'certificates/identity -> aws@US',
   'certificates/identity -> google-cloud@US',
   'certificates/usage -> aws@US',
   'certificates/usage -> google-cloud@US',
   'customer-support/contact -> intercom@US',
+  // Intercom's own host, one hop further along its chain.
+  'customer-support/contact -> intercom-aws@US',
   'customer-support/contact -> zendesk@US',
   'customer-support/identity -> intercom@US',
+  // Intercom's own host, one hop further along its chain.
+  'customer-support/identity -> intercom-aws@US',
   'customer-support/identity -> zendesk@US',
   'fraud-prevention/technical -> aws@US',
   'fraud-prevention/technical -> google-cloud@US',
@@ -88,8 +96,12 @@ const SEEDED_FLOWS = [
   'platform-hosting/usage -> aws@US',
   'platform-hosting/usage -> google-cloud@US',
   'pre-sale-support/contact -> intercom@US',
+  // Intercom's own host, one hop further along its chain.
+  'pre-sale-support/contact -> intercom-aws@US',
   'pre-sale-support/contact -> zendesk@US',
   'pre-sale-support/identity -> intercom@US',
+  // Intercom's own host, one hop further along its chain.
+  'pre-sale-support/identity -> intercom-aws@US',
   'pre-sale-support/identity -> zendesk@US',
   'process-payments/contact -> paypal@US',
   'process-payments/contact -> stripe@US',
@@ -136,6 +148,7 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
     expect(result.processors).toEqual(['aws', 'google-cloud', 'sendgrid']);
     // Course activity is not yet collected: the platform's usage data is not, while the website's is, from every visitor.
     const expected = expectedVerdict({
+      'advertising/': CONSENT_NOT_GIVEN,
       'certificates/usage': NOT_COLLECTED,
       'customer-support/': NOT_COLLECTED,
       'learning-research/': NOT_COLLECTED,
@@ -178,9 +191,10 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
 
   it('adds zendesk and intercom for a support request', async () => {
     const result = await userDataFlow({ collectionPoints: ['registration', 'purchase', 'support'], consents: [] });
-    expect(result.processors).toEqual(['aws', 'google-cloud', 'intercom', 'paypal', 'sendgrid', 'stripe', 'zendesk']);
+    expect(result.processors).toEqual(['aws', 'google-cloud', 'intercom', 'intercom-aws', 'paypal', 'sendgrid', 'stripe', 'zendesk']);
     expect(result.excluded).toEqual(
       expectedVerdict({
+        'advertising/': CONSENT_NOT_GIVEN,
         'certificates/usage': NOT_COLLECTED,
         'learning-research/': NOT_COLLECTED,
         'marketing-communications/': NOT_COLLECTED,
@@ -218,7 +232,7 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
   it.each([
     [[], ['aws', 'google-analytics', 'google-cloud']],
     [['registration'], ['aws', 'google-analytics', 'google-cloud', 'sendgrid']],
-    [['support', 'newsletter'], ['aws', 'google-analytics', 'google-cloud', 'intercom', 'zendesk']],
+    [['support', 'newsletter'], ['aws', 'google-analytics', 'google-cloud', 'intercom', 'intercom-aws', 'zendesk']],
   ])('includes google-analytics through the automatic site visit for anyone with performance cookies (collection points %j)', async (collectionPoints, processors) => {
     const result = await userDataFlow({ collectionPoints, consents: ['performance-cookies'] });
     expect(result.processors).toEqual(processors);
@@ -229,7 +243,7 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
   it('reports every seeded transfer as a safeguarded third-country transfer, with the mechanism of its processor', async () => {
     const result = await userDataFlow({
       collectionPoints: ['registration', 'purchase', 'support', 'newsletter', 'course-activity', 'survey'],
-      consents: ['marketing-email', 'performance-cookies'],
+      consents: ['marketing-email', 'performance-cookies', 'marketing-cookies'],
     });
     expect(result.excluded).toEqual([]);
     expect(result.flows).toEqual(SEEDED_FLOWS);
@@ -237,10 +251,12 @@ describe('userDataFlow on the seeded map (every profile in DE)', () => {
       (result.raw.flows.nodes as FlowFields[]).map((flow) => [flow.processor.key, [flow.thirdCountry, flow.mechanism, flow.safeguarded]]),
     );
     expect(transfers).toEqual({
+      'advertising-partners': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       aws: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       'google-analytics': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       'google-cloud': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       intercom: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
+      'intercom-aws': [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       mailchimp: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       paypal: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
       sendgrid: [true, 'STANDARD_CONTRACTUAL_CLAUSES', true],
@@ -331,7 +347,7 @@ describe('dataFlows on the seeded map', () => {
       if (!data!.dataFlows.pageInfo.hasNextPage) break;
       after = data!.dataFlows.pageInfo.endCursor;
     }
-    expect(pages).toBe(10);
+    expect(pages).toBe(11);
     expect(walked).toEqual(SEEDED_FLOWS);
   });
 
@@ -339,8 +355,8 @@ describe('dataFlows on the seeded map', () => {
     ['a category with its descendants', { categories: ['financial'] }, [...flowsOf('process-payments/financial'), ...flowsOf('tax-records/financial')]],
     ['a child category, when no activity declares it', { categories: ['financial.payment-card'] }, []],
     ['processors', { processors: ['aws', 'sendgrid'] }, SEEDED_FLOWS.filter((f) => /-> (aws|sendgrid)@/.test(f))],
-    ['a purpose with its narrower purposes', { purposes: ['communication'] }, [...flowsOf('marketing-communications/'), ...flowsOf('service-communications/')]],
-    ['legal bases', { legalBases: ['CONSENT'] }, [...flowsOf('marketing-communications/'), ...flowsOf('usage-analytics/')]],
+    ['a purpose with its narrower purposes', { purposes: ['communication'] }, [...flowsOf('advertising/'), ...flowsOf('marketing-communications/'), ...flowsOf('service-communications/')]],
+    ['legal bases', { legalBases: ['CONSENT'] }, [...flowsOf('advertising/'), ...flowsOf('marketing-communications/'), ...flowsOf('usage-analytics/')]],
     ['destinations, in any case', { destinations: ['us'] }, SEEDED_FLOWS],
     ['a destination no processor uses', { destinations: ['DE'] }, []],
     ['third countries only', { thirdCountryOnly: true }, SEEDED_FLOWS],
@@ -378,7 +394,7 @@ describe('dataFlows on the seeded map', () => {
 });
 
 describe('dataMapGraph on the seeded map', () => {
-  const GRAPH = `query($filter: DataFlowFilter) { dataMapGraph(filter: $filter) { nodes { id kind key label } edges { from to label safeguarded } mermaid dot } }`;
+  const GRAPH = `query($filter: DataFlowFilter) { dataMapGraph(filter: $filter) { nodes { id kind key label } edges { from to kind label safeguarded } mermaid dot } }`;
 
   it('draws the payment flows as nodes and edges that Mermaid and Graphviz read back', async () => {
     const { data, errors } = await app.gql(GRAPH, { filter: { processors: ['stripe', 'paypal'] } }, viewer);
@@ -424,18 +440,21 @@ describe('dataMapGraph on the seeded map', () => {
     expect(dot.edges.map((edge) => [edge.from, edge.to, edge.label])).toEqual(expectedEdges.map(([from, to, label]) => [from, to, label ?? '']));
   }, 30_000);
 
-  it('draws the whole seeded map: 6 categories, 13 activities, 9 processors, 1 country', async () => {
+  it('draws the whole seeded map: 6 categories, 14 activities, 11 recipients, 1 country', async () => {
     const { data } = await app.gql(GRAPH, {}, viewer);
     const graph = data!.dataMapGraph;
     const countOf = (kind: string) => graph.nodes.filter((node: { kind: string }) => node.kind === kind).length;
-    // The advertising activity has recipients but no registered processor, so no flow.
-    // The website's usage data (usage.website) is a category of its own, for website-delivery.
-    expect([countOf('CATEGORY'), countOf('ACTIVITY'), countOf('PROCESSOR'), countOf('COUNTRY')]).toEqual([6, 13, 9, 1]);
-    // 26 distinct category -> activity pairs, 23 activity -> processor pairs, 9 processor -> country transfers.
-    expect(graph.edges).toHaveLength(58);
+    // The advertising activity reaches the advertising partners, a controller recipient; Intercom reaches its own host.
+    // The website's usage data (usage.website) is a category of its own, for website-delivery and advertising.
+    expect([countOf('CATEGORY'), countOf('ACTIVITY'), countOf('PROCESSOR'), countOf('COUNTRY')]).toEqual([6, 14, 11, 1]);
+    // 28 distinct category -> activity pairs, 24 activity -> recipient pairs, 1 engager -> sub-processor hop, 11 recipient -> country transfers.
+    expect(graph.edges).toHaveLength(64);
+    expect(graph.edges.filter((edge: { kind: string }) => edge.kind === 'ENGAGES').map((edge: { from: string; to: string }) => [edge.from, edge.to])).toEqual([
+      ['processor:intercom', 'processor:intercom-aws'],
+    ]);
     const mermaid = parsed(await readOne<MermaidReading>(MERMAID_READER, graph.mermaid));
-    expect(mermaid.nodes).toHaveLength(29);
-    expect(mermaid.edges).toHaveLength(58);
+    expect(mermaid.nodes).toHaveLength(32);
+    expect(mermaid.edges).toHaveLength(64);
   }, 30_000);
 });
 
@@ -491,7 +510,7 @@ function copiesOfTheSeededShape(copies: number): Manifest {
       retention: 'account-data',
     });
     manifest.processors.push({
-      key: `extra-processor-${i}`, name: `Extra ${i}`, service: 'Hosting', headquarters: 'US', status: ProcessorStatus.ACTIVE,
+      key: `extra-processor-${i}`, name: `Extra ${i}`, service: 'Hosting', headquarters: 'US', status: ProcessorStatus.ACTIVE, role: RecipientRole.PROCESSOR,
       dataCategories: ['identity', 'usage'], activities: [`extra-activity-${i}`],
       locations: [
         { country: 'US', mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2' },
@@ -543,12 +562,22 @@ describe('flows on a map with edge cases', () => {
       'email-digest/contact.email -> eu-mailer@DE',
       'email-digest/usage.website -> swiss-stats@CH',
       'email-digest/usage.website -> us-stats@US',
+      // A recipient declared for a narrower category receives that category (issue 18, reproduction 1).
+      'service-communications/contact.email -> narrow-mailer@DE',
       'service-communications/contact -> sendgrid@US',
     ]);
   });
 
-  it('does not send a broader category to a processor declared only for a narrower one', async () => {
-    expect(await flowPaths({ processors: ['narrow-mailer'] })).toEqual([]);
+  it('sends a processor declared only for a narrower category that narrower category, not nothing (issue 18, reproduction 1)', async () => {
+    expect(await flowPaths({ processors: ['narrow-mailer'] })).toEqual(['service-communications/contact.email -> narrow-mailer@DE']);
+    const result = await userDataFlow({ collectionPoints: ['registration'], consents: [] });
+    expect(result.flows).toContain('service-communications/contact.email -> narrow-mailer@DE');
+    const { data } = await app.gql(
+      `{ userDataFlow(profile: { country: "DE", collectionPoints: ["registration"], consents: [] }, filter: { processors: ["narrow-mailer"] }) { summary { categories { key } processors { key } } } }`,
+      {},
+      viewer,
+    );
+    expect(data!.userDataFlow.summary).toEqual({ categories: [{ key: 'contact.email' }], processors: [{ key: 'narrow-mailer' }] });
   });
 
   it('pins mechanism and safeguard of each new transfer: adequacy by default for CH, none in the EEA, and a flawed US claim', async () => {
@@ -570,12 +599,15 @@ describe('flows on a map with edge cases', () => {
       'email-digest/usage.website -> swiss-stats@CH',
       'email-digest/usage.website -> us-stats@US',
     ]);
-    expect(await flowPaths({ categories: ['contact.email'] })).toEqual(['email-digest/contact.email -> eu-mailer@DE']);
+    expect(await flowPaths({ categories: ['contact.email'] })).toEqual([
+      'email-digest/contact.email -> eu-mailer@DE',
+      'service-communications/contact.email -> narrow-mailer@DE',
+    ]);
   });
 
   it('collects a child category at a collection point that collects its parent, and nothing it does not collect', async () => {
     const result = await userDataFlow({ collectionPoints: ['registration'], consents: [] });
-    expect(result.processors).toEqual(['aws', 'eu-mailer', 'google-cloud', 'sendgrid']);
+    expect(result.processors).toEqual(['aws', 'eu-mailer', 'google-cloud', 'narrow-mailer', 'sendgrid']);
     expect(result.flows.filter((flow) => flow.startsWith('email-digest/'))).toEqual(['email-digest/contact.email -> eu-mailer@DE']);
     // Registration collects identity and contact, not usage: the digest's website usage is never collected.
     expect(result.excluded.filter((line) => line.startsWith('email-digest/'))).toEqual([
@@ -616,7 +648,7 @@ describe('flows on a map with edge cases', () => {
     }
     const { data } = await app.gql(`{ dataFlows { totalCount } }`, {}, viewer);
     // Each extra activity: identity and usage.website, to one processor in the US and in IE.
-    expect(data!.dataFlows.totalCount).toBe(SEEDED_FLOWS.length + 3 + 50 * 2 * 2);
+    expect(data!.dataFlows.totalCount).toBe(SEEDED_FLOWS.length + 4 + 50 * 2 * 2);
     expect(larger).toEqual(seededStatements);
     // dataFlows: the page and its count, then one batch per entity type (activity, category, purpose, processor,
     // country, retention rule), which the categories' parents and the processors' headquarters join.

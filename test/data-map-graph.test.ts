@@ -45,12 +45,14 @@ interface Flow {
   thirdCountry: boolean;
   mechanism: string | null;
   safeguarded: boolean;
+  path: { from: { key: string } | null; to: { key: string } }[];
 }
 
 async function flows(filter: Record<string, unknown> | null): Promise<Flow[]> {
   const { data, errors } = await app.gql(
     `query($filter: DataFlowFilter) { dataFlows(filter: $filter, first: 1000) { totalCount nodes {
-      category { key } activity { key } purpose { key } processor { key } destination { code } thirdCountry mechanism safeguarded } } }`,
+      category { key } activity { key } purpose { key } processor { key } destination { code } thirdCountry mechanism safeguarded
+      path { from { key } to { key } } } } }`,
     { filter },
     viewer,
   );
@@ -98,7 +100,9 @@ function summaryOf(list: Flow[], grouping: 'COUNTRY' | 'SAFEGUARD', categoryDept
     edges: [...edges].map(([id, entry]) => [id, entry.flows, entry.unsafeguarded === 0]).sort(),
     size: {
       nodes: distinct((f) => f.category.key) + distinct((f) => f.activity.key) + distinct((f) => f.processor.key) + distinct((f) => f.destination.code),
-      edges: distinct((f) => `${f.activity.key}|${f.category.key}`) + distinct((f) => `${f.activity.key}|${f.processor.key}`) +
+      // activity -> the recipient it engages, engager -> sub-processor (ENGAGES), recipient -> country.
+      edges: distinct((f) => `${f.activity.key}|${f.category.key}`) + distinct((f) => `${f.activity.key}|${f.path[0].to.key}`) +
+        new Set(list.flatMap((f) => f.path.filter((hop) => hop.from).map((hop) => `${hop.from!.key}|${hop.to.key}`))).size +
         distinct((f) => `${f.processor.key}|${f.destination.code}`),
       flows: list.length,
     },
@@ -128,29 +132,34 @@ describe('dataMapGraph(level: SUMMARY) on the seeded map', () => {
       ['category:identity', 'Identity data', 1, [], 'categories'],
       ['category:technical', 'Technical data', 1, [], 'categories'],
       ['category:usage', 'Usage data (2 categories)', 2, ['group'], 'categories'],
-      ['purpose:communication', 'Communication (2 activities)', 2, ['group'], 'purposes'],
+      // Advertising (communication.advertising) reaches its recorded partners now, so it has flows.
+      ['purpose:communication', 'Communication (3 activities)', 3, ['group'], 'purposes'],
       ['purpose:improvement', 'Improvement and analytics (2 activities)', 2, ['group'], 'purposes'],
       ['purpose:legal', 'Legal compliance', 1, [], 'purposes'],
       ['purpose:security', 'Security', 1, [], 'purposes'],
       ['purpose:service-delivery', 'Service delivery (7 activities)', 7, ['group'], 'purposes'],
-      ['processor-group:US', 'Processors in United States (9 processors)', 9, ['group'], 'destinations'],
+      // The nine service providers, the advertising partners and Intercom's own host.
+      ['processor-group:US', 'Processors in United States (11 processors)', 11, ['group'], 'destinations'],
     ]);
     // The seeded map is small: its whole graph is what the map page draws (test/data-flows.test.ts pins it).
     const full = await graph({ level: 'FULL' });
-    expect(summary.size).toEqual({ nodes: full.nodes.length, edges: full.edges.length, flows: 46 });
+    // 46 direct flows, the advertising partners' two (technical, usage.website) and Intercom's host's four (identity
+    // and contact for each support activity).
+    expect(summary.size).toEqual({ nodes: full.nodes.length, edges: full.edges.length, flows: 52 });
     expect(full.size).toEqual(summary.size);
     expect(answered(summary)).toEqual(summaryOf(await flows(null), 'COUNTRY', 1, 1));
   });
 
   it('labels each edge with its flows, and groups by safeguard with the countries after the groups', async () => {
     const summary = await graph({ level: 'SUMMARY', groupProcessorsBy: 'SAFEGUARD' });
+    // Intercom's host receives identity data for both support activities: two flows more than the ten direct ones.
     expect(summary.edges.find((edge) => edge.from === 'category:identity' && edge.to === 'purpose:service-delivery')).toEqual({
-      from: 'category:identity', to: 'purpose:service-delivery', kind: 'USED_BY', label: '10 flows', flows: 10, safeguarded: true, classes: [],
+      from: 'category:identity', to: 'purpose:service-delivery', kind: 'USED_BY', label: '12 flows', flows: 12, safeguarded: true, classes: [],
     });
     expect(summary.nodes.filter((node) => node.kind === 'PROCESSOR_GROUP').map((node) => [node.key, node.label, node.filterField])).toEqual([
-      ['STANDARD_CONTRACTUAL_CLAUSES', 'Standard contractual clauses (9 processors)', null],
+      ['STANDARD_CONTRACTUAL_CLAUSES', 'Standard contractual clauses (11 processors)', null],
     ]);
-    expect(summary.nodes.filter((node) => node.kind === 'COUNTRY').map((node) => [node.id, node.label])).toEqual([['country:US', 'United States (9 processors)']]);
+    expect(summary.nodes.filter((node) => node.kind === 'COUNTRY').map((node) => [node.id, node.label])).toEqual([['country:US', 'United States (11 processors)']]);
     expect(answered(summary)).toEqual(summaryOf(await flows(null), 'SAFEGUARD', 1, 1));
   });
 });
@@ -206,12 +215,15 @@ describe('dataMapGraph on a larger map with edge cases', () => {
   it('refuses a Mermaid drawing past 500 edges, saying how to narrow it, and draws the summary or a filtered part', async () => {
     const { data, errors } = await app.gql('{ dataMapGraph { mermaid } }', {}, viewer);
     expect(data).toBeNull();
+    // The seed's recipients add three nodes (the advertising partners, Intercom's host, the advertising purpose) and
+    // six edges (two categories into advertising, advertising to its partners, Intercom ENGAGES its host, and each
+    // new recipient to the US).
     expect(errors).toEqual([
       expect.objectContaining({
-        message: 'dataMapGraph.mermaid: the graph has 431 nodes and 860 edges, more than the 500 edges a Mermaid drawing is given; ' +
+        message: 'dataMapGraph.mermaid: the graph has 434 nodes and 866 edges, more than the 500 edges a Mermaid drawing is given; ' +
           'narrow it with `filter` (categories, activities, purposes, processors, destinations, legalBases, thirdCountryOnly), or ask `level: SUMMARY`',
         path: ['dataMapGraph', 'mermaid'],
-        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'mermaid', value: 860, limit: 500 }),
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'mermaid', value: 866, limit: 500 }),
       }),
     ]);
     const dot = await app.gql('{ dataMapGraph { dot } }', {}, viewer);

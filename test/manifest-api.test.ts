@@ -53,7 +53,7 @@ describe('unknown fields', () => {
         {
           path: 'processors[0].colour',
           message:
-            'unknown field; expected one of key, name, description, source, assumed, legalName, service, website, headquarters, dpaReference, status, statusReason, dataCategories, activities, locations, subjectToGdpr',
+            'unknown field; expected one of key, name, description, source, assumed, legalName, service, website, headquarters, dpaReference, status, statusReason, dataCategories, activities, locations, subjectToGdpr, role, engagedBy, jointArrangement, saleOrShare',
           line: 6,
         },
       ],

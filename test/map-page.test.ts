@@ -131,19 +131,26 @@ async function clickNode(id: string, clicks = 1) {
 
     it('draws the seeded map, filters it, explains a node and shows one person\'s flows', async () => {
       await openWithToken(await tokenFor('VIEWER'));
-      // The seeded map as the API draws it: the five policy categories, the activities that hand data to processors,
-      // the nine processors and the one country they process in. The hosts store every activity's data, tax records included.
+      // The seeded map as the API draws it: the five policy categories, the activities that hand data to recipients,
+      // the nine processors, the advertising partners, Intercom's own host and the one country they process in. The hosts
+      // store every activity's data, tax records included.
       expect(await nodeIds()).toEqual([
-        'activity:certificates', 'activity:customer-support', 'activity:fraud-prevention', 'activity:learning-research',
+        'activity:advertising', 'activity:certificates', 'activity:customer-support', 'activity:fraud-prevention', 'activity:learning-research',
         'activity:marketing-communications', 'activity:platform-hosting', 'activity:pre-sale-support', 'activity:process-payments',
         'activity:recommendations', 'activity:service-communications', 'activity:tax-records', 'activity:usage-analytics',
         'activity:website-delivery',
         'category:contact', 'category:financial', 'category:identity', 'category:technical', 'category:usage', 'category:usage.website',
         'country:US',
-        'processor:aws', 'processor:google-analytics', 'processor:google-cloud', 'processor:intercom', 'processor:mailchimp',
-        'processor:paypal', 'processor:sendgrid', 'processor:stripe', 'processor:zendesk',
+        'processor:advertising-partners', 'processor:aws', 'processor:google-analytics', 'processor:google-cloud', 'processor:intercom',
+        'processor:intercom-aws', 'processor:mailchimp', 'processor:paypal', 'processor:sendgrid', 'processor:stripe', 'processor:zendesk',
       ]);
-      expect(await page.getAttribute('#graph', 'data-nodes')).toBe('29');
+      expect(await page.getAttribute('#graph', 'data-nodes')).toBe('32');
+      // The chain's second hop is drawn: Intercom engages its host, an ENGAGES edge in its own style.
+      const hop = await page.evaluate(() => {
+        const edges = window.datamapMap.cy.edges('[source = "processor:intercom"][target = "processor:intercom-aws"]');
+        return { count: edges.length, engages: edges.hasClass('edge-ENGAGES'), visible: edges.visible() };
+      });
+      expect(hop).toEqual({ count: 1, engages: true, visible: true });
       expect(await page.getAttribute('#graph', 'data-level')).toBe('FULL');
       // The filters were filled from light queries: the seeded categories, purposes, countries and the person form.
       expect(await page.locator('#filters select[name=category] option').count()).toBe(1 + 17);
@@ -276,7 +283,7 @@ async function clickNode(id: string, clicks = 1) {
       expect((await nodeIds()).filter((id: string) => id.startsWith('processor:'))).toEqual(['processor:stripe']);
       expect(await page.textContent('#filter-chips')).toContain('Stripe');
       await redrawn(() => page.click('#filter-chips .chip button'));
-      expect(await page.getAttribute('#graph', 'data-nodes')).toBe('29');
+      expect(await page.getAttribute('#graph', 'data-nodes')).toBe('32');
     });
 
     it('draws kinds and classes it has no special case for: a sub-processor hop, an undeclared vendor apart and dashed, a regime', async () => {

@@ -46,11 +46,12 @@ type Activity = { activity: { key: string }; legalBasis: string; categories: { k
 const activityRows = (scope: { activities: Activity[] }) =>
   scope.activities.map((a) => [a.activity.key, keys(a.categories), keys(a.processors), a.withdrawnConsent?.key ?? null, a.erasureException]);
 
-describe('marketing cookies: the advertising activity, which no processor serves, and its partners', () => {
+describe('marketing cookies: the advertising activity and its partners', () => {
   it('puts `advertising` and the advertising partners in the access scope of a person who accepted marketing cookies', async () => {
     const scope = await scopeOf(await request({ consents: ['marketing-cookies'] }));
     expect(activityRows(scope)).toEqual([
-      ['advertising', ['technical', 'usage.website'], [], null, null],
+      // The partners are a recorded recipient (an independent controller) of the advertising activity.
+      ['advertising', ['technical', 'usage.website'], ['advertising-partners'], null, null],
       ['fraud-prevention', ['technical'], ['aws', 'google-cloud'], null, null],
       ['website-delivery', ['technical', 'usage.website'], ['aws', 'google-cloud'], null, null],
     ]);
@@ -66,17 +67,28 @@ describe('marketing cookies: the advertising activity, which no processor serves
   });
 });
 
+describe('recipients along sub-processor chains', () => {
+  it("puts Intercom's own host in the scope of a person who wrote to support, and among the recipients an erasure tells", async () => {
+    const scope = await scopeOf(await request({ right: 'erasure', collectionPoints: ['support'] }));
+    const support = scope.activities.find((a: Activity) => a.activity.key === 'customer-support');
+    expect(keys(support.processors)).toEqual(['intercom', 'intercom-aws', 'zendesk']);
+    expect(keys(scope.processors.map((p: { processor: { key: string } }) => p.processor))).toEqual(['aws', 'google-cloud', 'intercom', 'intercom-aws', 'zendesk']);
+    expect(keys(scope.recipientsToNotify)).toEqual(['aws', 'google-cloud', 'intercom', 'intercom-aws', 'zendesk']);
+  });
+});
+
 describe('consents since withdrawn', () => {
   it('keeps what a withdrawn consent fed while its retention rule keeps it (analytics: 2 years from collection)', async () => {
     const id = await request({ right: 'erasure', consents: [], pastConsents: ['performance-cookies', 'marketing-cookies'] });
     const scope = await scopeOf(id);
     expect(activityRows(scope)).toEqual([
-      ['advertising', ['technical', 'usage.website'], [], 'marketing-cookies', null],
+      ['advertising', ['technical', 'usage.website'], ['advertising-partners'], 'marketing-cookies', null],
       ['fraud-prevention', ['technical'], ['aws', 'google-cloud'], null, 'Art. 17(3)(e): legal claims, as far as their establishment, exercise or defence needs the data, for the period of the retention rule account-data'],
       ['usage-analytics', ['technical', 'usage'], ['google-analytics'], 'performance-cookies', null],
       ['website-delivery', ['technical', 'usage.website'], ['aws', 'google-cloud'], null, null],
     ]);
-    expect(keys(scope.recipientsToNotify)).toEqual(['aws', 'google-analytics', 'google-cloud']);
+    // The partners received data under the withdrawn marketing consent that advertising-data still keeps: told too (Art. 19).
+    expect(keys(scope.recipientsToNotify)).toEqual(['advertising-partners', 'aws', 'google-analytics', 'google-cloud']);
     const stored = await app.em().findOneOrFail(RightsRequest, { id });
     expect(stored.pastConsents).toEqual(['marketing-cookies', 'performance-cookies']);
   });

@@ -96,8 +96,16 @@ describe('GET /ropa.csv and /ropa.md', () => {
     expect(row('Deliver relevant advertisements').slice(2, 10)).toEqual([
       'CONSENT', 'Website visitor', 'Technical data; Website usage', 'none', 'yes',
       'VULNERABLE_SUBJECTS, SYSTEMATIC_MONITORING, PROFILING; DPIA indicated: NOT RECORDED',
-      `Advertising partners: when the person accepts marketing cookies; ${OTHER_RECIPIENTS}`,
-      '',
+      // The partners are a recorded recipient now (an independent controller): listed once, by role, and their
+      // transfer judged controller to controller (SCC module 1).
+      `Independent controllers: Advertising partners (Advertising (marketing cookies)); ${OTHER_RECIPIENTS}`,
+      'US: Advertising partners, STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 1)',
+    ]);
+    // Intercom's own host receives what Intercom does: a sub-processor, its onward transfer processor to processor.
+    expect([row('Customer support')[8], row('Customer support')[9]]).toEqual([
+      `Processors: Intercom (Customer support), Zendesk (Customer support); Sub-processors: Amazon Web Services (for Intercom) (Hosting of Intercom's platform, engaged by Intercom); ${OTHER_RECIPIENTS}`,
+      'US: Intercom, STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 2); US: Zendesk, STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 2); ' +
+        'US: Amazon Web Services (for Intercom), STANDARD_CONTRACTUAL_CLAUSES (SCC 2021/914 module 3)',
     ]);
     // Assumed values are marked; a fact the policy states is not.
     expect(row('Marketing communications')[12]).toBe('How We Use Your Information (Communication, "with your consent"); Your Rights and Choices; Data Retention');

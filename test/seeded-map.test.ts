@@ -21,11 +21,19 @@ describe('the seeded PythonMaster map', () => {
     expect(keysOf(data!.processors.nodes)).toEqual(['aws', 'google-cloud', 'paypal', 'stripe']);
   });
 
-  it('holds the nine sub-processors of the policy, all active and all in the US', async () => {
-    const { data } = await app.gql(`{ processors(first: 50) { totalCount nodes { key status headquarters { code } locations { country { code inEEA } } } } }`, {}, asViewer);
+  it('holds the nine sub-processors of the policy, the advertising partners and one sub-processor chain, all active and all in the US', async () => {
+    const { data } = await app.gql(
+      `{ processors(first: 50) { totalCount nodes { key status role engagedBy { key } headquarters { code } locations { country { code inEEA } } } } }`,
+      {},
+      asViewer,
+    );
     expect(keysOf(data!.processors.nodes)).toEqual([
-      'aws', 'google-analytics', 'google-cloud', 'intercom', 'mailchimp', 'paypal', 'sendgrid', 'stripe', 'zendesk',
+      'advertising-partners', 'aws', 'google-analytics', 'google-cloud', 'intercom', 'intercom-aws', 'mailchimp', 'paypal', 'sendgrid', 'stripe', 'zendesk',
     ]);
+    const roles = Object.fromEntries(data!.processors.nodes.map((p: any) => [p.key, [p.role, p.engagedBy?.key ?? null]]));
+    expect(roles['advertising-partners']).toEqual(['INDEPENDENT_CONTROLLER', null]);
+    expect(roles['intercom-aws']).toEqual(['PROCESSOR', 'intercom']);
+    expect(Object.values(roles).filter(([role, engager]) => role === 'PROCESSOR' && engager === null)).toHaveLength(9);
     for (const processor of data!.processors.nodes) {
       expect(processor.status).toBe('ACTIVE');
       expect(processor.locations).toEqual([{ country: { code: 'US', inEEA: false } }]);
@@ -56,6 +64,15 @@ describe('the seeded PythonMaster map', () => {
       'google-cloud': scc(uk, swiss),
       'google-analytics': scc(),
       intercom: scc(swiss),
+      // Controller to controller (module 1), and processor to processor along Intercom's chain (module 3).
+      'advertising-partners': {
+        mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 1', dpf: null,
+        safeguards: [{ ...eu, reference: 'SCC 2021/914 module 1' }, { ...uk, reference: 'UK Addendum to SCC 2021/914 module 1' }, { ...swiss, reference: 'SCC 2021/914 module 1 with the Swiss adaptations (FADP)' }],
+      },
+      'intercom-aws': {
+        mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3', dpf: null,
+        safeguards: [{ ...eu, reference: 'SCC 2021/914 module 3' }, { ...uk, reference: 'UK Addendum to SCC 2021/914 module 3' }, { ...swiss, reference: 'SCC 2021/914 module 3 with the Swiss adaptations (FADP)' }],
+      },
     });
   });
 
@@ -250,14 +267,14 @@ describe('the seeded PythonMaster map', () => {
 describe('lists', () => {
   it('walks a connection page by page with cursors', async () => {
     const first = await app.gql(`{ processors(first: 4) { totalCount pageInfo { hasNextPage endCursor } nodes { key } } }`, {}, asViewer);
-    expect(keysOf(first.data!.processors.nodes)).toEqual(['aws', 'google-analytics', 'google-cloud', 'intercom']);
+    expect(keysOf(first.data!.processors.nodes)).toEqual(['advertising-partners', 'aws', 'google-analytics', 'google-cloud']);
     expect(first.data!.processors.pageInfo.hasNextPage).toBe(true);
     const second = await app.gql(`query($after: String) { processors(first: 10, after: $after) { totalCount pageInfo { hasNextPage } nodes { key } } }`, {
       after: first.data!.processors.pageInfo.endCursor,
     }, asViewer);
-    expect(keysOf(second.data!.processors.nodes)).toEqual(['mailchimp', 'paypal', 'sendgrid', 'stripe', 'zendesk']);
+    expect(keysOf(second.data!.processors.nodes)).toEqual(['intercom', 'intercom-aws', 'mailchimp', 'paypal', 'sendgrid', 'stripe', 'zendesk']);
     expect(second.data!.processors.pageInfo.hasNextPage).toBe(false);
-    expect(second.data!.processors.totalCount).toBe(9);
+    expect(second.data!.processors.totalCount).toBe(11);
   });
 
   it('rejects a page size over the cap and a forged cursor as bad input', async () => {

@@ -1,6 +1,6 @@
 import { applyManifest } from '../src/manifest/manifest.service';
 import { authAs, startTestApp, type TestApp } from './harness';
-import { copiesOfTheSeededShape } from './larger-map';
+import { chainsUnder, copiesOfTheSeededShape } from './larger-map';
 
 const NESTED_QUERY = `{
   processors(first: 1000) {
@@ -23,12 +23,12 @@ afterAll(() => app.close());
 it('sends as many SQL statements for a nested query on a map ten times larger as on the seeded map', async () => {
   const seeded = await app.countStatements(NESTED_QUERY, {}, await authAs('VIEWER'));
   expect(seeded.response.errors).toBeUndefined();
-  expect(seeded.response.data!.processors.totalCount).toBe(9);
+  expect(seeded.response.data!.processors.totalCount).toBe(11);
 
   await applyManifest(app.em(), copiesOfTheSeededShape(81));
   const larger = await app.countStatements(NESTED_QUERY, {}, await authAs('VIEWER'));
   expect(larger.response.errors).toBeUndefined();
-  expect(larger.response.data!.processors.totalCount).toBe(90);
+  expect(larger.response.data!.processors.totalCount).toBe(92);
   const extra = larger.response.data!.processors.nodes.find((p: any) => p.key === 'extra-processor-7');
   expect(extra.locations).toEqual([{ mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', country: { code: 'US', inEEA: false } }]);
   expect(extra.dataCategories).toEqual([{ key: 'identity', parent: null }, { key: 'usage', parent: null }]);
@@ -36,4 +36,37 @@ it('sends as many SQL statements for a nested query on a map ten times larger as
   expect(larger.statements).toBe(seeded.statements);
   // The page, its count, and one statement per relation level and per entity type: nothing per row.
   expect(seeded.statements).toBe(8);
+});
+
+const FLOWS_WITH_PATHS = `{
+  dataFlows(first: 100) {
+    totalCount
+    nodes { category { key } activity { key } processor { key headquarters { code } } destination { code }
+      path { from { key } to { key role } destination { code inEEA } sccModule safeguarded } }
+  }
+  userDataFlow(profile: { country: "DE", collectionPoints: ["registration", "purchase"], consents: [] }) {
+    summary { countries { code } processors { key } }
+    flows(first: 100) { nodes { path { to { key } destination { code } } } }
+  }
+}`;
+
+it('sends as many SQL statements for flows and their paths with sub-processor chains three deep as with one hop of chain', async () => {
+  const viewer = await authAs('VIEWER');
+  // One hop of chain (the seeded intercom -> intercom-aws) against chains three deep under four more recipients.
+  const without = await app.countStatements(FLOWS_WITH_PATHS, {}, viewer);
+  expect(without.response.errors).toBeUndefined();
+  expect(without.response.data!.dataFlows.nodes.some((flow: any) => flow.path.length === 2)).toBe(true);
+
+  await applyManifest(app.em(), chainsUnder(['aws', 'stripe', 'sendgrid', 'google-cloud']));
+  const chained = await app.countStatements(FLOWS_WITH_PATHS, {}, viewer);
+  expect(chained.response.errors).toBeUndefined();
+  const deepest = chained.response.data!.dataFlows.nodes.find((flow: any) => flow.path.length === 4);
+  expect(deepest.path.map((hop: any) => [hop.from?.key ?? null, hop.to.key, hop.sccModule])).toEqual([
+    [null, deepest.path[0].to.key, 2],
+    [deepest.path[0].to.key, `${deepest.path[0].to.key}-sub-1`, 3],
+    [`${deepest.path[0].to.key}-sub-1`, `${deepest.path[0].to.key}-sub-2`, 3],
+    [`${deepest.path[0].to.key}-sub-2`, `${deepest.path[0].to.key}-sub-3`, 3],
+  ]);
+  expect(chained.response.data!.userDataFlow.summary.countries).toEqual([{ code: 'IN' }, { code: 'US' }]);
+  expect(chained.statements).toBe(without.statements);
 });

@@ -49,15 +49,22 @@ describe('the public sub-processor list', () => {
     expect(json.status).toBe(200);
     const list = (await json.json()) as any;
     expect(list.processors.map((p: { key: string }) => p.key)).toEqual([
-      'aws', 'google-analytics', 'google-cloud', 'intercom', 'mailchimp', 'paypal', 'sendgrid', 'stripe', 'zendesk',
+      'advertising-partners', 'aws', 'google-analytics', 'google-cloud', 'intercom', 'intercom-aws', 'mailchimp', 'paypal', 'sendgrid', 'stripe', 'zendesk',
     ]);
-    expect(list.processors[0]).toEqual({
+    // Every recipient, with what it is and who engaged it: the advertising partners are controllers, Intercom's host its sub-processor.
+    expect(list.processors.map((p: { key: string; role: string; engagedBy: string | null }) => [p.key, p.role, p.engagedBy]).filter(([, role, engagedBy]: string[]) => role !== 'PROCESSOR' || engagedBy)).toEqual([
+      ['advertising-partners', 'INDEPENDENT_CONTROLLER', null],
+      ['intercom-aws', 'PROCESSOR', 'intercom'],
+    ]);
+    expect(list.processors[1]).toEqual({
       key: 'aws',
       name: 'Amazon Web Services',
       legalName: 'Amazon Web Services, Inc.',
       service: 'Cloud hosting',
       website: 'https://aws.amazon.com',
       headquarters: 'US',
+      role: 'PROCESSOR',
+      engagedBy: null,
       locations: [
         { country: 'US', countryName: 'United States', inEEA: false, mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2', effectiveFrom: null, pending: false },
       ],
@@ -186,6 +193,27 @@ describe('the list of recipients and the notice of changes (issue 20, point 10)'
     expect(page).not.toMatch(/object|28\(2\)|sub-processor/i);
     const json = (await (await fetch(`${app.url}/subprocessors.json`)).json()) as any;
     expect([json.contact, json.changeNotice]).toEqual(['privacy@pythonmaster.com', 'For material changes, we will provide additional notice via email or platform notification.']);
+  });
+
+  it('announces a sub-processor approved under an active engager as an entry that names the engager, in the JSON and the feed', async () => {
+    const registered = await app.gql(REGISTER, { input: {
+      key: 'intercom-mail', name: 'Mail relay (for Intercom)', service: 'Email delivery', headquarters: 'US', engagedBy: 'intercom',
+      dataCategories: [], activities: [], dpaReference: "Intercom's sub-processor terms with the relay",
+      locations: [{ country: 'US', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 3' }],
+    } }, asOfficer);
+    expect(registered.errors).toBeUndefined();
+    const approval = await app.gql(APPROVE, { key: 'intercom-mail' }, asOfficer);
+    expect(approval.errors).toBeUndefined();
+    const from = approval.data!.approveProcessor.effectiveFrom as string;
+    const json = (await (await fetch(`${app.url}/subprocessors.json`)).json()) as any;
+    const summary = `Mail relay (for Intercom) is added as a recipient of personal data, engaged by Intercom for Email delivery, ` +
+      `processing in US; personal data flows to it from ${from.slice(0, 10)}.`;
+    expect(json.changes[0]).toMatchObject({
+      kind: 'ADDED', processor: 'intercom-mail', engagedBy: { key: 'intercom', name: 'Intercom' }, countries: ['US'], effectiveFrom: from, summary,
+    });
+    const feed = atomParser.parse((await fetchText(app, '/subprocessors.atom')).body).feed;
+    expect(feed.entry[0].summary['#text'] ?? feed.entry[0].summary).toBe(summary);
+    await app.gql(`mutation { retireProcessor(key: "intercom-mail", reason: "Test entry") { key } }`, {}, asOfficer);
   });
 
   it('puts a new country of an active processor through the notice: an entry in the JSON and the feed, and "from <date>" in flows, the record of processing and a breach radius', async () => {

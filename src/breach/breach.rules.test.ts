@@ -7,7 +7,7 @@ import { authoritiesOwed, authorityDueAtOf, impactOf, noticesOf, residenceStates
 const flow = (activityKey: string, categoryKey: string, processorKey: string, destinationCode: string): DataFlow => ({
   activityKey, categoryKey, processorKey, destinationCode,
   purposeKey: 'p', retentionKey: null, legalBasis: LegalBasis.CONTRACT, thirdCountry: destinationCode !== 'DE',
-  mechanism: null, reference: null, safeguarded: true, transferProblem: null, pending: false, effectiveFrom: null,
+  mechanism: null, reference: null, safeguarded: true, transferProblem: null, pending: false, effectiveFrom: null, path: [],
 });
 
 const facts = (overrides: Partial<ImpactFacts>): ImpactFacts => ({
@@ -56,6 +56,31 @@ describe('impactOf', () => {
     expect(impactOf(facts({}))).toEqual({
       processorKeys: [], activityKeys: [], categoryKeys: [], subjectTypeKeys: [], countryCodes: [], specialCategoryData: false, childrenData: false, scheduled: [],
     });
+  });
+});
+
+describe('impactOf along sub-processor chains', () => {
+  // hosting -> cloud (US) -> its own host (IN): a flow for each route, the two-hop one ending in India.
+  const hop = (fromKey: string | null, toKey: string, destinationCode: string) => ({
+    fromKey, toKey, destinationCode, mechanism: null, reference: null, safeguarded: true, transferProblem: null, sccModule: null,
+  });
+  const direct = { ...flow('hosting', 'contact', 'cloud', 'US'), path: [hop(null, 'cloud', 'US')] };
+  const chained = { ...flow('hosting', 'contact', 'cloud-host', 'IN'), path: [hop(null, 'cloud', 'US'), hop('cloud', 'cloud-host', 'IN')] };
+  const chainFacts = (overrides: Partial<ImpactFacts>) => facts({ flows: [direct, chained, flow('payments', 'financial', 'bank', 'GB')], ...overrides });
+
+  it('a breach at a processor reaches the sub-processors that hold its data, and their countries', () => {
+    const impact = impactOf(chainFacts({ processors: ['cloud'] }));
+    expect([impact.processorKeys, impact.countryCodes]).toEqual([['cloud', 'cloud-host'], ['IN', 'US']]);
+  });
+
+  it('a breach at a sub-processor names every recipient and country on the way to it, its engager included', () => {
+    const impact = impactOf(chainFacts({ processors: ['cloud-host'] }));
+    expect([impact.processorKeys, impact.activityKeys, impact.countryCodes]).toEqual([['cloud', 'cloud-host'], ['hosting'], ['IN', 'US']]);
+  });
+
+  it('a breach of an activity reaches every hop of its chains', () => {
+    const impact = impactOf(chainFacts({ activities: ['hosting'] }));
+    expect([impact.processorKeys, impact.countryCodes]).toEqual([['cloud', 'cloud-host'], ['IN', 'US']]);
   });
 });
 

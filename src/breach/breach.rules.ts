@@ -103,14 +103,23 @@ export interface ImpactFacts {
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
+/** Every recipient a flow passes and the country it holds the data in: each hop of its path (the flow itself without one). */
+const hopsOf = (flow: DataFlow) =>
+  flow.path.length > 0
+    ? flow.path.map((hop) => ({ processorKey: hop.toKey, countryCode: hop.destinationCode }))
+    : [{ processorKey: flow.processorKey, countryCode: flow.destinationCode }];
+
 /**
  * What a breach touches: the flows through an involved processor, and the flows of an involved activity
- * (with the activity's own categories, which it holds even when no processor receives them).
+ * (with the activity's own categories, which it holds even when no processor receives them). A flow along a chain
+ * is touched when any recipient on it is involved: a processor answers for the sub-processors it engaged, which
+ * hold the data on its behalf (Art. 28(4)); and every recipient and country on a touched flow is in the radius,
+ * not only where the data finally is.
  */
 export function impactOf(facts: ImpactFacts): BreachImpact {
   const processors = new Set(facts.processors);
   const activities = new Set(facts.activities);
-  const touched = facts.flows.filter((flow) => processors.has(flow.processorKey) || activities.has(flow.activityKey));
+  const touched = facts.flows.filter((flow) => activities.has(flow.activityKey) || hopsOf(flow).some((hop) => processors.has(hop.processorKey)));
   // A recipient still in its notice period has received nothing yet: it is shown as scheduled, not as affected.
   const flows = touched.filter((flow) => !flow.pending);
   const scheduled = new Map<string, { processorKey: string; countryCode: string; from: Date }>();
@@ -123,11 +132,11 @@ export function impactOf(facts: ImpactFacts): BreachImpact {
   const categoryKeys = sorted([...flows.map((flow) => flow.categoryKey), ...[...activities].flatMap(facts.categoriesOf)]);
   const subjectTypeKeys = sorted(activityKeys.flatMap(facts.subjectTypesOf));
   return {
-    processorKeys: sorted([...processors, ...flows.map((flow) => flow.processorKey)]),
+    processorKeys: sorted([...processors, ...flows.flatMap(hopsOf).map((hop) => hop.processorKey)]),
     activityKeys,
     categoryKeys,
     subjectTypeKeys,
-    countryCodes: sorted(flows.map((flow) => flow.destinationCode)),
+    countryCodes: sorted(flows.flatMap(hopsOf).map((hop) => hop.countryCode)),
     specialCategoryData: categoryKeys.some(facts.isSpecialCategory),
     childrenData: facts.minimumAge < ADULT_AGE && activityKeys.some(facts.involvesChildren),
     scheduled: [...scheduled.values()].sort((a, b) => a.processorKey.localeCompare(b.processorKey) || a.countryCode.localeCompare(b.countryCode)),

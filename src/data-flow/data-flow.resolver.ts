@@ -19,6 +19,7 @@ import {
   MapSearchHit,
   ProcessorGrouping,
   SubjectProfileInput,
+  TransferHop,
   UserDataFlow,
   UserDataFlowSummary,
 } from './data-flow.types';
@@ -93,7 +94,7 @@ export class DataFlowResolver {
     return loaders.byKey(Purpose).load(flow.purposeKey);
   }
 
-  @FieldResolver(() => Processor, { description: 'The processor that receives the data.' })
+  @FieldResolver(() => Processor, { description: 'The recipient that holds the data at `destination`: the last hop of `path`.' })
   processor(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Processor).load(flow.processorKey);
   }
@@ -106,6 +107,24 @@ export class DataFlowResolver {
   @FieldResolver(() => RetentionRule, { nullable: true, description: "How long the activity keeps the data; null when it records no rule." })
   retention(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
     return flow.retentionKey === null ? null : loaders.byKey(RetentionRule).load(flow.retentionKey);
+  }
+}
+
+@Resolver(() => TransferHop)
+export class TransferHopResolver {
+  @FieldResolver(() => Processor, { nullable: true, description: 'Who hands the data on: the engaging processor; null for the organisation.' })
+  from(@Root() hop: Readonly<TransferHop>, @Ctx() { loaders }: RequestContext) {
+    return hop.fromKey === null ? null : loaders.byKey(Processor).load(hop.fromKey);
+  }
+
+  @FieldResolver(() => Processor, { description: 'The recipient of this hop.' })
+  to(@Root() hop: Readonly<TransferHop>, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Processor).load(hop.toKey);
+  }
+
+  @FieldResolver(() => Country, { description: 'Where the recipient processes the data on this hop.' })
+  destination(@Root() hop: Readonly<TransferHop>, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(Country).load(hop.destinationCode);
   }
 }
 

@@ -1,9 +1,10 @@
 import { utcDate } from '../common/calendar-date';
 import { timestampOf } from '../db/rows';
 import { LegalBasis } from '../processing-activity/legal-basis';
-import { CONTROLLER_TO_PROCESSOR, judgeTransfer, type TransferJudgment } from '../processor/transfer-rules';
-import { ExclusionReason, GraphEdgeKind, type DataFlow, type FilterField } from './data-flow.types';
-import type { FlowPosition, FlowRow, LocationRow } from './data-flow.sql';
+import { hopParties } from '../processor/recipient-role';
+import { judgeTransfer, SCC_MODULES, type TransferJudgment } from '../processor/transfer-rules';
+import { ExclusionReason, GraphEdgeKind, type DataFlow, type FilterField, type TransferHop } from './data-flow.types';
+import type { EarlierHopRow, FlowPosition, FlowRow, LocationRow } from './data-flow.sql';
 import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
 
 /**
@@ -24,12 +25,45 @@ function todayUtc(): string {
   return todayCache.date;
 }
 
+/** The hops before the last one, as the driver gives them (parsed JSON, or its text). */
+function earlierHops(row: FlowRow): EarlierHopRow[] {
+  if (!row.earlier) return [];
+  return typeof row.earlier === 'string' ? (JSON.parse(row.earlier) as EarlierHopRow[]) : row.earlier;
+}
+
+/** One hop, judged with its own parties by the one judgment. */
+function judgedHop(hop: LocationRow, fromKey: string | null, today: string): { hop: TransferHop; judgment: TransferJudgment } {
+  const judgment = judgeLocation(hop, today);
+  const parties = hopParties(hop.engagerRole ?? null, hop.role);
+  return {
+    judgment,
+    hop: {
+      fromKey,
+      toKey: hop.processorKey,
+      destinationCode: hop.destinationCode,
+      mechanism: judgment.mechanism,
+      reference: judgment.thirdCountry ? hop.reference?.trim() || null : null,
+      safeguarded: judgment.safeguarded,
+      transferProblem: judgment.flaw?.message ?? null,
+      sccModule: judgment.thirdCountry ? SCC_MODULES[parties.exporter][parties.importer].module : null,
+    },
+  };
+}
+
 /** `toDataFlow` on a given day (YYYY-MM-DD). */
 export function judgedFlow(row: FlowRow, today: string): DataFlow {
-  const judgment = judgeLocation(row, today);
-  const reference = row.reference?.trim() || null;
+  const earlier = earlierHops(row).map((hop) => judgedHop({ ...hop, processorKey: hop.to, destinationCode: hop.destination }, hop.from, today).hop);
+  const last = judgedHop(row, row.engagerKey ?? null, today);
+  const judgment = last.judgment;
+  const path = [...earlier, last.hop];
+  // The flow is safeguarded only when every hop is; the first problem along the route says why not.
+  const flawed = path.find((hop) => !hop.safeguarded);
+  const problem = flawed && flawed !== last.hop ? `hop ${path.indexOf(flawed) + 1} (${flawed.fromKey ?? 'the organisation'} → ${flawed.toKey} in ${flawed.destinationCode}): ${flawed.transferProblem}` : (flawed?.transferProblem ?? null);
   return {
     categoryKey: row.categoryKey,
+    sourceCategoryKey: row.sourceCategoryKey ?? row.categoryKey,
+    route: row.route ?? row.processorKey,
+    path,
     activityKey: row.activityKey,
     purposeKey: row.purposeKey,
     processorKey: row.processorKey,
@@ -37,20 +71,23 @@ export function judgedFlow(row: FlowRow, today: string): DataFlow {
     retentionKey: row.retentionKey,
     legalBasis: row.legalBasis,
     thirdCountry: judgment.thirdCountry,
-    // What the transfer rests on: none inside the EEA, an adequacy decision by default where it is full.
+    // What the last hop rests on: none inside the EEA, an adequacy decision by default where it is full.
     mechanism: judgment.mechanism,
-    reference: judgment.thirdCountry ? reference : null,
-    safeguarded: judgment.safeguarded,
-    transferProblem: judgment.flaw?.message ?? null,
+    reference: last.hop.reference,
+    safeguarded: flawed === undefined,
+    transferProblem: problem,
     pending: row.pending,
     effectiveFrom: row.pending && row.effectiveFrom ? (row.effectiveFrom instanceof Date ? row.effectiveFrom : timestampOf(row.effectiveFrom)) : null,
   };
 }
 
-/** The transfer to a processor's destination, judged by the one Chapter V judgment on `today` (YYYY-MM-DD, UTC). */
+/**
+ * The transfer to a recipient's destination, judged by the one Chapter V judgment on `today` (YYYY-MM-DD, UTC),
+ * with the hop's own parties: the organisation or the engager, to a processor or a controller.
+ */
 export function judgeLocation(row: LocationRow, today: string = todayUtc()): TransferJudgment {
   return judgeTransfer({
-    ...CONTROLLER_TO_PROCESSOR,
+    ...hopParties(row.engagerRole ?? null, row.role),
     destination: { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote },
     mechanism: row.mechanism,
     reference: row.reference,
@@ -59,8 +96,14 @@ export function judgeLocation(row: LocationRow, today: string = todayUtc()): Tra
   });
 }
 
-export function positionOf(flow: Pick<DataFlow, 'activityKey' | 'categoryKey' | 'processorKey' | 'destinationCode'>): FlowPosition {
-  return [flow.activityKey, flow.categoryKey, flow.processorKey, flow.destinationCode];
+/**
+ * A flow's place in flow order. A flow that carries its activity's category through one recipient keeps the
+ * position it had before chains (activity, category, processor, destination); a narrower category comes last.
+ */
+export function positionOf(flow: Pick<DataFlow, 'activityKey' | 'categoryKey' | 'processorKey' | 'destinationCode' | 'sourceCategoryKey' | 'route'>): FlowPosition {
+  const source = flow.sourceCategoryKey ?? flow.categoryKey;
+  const position: FlowPosition = [flow.activityKey, source, flow.route ?? flow.processorKey, flow.destinationCode];
+  return source === flow.categoryKey ? position : [...position, flow.categoryKey];
 }
 
 /** Keys and country codes never hold a "|", so it separates the parts of a position unambiguously. */
@@ -73,7 +116,7 @@ export function positionToString(position: FlowPosition): string {
 /** Null when the text is not a position this module wrote. */
 export function positionFromString(text: string): FlowPosition | null {
   const parts = text.split(POSITION_SEPARATOR);
-  return parts.length === 4 && parts.every((part) => part !== '') ? (parts as FlowPosition) : null;
+  return (parts.length === 4 || parts.length === 5) && parts.every((part) => part !== '') ? (parts as FlowPosition) : null;
 }
 
 /** One person, as far as the flow rules need them. */
@@ -263,7 +306,8 @@ export class GraphBuilder {
 
 /**
  * The graph of a set of flows: each category, activity, processor and country once, and each edge once
- * (category -> activity, activity -> processor, processor -> country), with the flows along it. Nodes come by
+ * (category -> activity, activity -> the recipient it engages, engager -> sub-processor along a chain (ENGAGES),
+ * each recipient of a hop -> the country of that hop), with the flows along it. Nodes come by
  * kind, left to right, each kind in key order; edges come in the order of the nodes they start from, then of those
  * they point to, which is also the order Graphviz keeps. A processor -> country edge is labelled with its
  * mechanism, and drawn dashed when the transfer is not safeguarded.
@@ -273,11 +317,15 @@ export function flowGraph(flows: readonly DataFlow[]): FlowGraph {
   for (const flow of flows) {
     const category = graph.node('CATEGORY', flow.categoryKey, 1);
     const activity = graph.node('ACTIVITY', flow.activityKey, 1);
-    const processor = graph.node('PROCESSOR', flow.processorKey, 1);
-    const country = graph.node('COUNTRY', flow.destinationCode, 1);
     graph.edge(category, activity, GraphEdgeKind.USED_BY, 1);
-    graph.edge(activity, processor, GraphEdgeKind.PROCESSED_BY, 1);
-    graph.edge(processor, country, GraphEdgeKind.PROCESSED_IN, 1, flow.safeguarded ? 0 : 1, flow.safeguarded ? flow.mechanism : 'no safeguard');
+    const hops = flow.path.length > 0 ? flow.path : [{ fromKey: null, toKey: flow.processorKey, destinationCode: flow.destinationCode, safeguarded: flow.safeguarded, mechanism: flow.mechanism }];
+    for (const hop of hops) {
+      const processor = graph.node('PROCESSOR', hop.toKey, 1);
+      const country = graph.node('COUNTRY', hop.destinationCode, 1);
+      if (hop.fromKey === null) graph.edge(activity, processor, GraphEdgeKind.PROCESSED_BY, 1);
+      else graph.edge(nodeId('PROCESSOR', hop.fromKey), processor, GraphEdgeKind.ENGAGES, 1);
+      graph.edge(processor, country, GraphEdgeKind.PROCESSED_IN, 1, hop.safeguarded ? 0 : 1, hop.safeguarded ? hop.mechanism : 'no safeguard');
+    }
   }
   return graph.build();
 }

@@ -2,21 +2,27 @@ import type { LegalBasis } from '../processing-activity/legal-basis';
 import type { TransferMechanism } from '../processor/transfer-mechanism';
 import type { AdequacyScope } from '../country/country.entity';
 import { textArray } from '../db/rows';
+import { MAX_CHAIN_DEPTH, type RecipientRole } from '../processor/recipient-role';
 
 /**
  * The SQL behind every flow question: one statement joins the map, whatever its size.
  *
- * A flow is (category, activity, processor, destination) where
- *  - the activity uses the category (the flow carries the activity's category, as the activity declares it),
- *  - the processor serves the activity, is ACTIVE, and is declared for that category or for a broader one
- *    (`contact` covers `contact.email`; key prefixes mirror the parent links, see `parentKeyOf`),
- *  - the destination is one of the processor's locations, or its headquarters when it records none, so that a
- *    processor with an incomplete record still shows where the data goes.
- * A processor declared only for a narrower category than the activity uses (`contact.email` for an activity on
- * `contact`) does not count: the map does not say which part of the broader data the activity hands over.
+ * A flow is (category, activity, route, destination) where
+ *  - the activity uses the category, and the recipient it engages directly serves the activity, is ACTIVE, and is
+ *    declared for that category or a broader one (the flow carries the activity's category), or for narrower ones
+ *    (each flow carries the recipient's narrower category: `usage.website` of an activity on `usage`); key prefixes
+ *    mirror the parent links, see `parentKeyOf`,
+ *  - the route starts at that recipient, at one of its locations (or its headquarters when it records none), and
+ *    follows its chain of ACTIVE sub-processors, each at one of its locations (Art. 28(2),(4)): every hop is a
+ *    transfer of its own, judged with its own parties. A sub-processor receives what its engager receives. The
+ *    destination is where the data finally is. A retired engager takes its whole chain out of every flow.
+ * The chains are expanded by a recursive query per recipient (`ROUTES`), bounded by MAX_CHAIN_DEPTH, so a
+ * statement stays one statement however deep the chains are.
  *
- * Flow order is (activity, category, processor, destination): it follows the primary key of the activity's
- * category table, so a page past a cursor is read from that index in order and stops after `limit` rows.
+ * Flow order is (activity, category, route, destination), and the flow's own category when it is narrower: it
+ * follows the primary key of the activity's category table, so a page past a cursor is read from that index in
+ * order and stops after `limit` rows. A route of one hop is the recipient's key, so such a flow's position is what
+ * it was before chains.
  */
 
 export interface FlowQueryFilter {
@@ -29,8 +35,13 @@ export interface FlowQueryFilter {
   thirdCountryOnly?: boolean | null;
 }
 
-/** Where a flow sits in flow order; a cursor encodes it. */
-export type FlowPosition = [activity: string, category: string, processor: string, destination: string];
+/**
+ * Where a flow sits in flow order; a cursor encodes it. `category` is the activity's category the flow starts
+ * from, `route` the recipients it passes (see `ROUTES`), `carried` the flow's own category when it is narrower.
+ */
+export type FlowPosition =
+  | [activity: string, category: string, route: string, destination: string]
+  | [activity: string, category: string, route: string, destination: string, carried: string];
 
 /** One person's collection points and consents, for judging flows in SQL (see `exclusionFor`, the same rule). */
 export interface ProfileRule {
@@ -63,6 +74,9 @@ export interface FlowQuery {
 export interface LocationRow {
   processorKey: string;
   destinationCode: string;
+  /** The recipient's role, and its engager's (null when the organisation engaged it): the parties of the hop. */
+  role?: RecipientRole;
+  engagerRole?: RecipientRole | null;
   mechanism: TransferMechanism | null;
   reference: string | null;
   dpfCertification: string | null;
@@ -72,9 +86,25 @@ export interface LocationRow {
   adequacyNote: string | null;
 }
 
-/** A row as the flow statement returns it (column aliases are camelCase). */
+/** A hop before the last one of a flow's route, as the flow statement gives it (see `ROUTES`). */
+export interface EarlierHopRow extends Omit<LocationRow, 'processorKey' | 'destinationCode'> {
+  from: string | null;
+  to: string;
+  destination: string;
+}
+
+/** A row as the flow statement returns it (column aliases are camelCase); its location columns are the last hop's. */
 export interface FlowRow extends LocationRow {
+  /** The category the flow carries: the activity's, or the recipient's narrower one. */
   categoryKey: string;
+  /** The activity's category the flow starts from. */
+  sourceCategoryKey?: string;
+  /** The recipients the data passes, with where each one before the last holds it: `aws:US>aws-india`. */
+  route?: string;
+  /** The engager of the last recipient; null when the organisation engaged it. */
+  engagerKey?: string | null;
+  /** The hops before the last one, in order; null for a route of one hop. */
+  earlier?: EarlierHopRow[] | string | null;
   activityKey: string;
   purposeKey: string;
   legalBasis: LegalBasis;
@@ -101,32 +131,79 @@ const covers = (covering: string, covered: string) => `(${covered} = ${covering}
 
 /**
  * The processor `p`, or its location `l`, is in its notice period (announced, not yet in effect), by the database's
- * clock: a new recipient, or a new country of a current one.
+ * clock: a new recipient, or a new country of a current one. Along a chain, the latest notice of any hop counts.
  */
 const EFFECTIVE_FROM = 'greatest(p.effective_from, l.effective_from)';
-const PENDING = `coalesce(${EFFECTIVE_FROM} > now(), false)`;
+const PENDING = `coalesce(r.effective_from > now(), false)`;
 
-/** The columns of a flow, besides its category (`ac.data_category_key`). */
-const FLOW_COLUMNS = `a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
+/** What the judgment of a hop needs of its destination and safeguard, as JSON (an earlier hop of a route). */
+const HOP_JSON = `jsonb_build_object('from', h.engager, 'to', h.processor, 'destination', h.destination, 'role', h.role,
+      'engagerRole', h.engager_role, 'mechanism', h.mechanism, 'reference', h.reference,
+      'dpfCertification', h.dpf_certification, 'dpfReviewDue', h.dpf_review_due,
+      'inEEA', hc.in_eea, 'adequacy', hc.adequacy, 'adequacyNote', hc.adequacy_note)`;
+
+/**
+ * Every route from the recipient `p` at its location `l`: the first hop, then each ACTIVE sub-processor at each of
+ * its locations, recursively, at most MAX_CHAIN_DEPTH hops (validation refuses cycles and deeper chains; the bound
+ * keeps a bad row from looping). Columns describe the last hop; `earlier` holds the hops before it, `members` and
+ * `countries` every recipient and country the route reaches. A recipient without sub-processors costs one index probe.
+ */
+const ROUTES = `with recursive hop as (
+    select p.key as processor, ${DESTINATION} as destination, p.role, null::text as engager, null::recipient_role as engager_role,
+      l.mechanism, l.reference, l.dpf_certification, l.dpf_review_due, ${EFFECTIVE_FROM} as effective_from,
+      p.key as route, null::jsonb as earlier, array[p.key] as members, array[${DESTINATION}] as countries, 1 as depth
+    union all
+    select s.key, coalesce(sl.country_code, s.headquarters_code), s.role, h.processor, h.role,
+      sl.mechanism, sl.reference, sl.dpf_certification, sl.dpf_review_due, greatest(h.effective_from, s.effective_from, sl.effective_from),
+      h.route || ':' || h.destination || '>' || s.key, coalesce(h.earlier, '[]'::jsonb) || jsonb_build_array(${HOP_JSON}),
+      h.members || s.key, h.countries || coalesce(sl.country_code, s.headquarters_code), h.depth + 1
+    from hop h
+      join processor s on s.engaged_by_key = h.processor and s.status = 'ACTIVE'
+      left join processing_location sl on sl.processor_key = s.key
+      join country hc on hc.code = h.destination
+    where h.depth < ${MAX_CHAIN_DEPTH}
+  )
+  select * from hop`;
+
+/**
+ * The categories a flow of the (activity, category) row `ac` to `p` carries: the row's, when `p` is declared for it
+ * or a broader one; otherwise each narrower category `p` is declared for.
+ */
+const CARRIED = `select ac.data_category_key as category
+    where exists (select 1 from processor_data_categories pd where pd.processor_key = p.key and ${covers('pd.data_category_key', 'ac.data_category_key')})
+    union all
+    select pd.data_category_key from processor_data_categories pd
+    where pd.processor_key = p.key and pd.data_category_key like ac.data_category_key || '.%'
+      and not exists (select 1 from processor_data_categories pc where pc.processor_key = p.key and ${covers('pc.data_category_key', 'ac.data_category_key')})`;
+
+/** The columns of a flow. */
+const FLOW_COLUMNS = `fc.category as "categoryKey", ac.data_category_key as "sourceCategoryKey",
+    a.key as "activityKey", a.purpose_key as "purposeKey", a.legal_basis as "legalBasis",
     a.required_consent_key as "requiredConsentKey", a.retention_key as "retentionKey",
-    p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
-    l.dpf_certification as "dpfCertification", l.dpf_review_due as "dpfReviewDue",
+    r.processor as "processorKey", r.destination as "destinationCode", r.mechanism, r.reference,
+    r.dpf_certification as "dpfCertification", r.dpf_review_due as "dpfReviewDue",
     c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote",
-    ${PENDING} as "pending", ${EFFECTIVE_FROM} as "effectiveFrom"`;
+    r.role, r.engager as "engagerKey", r.engager_role as "engagerRole", r.route, r.earlier,
+    ${PENDING} as "pending", r.effective_from as "effectiveFrom"`;
 
-/** From an (activity, category) row `ac` to its ACTIVE processors declared for the category, at each destination. */
-const FLOW_JOINS = `processing_activity a
-  join processing_activity_processors ap on ap.processing_activity_key = a.key
+/**
+ * From the activity `a` of an (activity, category) row `ac` to its ACTIVE recipients, the categories they carry,
+ * and every route from each of their destinations.
+ */
+const FLOW_JOINS = `join processing_activity_processors ap on ap.processing_activity_key = a.key
   join processor p on p.key = ap.processor_key and p.status = 'ACTIVE'
+  cross join lateral (${CARRIED}) fc
   left join processing_location l on l.processor_key = p.key
-  join country c on c.code = ${DESTINATION}`;
+  cross join lateral (${ROUTES}) r
+  join country c on c.code = r.destination`;
+
+/** The flows of the rows `ac` (a subquery), joined to them. */
+const flowsOf = (source: string) => `${source} ac
+  join processing_activity a on a.key = ac.processing_activity_key
+  ${FLOW_JOINS}`;
 
 function flowConditions(conditions: string[]): string {
-  return [
-    'a.key = ac.processing_activity_key',
-    `exists (select 1 from processor_data_categories pd where pd.processor_key = p.key and ${covers('pd.data_category_key', 'ac.data_category_key')})`,
-    ...conditions,
-  ].join('\n  and ');
+  return conditions.length > 0 ? conditions.join('\n  and ') : 'true';
 }
 
 /**
@@ -175,12 +252,18 @@ function filterParts(filter: FlowQueryFilter | null | undefined): { rows: Part; 
   if (!filter) return { rows, flows };
   // A key matches itself and its descendants, whose keys extend it after a dot.
   const under = (keys: string[]) => textArray(keys.flatMap((key) => [key, `${key}.%`]));
-  if (filter.categories) rows.add('x.data_category_key like any(?::text[])', under(filter.categories));
+  if (filter.categories) {
+    // A row on a broader category reaches a filtered one through a recipient declared for the narrower one.
+    const ancestors = filter.categories.flatMap((key) => key.split('.').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('.')));
+    rows.add('(x.data_category_key like any(?::text[]) or x.data_category_key = any(?::text[]))', under(filter.categories), textArray(ancestors));
+    flows.add('fc.category like any(?::text[])', under(filter.categories));
+  }
   if (filter.activities) rows.add('x.processing_activity_key = any(?::text[])', textArray(filter.activities));
   if (filter.purposes) flows.add('a.purpose_key like any(?::text[])', under(filter.purposes));
-  if (filter.processors) flows.add('p.key = any(?::text[])', textArray(filter.processors));
+  // A processor matches every flow that passes it, along a chain too.
+  if (filter.processors) flows.add('r.members && ?::text[]', textArray(filter.processors));
   if (filter.legalBases) flows.add('a.legal_basis::text = any(?::text[])', textArray(filter.legalBases));
-  if (filter.destinations) flows.add(`${DESTINATION} = any(?::text[])`, textArray(filter.destinations));
+  if (filter.destinations) flows.add('r.destination = any(?::text[])', textArray(filter.destinations));
   if (filter.thirdCountryOnly) flows.add('not c.in_eea');
   return { rows, flows };
 }
@@ -233,10 +316,10 @@ export function flowStatement({ filter, after, before, backward = false, limit, 
     const source = activityCategoryRows(rows, profile, null);
     const outer = new Part();
     verdictCondition(verdict, outer, flowReason(PENDING));
-    const sql = `select ac.data_category_key as "categoryKey", ${FLOW_COLUMNS}${judged}
-from ${source.sql} ac, ${FLOW_JOINS}
+    const sql = `select ${FLOW_COLUMNS}${judged}
+from ${flowsOf(source.sql)}
 where ${flowConditions([...flows.conditions, ...outer.conditions])}
-order by "activityKey", "categoryKey", "processorKey", "destinationCode"`;
+order by "activityKey", "sourceCategoryKey", route, "destinationCode", "categoryKey"`;
     return { sql, params: [...source.params, ...flows.params, ...outer.params] };
   }
   const direction = backward ? 'desc' : 'asc';
@@ -246,22 +329,26 @@ order by "activityKey", "categoryKey", "processorKey", "destinationCode"`;
   const judged = profile ? `, ${flowReason('f."pending"')} as reason` : '';
   const outer = new Part();
   verdictCondition(verdict, outer, flowReason('f."pending"'));
-  const position = 'ac.processing_activity_key, ac.data_category_key, f."processorKey", f."destinationCode"';
-  if (after) outer.add(`(${position}) > (?, ?, ?, ?)`, ...after);
-  if (before) outer.add(`(${position}) < (?, ?, ?, ?)`, ...before);
+  const position = 'ac.processing_activity_key, ac.data_category_key, f.route, f."destinationCode", f."categoryKey"';
+  if (after) outer.add(`(${position}) > (?, ?, ?, ?, ?)`, ...fullPosition(after));
+  if (before) outer.add(`(${position}) < (?, ?, ?, ?, ?)`, ...fullPosition(before));
   const order = position.split(', ').map((column) => `${column} ${direction}`).join(', ');
-  const sql = `select ac.data_category_key as "categoryKey", f.*${judged}
+  const sql = `select f.*${judged}
 from ${source.sql} ac
 cross join lateral (
   select ${FLOW_COLUMNS}
-  from ${FLOW_JOINS}
-  where ${flowConditions(flows.conditions)}
+  from processing_activity a
+  ${FLOW_JOINS}
+  where ${flowConditions(['a.key = ac.processing_activity_key', ...flows.conditions])}
   offset 0
 ) f${outer.conditions.length > 0 ? `\nwhere ${outer.conditions.join(' and ')}` : ''}
 order by ${order}
 limit ?`;
   return { sql, params: [...source.params, ...flows.params, ...outer.params, limit] };
 }
+
+/** A position with the category the flow carries: the row's own when the position leaves it out. */
+const fullPosition = (position: FlowPosition) => (position.length === 5 ? position : [...position, position[1]]);
 
 /** How many flows match the filter (and, judged for a person, the verdict), in one statement. */
 export function flowCountStatement(filter: FlowQueryFilter | null | undefined, profile?: ProfileRule | null, verdict?: Verdict): Statement {
@@ -270,7 +357,7 @@ export function flowCountStatement(filter: FlowQueryFilter | null | undefined, p
   const outer = new Part();
   verdictCondition(verdict, outer, flowReason(PENDING));
   const sql = `select count(*)::int as "count"
-from ${source.sql} ac, ${FLOW_JOINS}
+from ${flowsOf(source.sql)}
 where ${flowConditions([...flows.conditions, ...outer.conditions])}`;
   return { sql, params: [...source.params, ...flows.params, ...outer.params] };
 }
@@ -284,17 +371,22 @@ export interface VerdictSummaryRow {
   categories: string[];
 }
 
-/** The aggregates of one person's judged flows, in one statement. */
+/**
+ * The aggregates of one person's judged flows, in one statement: the processors and countries are every recipient
+ * and country along each route, sub-processors included.
+ */
 export function verdictSummaryStatement(filter: FlowQueryFilter | null | undefined, profile: ProfileRule): Statement {
   const { rows, flows } = filterParts(filter);
   const source = activityCategoryRows(rows, profile, null);
-  const sql = `select ${flowReason(PENDING)} as reason, count(*)::int as "count",
-  array_agg(distinct p.key order by p.key) as processors,
-  array_agg(distinct ${DESTINATION} order by ${DESTINATION}) as countries,
-  array_agg(distinct ac.data_category_key order by ac.data_category_key) as categories
-from ${source.sql} ac, ${FLOW_JOINS}
-where ${flowConditions(flows.conditions)}
-group by 1`;
+  const along = (column: string, reason: string) =>
+    `(select array_agg(distinct m order by m) from f, unnest(f.${column}) m where f.reason is not distinct from ${reason})`;
+  const sql = `with f as materialized (
+  select ${flowReason(PENDING)} as reason, fc.category, r.members, r.countries
+  from ${flowsOf(source.sql)}
+  where ${flowConditions(flows.conditions)}
+)
+select g.reason, g.count, ${along('members', 'g.reason')} as processors, ${along('countries', 'g.reason')} as countries, g.categories
+from (select reason, count(*)::int as "count", array_agg(distinct category order by category) as categories from f group by 1) g`;
   return { sql, params: [...source.params, ...flows.params] };
 }
 
@@ -307,8 +399,9 @@ export function locationStatement(filter: FlowQueryFilter | null | undefined): S
   if (filter?.thirdCountryOnly) part.add('not c.in_eea');
   const sql = `select p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
     l.dpf_certification as "dpfCertification", l.dpf_review_due as "dpfReviewDue",
-    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote"
+    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote", p.role, e.role as "engagerRole"
 from processor p
+  left join processor e on e.key = p.engaged_by_key
   left join processing_location l on l.processor_key = p.key
   join country c on c.code = ${DESTINATION}
 where ${["p.status = 'ACTIVE'", ...part.conditions].join(' and ')}`;
@@ -383,9 +476,10 @@ export function summaryStatement(
   const unsafeguarded = 'coalesce(sum(n) filter (where not safeguarded), 0)';
   const sql = `with judged as (select * from unnest(?::text[], ?::text[], ?::text[], ?::boolean[]) as j(processor, destination, grp, safeguarded)),
 f as materialized (
-  select ${keyAtDepth('ac.data_category_key')} as cat, ${keyAtDepth('a.purpose_key')} as purpose,
-    ac.data_category_key as category, a.key as activity, p.key as processor, ${DESTINATION} as destination
-  from ${source.sql} ac, ${FLOW_JOINS}
+  select ${keyAtDepth('fc.category')} as cat, ${keyAtDepth('a.purpose_key')} as purpose,
+    fc.category as category, a.key as activity, r.processor as processor, r.destination as destination,
+    p.key as engaged, r.engager as engager
+  from ${flowsOf(source.sql)}
   where ${flowConditions(flows.conditions)}
 ),
 pd as materialized (
@@ -403,7 +497,8 @@ select ${nodes('f', 'cat', 'category', 'count(*)', '0')} as categories,
   json_build_object(
     'categories', ${distinct('f', 'category')}, 'activities', ${distinct('f', 'activity')},
     'processors', ${distinct('pd', 'processor')}, 'countries', ${distinct('pd', 'destination')},
-    'edges', ${distinct('f', 'activity, category')} + ${distinct('f', 'activity, processor')} + ${distinct('pd', 'processor, destination')},
+    'edges', ${distinct('f', 'activity, category')} + ${distinct('f', 'activity, engaged')} + ${distinct('f where engager is not null', 'engager, processor')}
+      + ${distinct('pd', 'processor, destination')},
     'flows', (select count(*) from f)) as size`;
   return {
     sql,

@@ -5,12 +5,41 @@ import { LegalBasis } from '../processing-activity/legal-basis';
 import { TransferMechanism } from '../processor/transfer-mechanism';
 import type { GraphNodeKind } from './graph-render';
 
+/** One hop of a flow: a transfer from the organisation, or from an engager, to a recipient in a country. */
+@ObjectType({ description: 'One hop of a flow: the organisation, or the recipient that engaged the next one, hands the data on (Art. 28(2),(4); Art. 44 onward transfers).' })
+export class TransferHop {
+  /** The sender's key; null for the organisation. */
+  fromKey!: string | null;
+  toKey!: string;
+  destinationCode!: string;
+
+  @Field(() => TransferMechanism, { nullable: true, description: 'What makes this hop lawful; null inside the EEA.' })
+  mechanism!: TransferMechanism | null;
+
+  @Field(() => String, { nullable: true, description: 'The instrument this hop relies on, as recorded on the recipient.' })
+  reference!: string | null;
+
+  @Field({ description: 'False when this hop goes to a third country without a valid mechanism, judged with its own parties.' })
+  safeguarded!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why this hop is not safeguarded; null when it is.' })
+  transferProblem!: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The module of Decision (EU) 2021/914 this hop's parties call for (1 controller to controller, 2 controller to processor, " +
+      '3 processor to processor), whatever its mechanism; null inside the EEA.',
+  })
+  sccModule!: number | null;
+}
+
 /**
- * One path of personal data: category -> activity -> processor -> destination country.
+ * One path of personal data: category -> activity -> recipient (-> its sub-processors) -> destination country.
  * It holds keys only; the resolver turns them into objects through the request's loaders, so a page of
  * flows costs one statement per related type, not one per flow.
  */
-@ObjectType({ description: 'One path of personal data: a category, through a processing activity, to a processor in a country.' })
+@ObjectType({ description: 'One path of personal data: a category, through a processing activity, to a recipient (and along its chain of sub-processors) in a country.' })
 export class DataFlow {
   categoryKey!: string;
   activityKey!: string;
@@ -18,6 +47,17 @@ export class DataFlow {
   processorKey!: string;
   destinationCode!: string;
   retentionKey!: string | null;
+  /** The activity's category the flow starts from (the flow carries a narrower one when its recipient is declared for it). */
+  sourceCategoryKey?: string;
+  /** The recipients it passes (see `ROUTES`): part of its position in flow order. */
+  route?: string;
+
+  @Field(() => [TransferHop], {
+    description:
+      'Every hop from the organisation to `destination`, in order: the recipient the organisation engages, then each sub-processor ' +
+      'along its chain. One hop for a recipient without sub-processors.',
+  })
+  path!: TransferHop[];
 
   @Field(() => LegalBasis, { description: "The activity's Art. 6(1) basis." })
   legalBasis!: LegalBasis;
@@ -31,7 +71,7 @@ export class DataFlow {
   @Field(() => String, { nullable: true, description: 'The instrument the mechanism relies on, as recorded on the processor.' })
   reference!: string | null;
 
-  @Field({ description: 'False when a third-country transfer lacks a valid mechanism; true inside the EEA.' })
+  @Field({ description: 'True only when every hop of `path` is: a third-country hop without a valid mechanism makes the flow unsafeguarded.' })
   safeguarded!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Why the transfer is not safeguarded; null when it is.' })
@@ -84,7 +124,7 @@ export class DataFlowEdge {
   node!: DataFlow;
 }
 
-@ObjectType({ description: 'A page of data flows, in flow order (activity, category, processor, destination).' })
+@ObjectType({ description: 'A page of data flows, in flow order (activity, category, route, destination).' })
 export class DataFlowConnection {
   @Field(() => [DataFlow], { description: 'The flows of this page.' })
   nodes!: DataFlow[];
@@ -187,6 +227,7 @@ export enum GraphEdgeKind {
   USED_BY = 'USED_BY',
   PROCESSED_BY = 'PROCESSED_BY',
   PROCESSED_IN = 'PROCESSED_IN',
+  ENGAGES = 'ENGAGES',
   SENT_TO = 'SENT_TO',
 }
 
@@ -197,6 +238,7 @@ registerEnumType(GraphEdgeKind, {
     USED_BY: { description: 'A category is used by an activity (or, summarised, for a purpose).' },
     PROCESSED_BY: { description: 'An activity (or a purpose) hands the data to a processor (or a group of them).' },
     PROCESSED_IN: { description: 'A processor (or a group) processes the data in a country: a transfer when outside the EEA.' },
+    ENGAGES: { description: 'A processor hands the data on to a sub-processor it engaged (Art. 28(2),(4)): the next hop of a chain.' },
     SENT_TO: {
       description:
         'The code sends data of a category to a vendor the map does not declare (evidence from code, see `reconcileEvidence`): ' +

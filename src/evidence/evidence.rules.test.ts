@@ -139,4 +139,11 @@ describe('the evidence findings', () => {
     ]);
     expect(evidenceFindings([], view, [])).toEqual([]);
   });
+
+  it('a sub-processor no evidence shows is not unobserved: its engager sends it the data, not the code', () => {
+    const view = map([['intercom', ProcessorStatus.ACTIVE, []], ['intercom-aws', ProcessorStatus.ACTIVE, []]]);
+    view.processors.get('intercom-aws')!.engagedBy = 'intercom';
+    const judged = judge([{ repository: 'web', commit: null, items: [record('stripe')] }], view);
+    expect(evidenceFindings(judged, view, ['web']).filter((f) => f.rule === 'unobserved-processor').map((f) => f.entities[0].key)).toEqual(['intercom']);
+  });
 });

@@ -50,6 +50,8 @@ export interface MapProcessor {
   name: string;
   status: ProcessorStatus;
   dataCategories: readonly string[];
+  /** The recipient that engaged this sub-processor: the organisation's code never calls it, its engager does. */
+  engagedBy?: string | null;
 }
 
 /** What the judgment needs of the map: processors with their status and categories, and the category keys. */
@@ -61,7 +63,9 @@ export interface MapView {
 /** The view of a map given as a manifest (an export, or `findings`' own export). */
 export function mapViewOf(map: { processors: MapProcessor[]; dataCategories: { key: string }[] }): MapView {
   return {
-    processors: new Map(map.processors.map((p) => [p.key, { key: p.key, name: p.name, status: p.status, dataCategories: p.dataCategories }])),
+    processors: new Map(
+      map.processors.map((p) => [p.key, { key: p.key, name: p.name, status: p.status, dataCategories: p.dataCategories, engagedBy: p.engagedBy ?? null }]),
+    ),
     categories: new Set(map.dataCategories.map((c) => c.key)),
   };
 }
@@ -201,7 +205,8 @@ function standing(judgment: VendorJudgment): string {
  * - `undeclared-recipient` (ERROR): the code calls a vendor with no ACTIVE processor (GDPR Art. 28(2): no
  *   processor without the controller's authorisation; Art. 30(1)(d): the record names the recipients);
  * - `undeclared-category` (WARNING): the code sends a processor data of a category it is not declared for;
- * - `unobserved-processor` (INFO): an ACTIVE processor that no repository's evidence shows, once any has some.
+ * - `unobserved-processor` (INFO): an ACTIVE processor that no repository's evidence shows, once any has some (not a
+ *   sub-processor: its engager sends it the data, not the organisation's code).
  */
 export function evidenceFindings(judgments: readonly VendorJudgment[], map: MapView, repositories: readonly string[]): Finding[] {
   const findings: Finding[] = [];
@@ -247,7 +252,7 @@ export function evidenceFindings(judgments: readonly VendorJudgment[], map: MapV
   if (repositories.length > 0) {
     const observed = new Set(judgments.map((j) => j.processorKey));
     for (const processor of map.processors.values()) {
-      if (processor.status !== ProcessorStatus.ACTIVE || observed.has(processor.key)) continue;
+      if (processor.status !== ProcessorStatus.ACTIVE || processor.engagedBy || observed.has(processor.key)) continue;
       findings.push(
         finding(
           'unobserved-processor',

@@ -44,12 +44,12 @@ export async function selectRegisteredVendors(em: EntityManager): Promise<Vendor
   }));
 }
 
-/** What the judgment needs of the map: every processor with its status and categories, and the category keys. Two statements. */
+/** What the judgment needs of the map: every processor with its status, engager and categories, and the category keys. Two statements. */
 export async function selectMapView(em: EntityManager): Promise<MapView> {
   const [processors, categories] = await Promise.all([
-    readRows<{ key: string; name: string; status: ProcessorStatus; dataCategories: string[] | string }>(
+    readRows<{ key: string; name: string; status: ProcessorStatus; engagedBy: string | null; dataCategories: string[] | string }>(
       em,
-      `select p."key", p."name", p."status",
+      `select p."key", p."name", p."status", p."engaged_by_key" as "engagedBy",
          coalesce(array_agg(c."data_category_key" order by c."data_category_key" collate "C") filter (where c."data_category_key" is not null), '{}') as "dataCategories"
        from "processor" p left join "processor_data_categories" c on c."processor_key" = p."key"
        group by p."key" order by p."key" collate "C"`,
@@ -60,7 +60,7 @@ export async function selectMapView(em: EntityManager): Promise<MapView> {
     processors: new Map(
       processors.map((p): [string, MapProcessor] => [
         p.key,
-        { key: p.key, name: p.name, status: p.status, dataCategories: Array.isArray(p.dataCategories) ? p.dataCategories : parseTextArray(p.dataCategories) },
+        { key: p.key, name: p.name, status: p.status, engagedBy: p.engagedBy, dataCategories: Array.isArray(p.dataCategories) ? p.dataCategories : parseTextArray(p.dataCategories) },
       ]),
     ),
     categories: new Set(categories.map((c) => c.key)),

@@ -6,8 +6,8 @@ import { DPIA_THRESHOLD, dpiaCriteriaOf, dpiaRequiredBy } from '../processing-ac
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { ProcessorStatus } from '../processor/processor.entity';
 import type { TransferRecords } from '../processor/transfer-impact-assessment.service';
+import { hopParties, RecipientRole } from '../processor/recipient-role';
 import {
-  CONTROLLER_TO_PROCESSOR,
   countryLabel,
   headquartersFlawMessage,
   judgeTransfer,
@@ -104,6 +104,10 @@ export const RULES = {
     severity: FindingSeverity.WARNING,
     about: 'a controller outside the Union, the UK or Switzerland without a recorded representative there (GDPR and UK GDPR Art. 27, FADP Art. 14)',
   },
+  'sale-or-share-undisclosed': {
+    severity: FindingSeverity.ERROR,
+    about: 'a recipient marked as a CCPA sale or sharing while the policy states that the organisation does not sell or share (§1798.120, §1798.135)',
+  },
   'dpia-indicated': { severity: FindingSeverity.WARNING, about: 'an activity meeting two or more WP248 criteria without a recorded DPIA (Art. 35)' },
   'dpia-required': {
     severity: FindingSeverity.ERROR,
@@ -182,6 +186,8 @@ export interface LintContext {
   tiaReviewMonths?: number;
   /** Transfer impact assessments and safeguard changes; without them, assessments are not judged. */
   records?: TransferRecords;
+  /** The roles of engagers the map does not hold (`lintProcessor` judges one processor alone), by key. */
+  engagerRoles?: ReadonlyMap<string, RecipientRole>;
 }
 
 /** The finding a judgment's flaw is, under each rule a flaw may carry. */
@@ -230,9 +236,23 @@ export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountrySta
   const organization = map.organization;
   if (organization) findings.push(...representativeFindings(organization, standingOf(organization.country), served));
   const specialCategories = map.dataCategories.filter((c) => c.specialCategory).map((c) => c.key);
+  const roles = new Map<string, RecipientRole>([...(context.engagerRoles ?? []), ...map.processors.map((p) => [p.key, p.role] as const)]);
 
   for (const processor of map.processors.filter((p) => inPlay(p.status))) {
     const self: FindingEntityRef = { type: 'Processor', key: processor.key };
+    // Each hop is judged with its own parties: the organisation, or the engager, sends to this recipient.
+    const parties = hopParties(processor.engagedBy ? (roles.get(processor.engagedBy) ?? RecipientRole.PROCESSOR) : null, processor.role);
+    if (processor.saleOrShare && organization?.noSaleStatement) {
+      findings.push(
+        finding(
+          'sale-or-share-undisclosed',
+          `${processor.key} is marked as a "sale" or "sharing" under the CCPA (§1798.140(ad), (ah)), but the policy states: ` +
+            `"${organization.noSaleStatement}"`,
+          [self, { type: 'Organization', key: organization.key }],
+          `stop selling or sharing with ${processor.key}, or disclose it in the policy with the right to opt out (§1798.120, §1798.135) and clear noSaleStatement`,
+        ),
+      );
+    }
     // The one judgment of each transfer, under each regime served; a processor without locations is judged at its
     // headquarters (under the EU regime, whose finding already asks for its locations).
     for (const location of transferLocations(processor.headquarters, processor.locations)) {
@@ -242,7 +262,7 @@ export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountrySta
         if (regime !== Regime.EU_GDPR && (!served.has(regime) || location.atHeadquarters)) continue;
         const safeguard = safeguardUnder(location, regime);
         const judgment = judgeTransfer({
-          ...CONTROLLER_TO_PROCESSOR,
+          ...parties,
           regime,
           destination: country,
           mechanism: safeguard?.mechanism,
@@ -286,7 +306,8 @@ export function lintMap(map: Manifest, countries: ReadonlyMap<string, CountrySta
       }
     }
 
-    if (processor.status === ProcessorStatus.ACTIVE && !processor.dpaReference) {
+    // A controller recipient decides its own purposes: Art. 28(3) asks a DPA of processors only.
+    if (processor.status === ProcessorStatus.ACTIVE && processor.role === RecipientRole.PROCESSOR && !processor.dpaReference) {
       findings.push(
         finding(
           'active-processor-without-dpa',

@@ -5,6 +5,7 @@ import { Regime } from '../country/regime';
 import { DpiaCriterion } from '../processing-activity/dpia-criterion';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { ProcessorStatus } from '../processor/processor.entity';
+import { RecipientRole } from '../processor/recipient-role';
 import { TransferMechanism } from '../processor/transfer-mechanism';
 import { RetentionEvent } from '../retention/retention-rule.entity';
 
@@ -57,6 +58,8 @@ export const organizationSchema = z.strictObject({
   policyUpdatedOn: isoDate,
   /** The policy's promise of notice of material changes, quoted on the public list of recipients. */
   changeNotice: optionalText,
+  /** The policy's statement that it does not sell or share personal data ("we never sell your data"). */
+  noSaleStatement: optionalText,
 });
 
 export const dataCategorySchema = z.strictObject({
@@ -171,6 +174,14 @@ export const processorSchema = z.strictObject({
   locations: listOf(locationSchema),
   /** True when the processor is itself subject to the GDPR under Art. 3(2). */
   subjectToGdpr: z.boolean().nullish(),
+  /** What the recipient is to the organisation: PROCESSOR, INDEPENDENT_CONTROLLER or JOINT_CONTROLLER. */
+  role: z.nativeEnum(RecipientRole).default(RecipientRole.PROCESSOR),
+  /** The processor that engaged this one as its sub-processor; absent when the organisation engaged it. */
+  engagedBy: key.nullish(),
+  /** For a JOINT_CONTROLLER: the Art. 26 arrangement's reference. */
+  jointArrangement: optionalText,
+  /** For a controller recipient: true when the disclosure is a CCPA "sale" or "sharing". */
+  saleOrShare: z.boolean().nullish(),
 });
 
 /** Each list section's entry, complete: what a new entry must give, and what an export writes. */

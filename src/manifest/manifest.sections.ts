@@ -89,6 +89,7 @@ export const processorSection = section({
     { field: 'headquarters', section: 'countries', many: false },
     { field: 'dataCategories', section: 'dataCategories', many: true },
     { field: 'activities', section: 'activities', many: true },
+    { field: 'engagedBy', section: 'processors', many: false },
   ],
   hierarchical: false,
   toEntry: (p: Processor) => ({
@@ -115,6 +116,10 @@ export const processorSection = section({
         .map((s) => ({ regime: s.regime, mechanism: nullable(s.mechanism), reference: nullable(s.reference), dpf: s.dpf })),
     })),
     subjectToGdpr: nullable(p.subjectToGdpr),
+    role: p.role,
+    engagedBy: keyOf(p.engagedBy),
+    jointArrangement: nullable(p.jointArrangement),
+    saleOrShare: nullable(p.saleOrShare),
   }),
   toData: (e) => ({
     ...baseData(e),
@@ -128,6 +133,10 @@ export const processorSection = section({
     dataCategories: e.dataCategories,
     activities: e.activities,
     subjectToGdpr: e.subjectToGdpr ?? null,
+    role: e.role,
+    engagedBy: e.engagedBy ?? null,
+    jointArrangement: e.jointArrangement ?? null,
+    saleOrShare: e.saleOrShare ?? null,
   }),
 });
 
@@ -298,6 +307,7 @@ export const organizationSection = {
     breachNotificationHours: o.breachNotificationHours,
     policyUpdatedOn: o.policyUpdatedOn,
     changeNotice: nullable(o.changeNotice),
+    noSaleStatement: nullable(o.noSaleStatement),
   }),
   toData: (e: NonNullable<Manifest['organization']>): EntityData<Organization> => ({
     ...baseData(e),
@@ -319,5 +329,6 @@ export const organizationSection = {
     breachNotificationHours: e.breachNotificationHours,
     policyUpdatedOn: e.policyUpdatedOn,
     changeNotice: e.changeNotice ?? null,
+    noSaleStatement: e.noSaleStatement ?? null,
   }),
 };

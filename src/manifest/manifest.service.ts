@@ -11,11 +11,11 @@ import { Processor } from '../processor/processor.entity';
 import { recordAudit, type Actor } from '../audit/audit.service';
 import { MANIFEST_ACCESS } from '../auth/access';
 import { ProcessorStatus } from '../processor/processor.entity';
-import { mayDecideReview, syncLocations, transitionProcessor } from '../processor/processor.service';
+import { mayDecideReview, storedEngagements, syncLocations, transitionProcessor } from '../processor/processor.service';
 import { TRANSITIONS, type Transition } from '../processor/processor.workflow';
 import type { RecipientChangeNotice } from '../subprocessor/recipient-notice.entity';
 import type { TransferSettings } from '../common/context';
-import { checkProcessor, type CheckedLocation } from '../processor/processor.validation';
+import { checkProcessor, type CheckedLocation, type Engagement } from '../processor/processor.validation';
 import type { CountryStanding } from '../processor/transfer-rules';
 import { entrySchemas, manifestInputSchema, organizationSchema, type Manifest, type ManifestInput } from './manifest.schema';
 import { organizationSection, processorSection, sections, type Section } from './manifest.sections';
@@ -151,6 +151,8 @@ export interface KnownKeys {
   storedOrganization(key: string): Promise<Record<string, unknown> | undefined>;
   /** The standing of each known country among `codes`. */
   countries(codes: string[]): Promise<Map<string, CountryStanding>>;
+  /** Every known recipient's role and engager: what a chain of engagement is checked against. */
+  engagements(): Promise<Map<string, Engagement>>;
 }
 
 const sectionNamed = (name: Section['name']) => (sections as readonly Section[]).find((s) => s.name === name)!;
@@ -173,6 +175,7 @@ export function databaseKeys(em: EntityManager): KnownKeys {
     async countries(codes) {
       return loadStandings(em, codes);
     },
+    engagements: () => storedEngagements(em),
   };
 }
 
@@ -194,6 +197,9 @@ export function offlineKeys(base: Manifest | null, countries: readonly CountrySt
     },
     async countries(codes) {
       return new Map(codes.flatMap((code) => (byCode.has(code) ? [[code, byCode.get(code)!] as const] : [])));
+    },
+    async engagements() {
+      return new Map((base?.processors ?? []).map((p) => [p.key, { role: p.role, engagedBy: p.engagedBy ?? null }]));
     },
   };
 }
@@ -271,10 +277,14 @@ export async function checkManifest(manifest: Manifest, source: KnownKeys): Prom
       }
     });
   }
+  // The chains as they will stand: the stored engagements, with the manifest's own over them.
+  const engagements = await source.engagements();
+  for (const processor of manifest.processors) engagements.set(processor.key, { role: processor.role, engagedBy: processor.engagedBy ?? null });
   const refs = {
     country: resolved.country,
     hasCategory: (key: string) => resolved.known('dataCategories', key),
     hasActivity: (key: string) => resolved.known('activities', key),
+    engagements,
   };
   const locations = manifest.processors.map((processor, index) => {
     const checked = checkProcessor(processor, refs, `processors[${index}]`);

@@ -112,6 +112,15 @@ export class Organization extends RegistryEntity {
   })
   @Property({ type: 'text', nullable: true })
   changeNotice?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The policy's statement that the organisation does not sell or share personal data, in its own words: a recipient " +
+      'marked `saleOrShare` contradicts it (finding sale-or-share-undisclosed). Null when the policy makes none.',
+  })
+  @Property({ type: 'text', nullable: true })
+  noSaleStatement?: string | null;
 }
 
 @ObjectType({ description: 'The representative of a controller established outside a regime\'s territory (GDPR Art. 27, UK GDPR Art. 27, FADP Art. 14).' })

@@ -7,6 +7,7 @@ import { DataCategory } from '../data-category/data-category.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { ProcessingLocation } from './processing-location.entity';
 import { Node } from '../common/node';
+import { RecipientRole } from './recipient-role';
 
 export enum ProcessorStatus {
   PROPOSED = 'PROPOSED',
@@ -76,6 +77,33 @@ export class Processor extends RegistryEntity {
   })
   @Property({ type: 'timestamptz', nullable: true })
   effectiveFrom?: Date | null;
+
+  @Field(() => RecipientRole, { description: "What it is to the organisation: the parties of every transfer to it." })
+  @Enum({ items: () => RecipientRole, nativeEnumName: 'recipient_role', default: RecipientRole.PROCESSOR })
+  role: RecipientRole = RecipientRole.PROCESSOR;
+
+  /** The processor that engaged this one as its sub-processor (Art. 28(2),(4)); null when the organisation engaged it. */
+  @ManyToOne(() => Processor, { nullable: true, deleteRule: 'restrict', index: true })
+  engagedBy?: Processor | null;
+
+  @OneToMany(() => Processor, (processor) => processor.engagedBy, { orderBy: { key: 'asc' } })
+  subprocessors = new Collection<Processor>(this);
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'For a JOINT_CONTROLLER: the reference of the arrangement between the joint controllers (Art. 26(1)).',
+  })
+  @Property({ type: 'text', nullable: true })
+  jointArrangement?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'For a controller recipient: true when the disclosure is a "sale" or "sharing" under the CCPA (Cal. Civ. Code ' +
+      '§1798.140(ad), (ah)); null when not recorded.',
+  })
+  @Property({ type: 'boolean', nullable: true })
+  saleOrShare?: boolean | null;
 
   @Field(() => Int, { description: 'Increases with every change; pass it back as `expectedVersion` to update.' })
   @Property({ version: true })

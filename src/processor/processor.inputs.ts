@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { Regime } from '../country/regime';
+import { RecipientRole } from './recipient-role';
 import { TransferMechanism } from './transfer-mechanism';
 
 @InputType({ description: "A recipient's Data Privacy Framework certification." })
@@ -100,6 +101,26 @@ export class RegisterProcessorInput {
 
   @Field(() => Boolean, { nullable: true, description: 'True when the processor is itself subject to the GDPR under Art. 3(2).' })
   subjectToGdpr?: boolean | null;
+
+  @Field(() => RecipientRole, {
+    nullable: true,
+    description: 'What it is to the organisation; PROCESSOR when left out. A controller recipient is judged controller to controller (SCC module 1).',
+  })
+  role?: RecipientRole | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The processor that engaged this one as its sub-processor (Art. 28(2),(4)): it serves that processor\'s activities with its data, ' +
+      'and is judged processor to processor (SCC module 3). Chains are at most 5 deep and never cycle.',
+  })
+  engagedBy?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Required for a JOINT_CONTROLLER: the reference of the Art. 26 arrangement.' })
+  jointArrangement?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'For a controller recipient: true when the disclosure is a CCPA "sale" or "sharing".' })
+  saleOrShare?: boolean | null;
 }
 
 @InputType({ description: 'Changes to a processor: every field is optional, and a field left out stays as it is.' })
@@ -136,4 +157,24 @@ export class UpdateProcessorInput {
 
   @Field(() => Boolean, { nullable: true })
   subjectToGdpr?: boolean | null;
+
+  @Field(() => RecipientRole, {
+    nullable: true,
+    description: 'What it is to the organisation; PROCESSOR when left out. A controller recipient is judged controller to controller (SCC module 1).',
+  })
+  role?: RecipientRole | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The processor that engaged this one as its sub-processor (Art. 28(2),(4)): it serves that processor\'s activities with its data, ' +
+      'and is judged processor to processor (SCC module 3). Chains are at most 5 deep and never cycle.',
+  })
+  engagedBy?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Required for a JOINT_CONTROLLER: the reference of the Art. 26 arrangement.' })
+  jointArrangement?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'For a controller recipient: true when the disclosure is a CCPA "sale" or "sharing".' })
+  saleOrShare?: boolean | null;
 }

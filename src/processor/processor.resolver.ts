@@ -108,6 +108,19 @@ export class ProcessorResolver {
     return loaders.relation(Processor, 'activities').load(processor.key);
   }
 
+  @FieldResolver(() => Processor, {
+    nullable: true,
+    description: 'The processor that engaged this one as its sub-processor (Art. 28(2),(4)); null when the organisation engaged it.',
+  })
+  engagedBy(@Root() processor: Readonly<Processor>, @Ctx() ctx: RequestContext) {
+    return processor.engagedBy ? loadReference(ctx, Processor, processor.engagedBy) : null;
+  }
+
+  @FieldResolver(() => [Processor], { description: 'The sub-processors it engaged, in key order: the next hops of its chains.' })
+  subprocessors(@Root() processor: Readonly<Processor>, @Ctx() { loaders }: RequestContext) {
+    return loaders.relation(Processor, 'subprocessors').load(processor.key);
+  }
+
   @FieldResolver(() => String, { nullable: true, description: 'The data processing agreement (GDPR Art. 28(3)).' })
   dpaReference(@Root() processor: Readonly<Processor>): string | null {
     return processor.dpaReference ?? null;

@@ -18,11 +18,12 @@ import { LocationSafeguard } from './location-safeguard.entity';
 import { ProcessingLocation } from './processing-location.entity';
 import { Processor, ProcessorStatus } from './processor.entity';
 import type { RegisterProcessorInput, UpdateProcessorInput } from './processor.inputs';
-import { checkProcessor, headquartersProblem, referencedKeys, type CheckedLocation, type ProcessorFields } from './processor.validation';
+import { checkProcessor, headquartersProblem, referencedKeys, type CheckedLocation, type Engagement, type ProcessorFields } from './processor.validation';
+import { RecipientRole } from './recipient-role';
 import { nextStatus, type Transition } from './processor.workflow';
 import { loadTransferRecords } from './transfer-impact-assessment.service';
 
-const RELATIONS = ['locations', 'locations.safeguards', 'dataCategories', 'activities'] as const;
+const RELATIONS = ['locations', 'locations.safeguards', 'dataCategories', 'activities', 'engagedBy'] as const;
 
 /** The processor as the audit trail keeps it: its manifest entry, lists in key order. */
 export function processorSnapshot(processor: Processor) {
@@ -35,23 +36,38 @@ export function processorSnapshot(processor: Processor) {
   };
 }
 
+/** Every recipient's engagement as stored: what a chain is checked against. */
+export async function storedEngagements(em: EntityManager): Promise<Map<string, Engagement>> {
+  const rows = await em
+    .getConnection()
+    .execute<{ key: string; role: RecipientRole; engagedBy: string | null }[]>(
+      'select key, role, engaged_by_key as "engagedBy" from processor',
+      [],
+      'all',
+      em.getTransactionContext(),
+    );
+  return new Map(rows.map((row) => [row.key, { role: row.role, engagedBy: row.engagedBy }]));
+}
+
 /**
  * Checks a processor input against the database with the registry's rules (`checkProcessor`, which manifests
  * use too), loading what it refers to in one query per kind. Throws every problem at once as BAD_USER_INPUT.
  */
 async function checkAgainstDatabase(em: EntityManager, input: ProcessorFields): Promise<CheckedLocation[]> {
   const wanted = referencedKeys(input);
-  const [countries, categories, activities] = await Promise.all([
+  const [countries, categories, activities, engagements] = await Promise.all([
     loadStandings(em, wanted.countries),
     wanted.categories.length ? em.find(DataCategory, { key: { $in: wanted.categories } }, { fields: ['key'] }) : [],
     wanted.activities.length ? em.find(ProcessingActivity, { key: { $in: wanted.activities } }, { fields: ['key'] }) : [],
+    storedEngagements(em),
   ]);
+  if (input.key) engagements.set(input.key, { role: input.role ?? RecipientRole.PROCESSOR, engagedBy: input.engagedBy ?? null });
   const byCode = countries;
   const categoryKeys = new Set(categories.map((c) => c.key));
   const activityKeys = new Set(activities.map((a) => a.key));
   const { problems, locations } = checkProcessor(
     input,
-    { country: (code) => byCode.get(code), hasCategory: (k) => categoryKeys.has(k), hasActivity: (k) => activityKeys.has(k) },
+    { country: (code) => byCode.get(code), hasCategory: (k) => categoryKeys.has(k), hasActivity: (k) => activityKeys.has(k), engagements },
     'input',
   );
   if (problems.length > 0) throw new ValidationFailed(problems);
@@ -152,6 +168,10 @@ export async function registerProcessor(em: EntityManager, actor: Actor, input: 
         dataCategories: [...new Set(input.dataCategories)],
         activities: [...new Set(input.activities)],
         subjectToGdpr: input.subjectToGdpr ?? null,
+        role: input.role ?? RecipientRole.PROCESSOR,
+        engagedBy: input.engagedBy ?? null,
+        jointArrangement: trimmedOrNull(input.jointArrangement),
+        saleOrShare: input.saleOrShare ?? null,
         // The version and timestamps are set by the database.
       } as never);
       syncLocations(tx, processor, locations);
@@ -169,6 +189,31 @@ export async function registerProcessor(em: EntityManager, actor: Actor, input: 
     if (error instanceof UniqueConstraintViolationException) throw duplicateKey(input.key);
     throw error;
   }
+}
+
+/**
+ * An update as the registry checks it: a change of role or engager changes the parties of every transfer to the
+ * processor, so its stored role, engagement, links and locations are checked with the change; fields it does not
+ * touch keep their stored values. An unknown key is left to the update to report.
+ */
+async function withStoredEngagement(em: EntityManager, key: string, input: UpdateProcessorInput): Promise<ProcessorFields> {
+  const touches = input.role != null || input.engagedBy !== undefined || input.jointArrangement !== undefined || input.saleOrShare !== undefined;
+  if (!touches) return { ...input, key };
+  const stored = await em.fork().findOne(Processor, { key }, { populate: RELATIONS });
+  if (!stored) return { ...input, key };
+  const entry = processorSection.toEntry(stored);
+  return {
+    ...input,
+    key,
+    role: input.role ?? entry.role,
+    engagedBy: input.engagedBy !== undefined ? input.engagedBy : entry.engagedBy,
+    jointArrangement: input.jointArrangement !== undefined ? input.jointArrangement : entry.jointArrangement,
+    saleOrShare: input.saleOrShare !== undefined ? input.saleOrShare : entry.saleOrShare,
+    headquarters: input.headquarters ?? entry.headquarters,
+    locations: input.locations ?? entry.locations,
+    activities: input.activities ?? entry.activities,
+    dataCategories: input.dataCategories ?? entry.dataCategories,
+  };
 }
 
 async function loadForChange(tx: EntityManager, key: string): Promise<Processor> {
@@ -202,7 +247,7 @@ export async function updateProcessor(
   input: UpdateProcessorInput,
   notice: RecipientChangeNotice = { now: new Date(), noticeDays: 0 },
 ): Promise<Processor> {
-  const locations = await checkAgainstDatabase(em, input);
+  const locations = await checkAgainstDatabase(em, await withStoredEngagement(em, key, input));
   try {
     return await em.transactional(async (tx) => {
       const processor = await loadForChange(tx, key);
@@ -227,6 +272,10 @@ export async function updateProcessor(
         ...(input.dataCategories != null ? { dataCategories: [...new Set(input.dataCategories)] } : {}),
         ...(input.activities != null ? { activities: [...new Set(input.activities)] } : {}),
         ...(input.subjectToGdpr !== undefined ? { subjectToGdpr: input.subjectToGdpr } : {}),
+        ...(input.role != null ? { role: input.role } : {}),
+        ...(input.engagedBy !== undefined ? { engagedBy: input.engagedBy ?? null } : {}),
+        ...(input.jointArrangement !== undefined ? { jointArrangement: trimmedOrNull(input.jointArrangement) } : {}),
+        ...(input.saleOrShare !== undefined ? { saleOrShare: input.saleOrShare } : {}),
       });
       if (input.locations != null) syncLocations(tx, processor, locations, processor.status === ProcessorStatus.ACTIVE ? notice : null);
       await assertJudgedAtHeadquarters(tx, processor);
@@ -255,7 +304,9 @@ async function refuseWithErrorFindings(tx: EntityManager, processor: Processor, 
     loadStandings(tx, [entry.headquarters, ...entry.locations.map((l) => l.country)]),
     loadTransferRecords(tx, [processor.key]),
   ]);
+  const engager = processor.engagedBy;
   const context = {
+    engagerRoles: new Map(engager ? [[engager.key, engager.role]] : []),
     today: utcDate(now),
     servedRegimes: settings.servedRegimes as Regime[],
     dpfGraceDays: settings.dpfGraceDays,
@@ -309,7 +360,8 @@ export async function transitionProcessor(
       // announced at once, and data flows to it only once the notice period has run.
       const countries = processor.locations.length > 0 ? processor.locations.getItems().map((l) => l.country.code) : [processor.headquarters.code];
       const kind = transition === 'approveProcessor' ? RecipientNoticeKind.ADDED : transition === 'retireProcessor' ? RecipientNoticeKind.RETIRED : null;
-      const announced = kind ? announceRecipientChange(tx, { kind, processor, countries, notice }) : null;
+      const engager = processor.engagedBy ? await tx.findOneOrFail(Processor, processor.engagedBy.key) : null;
+      const announced = kind ? announceRecipientChange(tx, { kind, processor, countries, notice, engager }) : null;
       const effectiveFrom = kind === RecipientNoticeKind.ADDED && notice.noticeDays > 0 ? announced! : undefined;
       if (effectiveFrom) processor.effectiveFrom = effectiveFrom;
       recordAudit(tx, actor, {

@@ -12,6 +12,7 @@ const refs: ProcessorReferences = {
   country: (code) => countries[code as keyof typeof countries],
   hasCategory: (key) => ['contact', 'contact.email'].includes(key),
   hasActivity: (key) => key === 'platform-hosting',
+  engagements: new Map(),
 };
 const valid = {
   key: 'acme-cloud',

@@ -75,7 +75,10 @@ export interface TransferFacts {
   importerSubjectToGdpr?: boolean | null;
 }
 
-/** The parties of every transfer this registry records: the controller sends data to a processor it engages. */
+/** The parties of a transfer: who sends, who receives, and whether it carries regular processing. */
+export type TransferParties = Pick<TransferFacts, 'exporter' | 'importer' | 'regular'>;
+
+/** The parties of the commonest transfer: the controller sends data to a processor it engages. */
 export const CONTROLLER_TO_PROCESSOR = { exporter: PartyRole.CONTROLLER, importer: PartyRole.PROCESSOR, regular: true } as const;
 
 /** The findings a flaw is reported as: a transfer without a valid ground is an ERROR under each of these rules. */
@@ -655,13 +658,14 @@ export interface ValidatedLocation {
 const REGIME_ORDER = [Regime.EU_GDPR, Regime.UK_GDPR, Regime.SWISS_FADP];
 
 /**
- * Checks one processing location of a processor engaged by the controller, as the API and manifests register
+ * Checks one processing location of a recipient, judged with the parties of the hop that reaches it (the
+ * controller to a processor it engages, unless `parties` says otherwise), as the API and manifests register
  * it: its EU_GDPR safeguard (its own mechanism, reference and dpf) and each of its `safeguards`, each judged under
  * its regime. `field` is the input path of the location, such as `input.locations[0]`; each problem names the
  * exact sub-field. Problems are returned, never thrown. Dates are not judged here (a lapsed certification is a
  * finding, and the approval refuses it): a map must stay editable whatever day it is.
  */
-export function validateLocation(input: LocationInput, field: string): ValidatedLocation {
+export function validateLocation(input: LocationInput, field: string, parties: TransferParties = CONTROLLER_TO_PROCESSOR): ValidatedLocation {
   const problems: ValidationProblem[] = [];
   const report = (path: string, value: unknown, message: string) => problems.push({ field: path, value, message: `${path}: ${message}` });
   const entries: { path: string; safeguard: SafeguardFacts }[] = [];
@@ -682,7 +686,7 @@ export function validateLocation(input: LocationInput, field: string): Validated
   const validated = entries.map(({ path, safeguard }) => {
     const formProblems = dpfFormProblems(safeguard.dpf, path);
     problems.push(...formProblems);
-    const judgment = judgeTransfer({ ...CONTROLLER_TO_PROCESSOR, destination: input.country, ...safeguard });
+    const judgment = judgeTransfer({ ...parties, destination: input.country, ...safeguard });
     if (judgment.flaw && formProblems.length === 0) {
       report(`${path}.${judgment.flaw.field}`, judgment.flaw.value, judgment.flaw.message);
     }

@@ -10,6 +10,7 @@ const flow = (overrides: Partial<DataFlow>): DataFlow => ({
   activityKey: 'newsletter',
   purposeKey: 'marketing',
   processorKey: 'mailer',
+  path: [],
   destinationCode: 'US',
   retentionKey: 'until-unsubscribe',
   legalBasis: LegalBasis.CONSENT,

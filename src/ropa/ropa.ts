@@ -5,7 +5,8 @@ import { AdequacyScope } from '../country/country.entity';
 import { Regime } from '../country/regime';
 import { DPIA_THRESHOLD, dpiaCriteriaOf, dpiaRequiredBy } from '../processing-activity/dpia-criterion';
 import type { TransferRecords } from '../processor/transfer-impact-assessment.service';
-import { CONTROLLER_TO_PROCESSOR, judgeTransfer, safeguardUnder, transferLocations, type CountryStanding } from '../processor/transfer-rules';
+import { hopParties, RecipientRole } from '../processor/recipient-role';
+import { judgeTransfer, safeguardUnder, transferLocations, type CountryStanding } from '../processor/transfer-rules';
 
 export interface RopaTransfer {
   /** ISO 3166-1 alpha-2 code of the third country. */
@@ -172,6 +173,21 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
   const retention = new Map(map.retentionRules.map((r) => [r.key, r]));
   const active = map.processors.filter((p) => p.status === ProcessorStatus.ACTIVE);
   const special = map.dataCategories.filter((c) => c.specialCategory).map((c) => c.key);
+  const roleOf = new Map(map.processors.map((p) => [p.key, p.role]));
+  const nameOfProcessor = nameOf(map.processors);
+  // An activity's recipients: the ACTIVE ones it engages, and along each chain the ACTIVE sub-processors they
+  // engaged (Art. 28(2),(4)); a chain stops at a recipient that is not ACTIVE. Chains are acyclic (validated).
+  const engagedBy = new Map<string, Manifest['processors']>();
+  for (const p of active) if (p.engagedBy) engagedBy.set(p.engagedBy, [...(engagedBy.get(p.engagedBy) ?? []), p]);
+  const chainBelow = (p: ManifestRecipient): Manifest['processors'] =>
+    (engagedBy.get(p.key) ?? []).flatMap((sub) => [sub, ...chainBelow(sub)]);
+  const recipientsOf = (activityKey: string) => {
+    const direct = active.filter((p) => !p.engagedBy && p.activities.includes(activityKey));
+    const all = [...direct, ...direct.flatMap(chainBelow)];
+    return [...new Map(all.map((p) => [p.key, p])).values()];
+  };
+  const recipientText = (p: ManifestRecipient) =>
+    `${p.name} (${p.service}${p.engagedBy ? `, engaged by ${nameOfProcessor(p.engagedBy)}` : ''})${upcoming.processors.has(p.key) ? `, from ${upcoming.processors.get(p.key)}` : ''}`;
   const standing = (code: string): CountryStanding => countries.get(code) ?? { code, inEEA: false, adequacy: AdequacyScope.NONE };
 
   return {
@@ -191,8 +207,10 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
         }
       : null,
     activities: map.activities.map((activity) => {
-      const processors = active.filter((p) => p.activities.includes(activity.key));
-      const others = map.recipientCategories.filter((r) => r.activities.length === 0 || r.activities.includes(activity.key));
+      const processors = recipientsOf(activity.key);
+      const listed = new Set(processors.map((p) => p.key));
+      // A category that is now a recorded recipient (the advertising partners) is listed once, as the recipient.
+      const others = map.recipientCategories.filter((r) => !listed.has(r.key) && (r.activities.length === 0 || r.activities.includes(activity.key)));
       const rule = activity.retention ? retention.get(activity.retention) : undefined;
       const specialUsed = activity.dataCategories.filter((key) => special.some((s) => key === s || key.startsWith(`${s}.`) || s.startsWith(`${key}.`)));
       const assumed = [
@@ -216,19 +234,17 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
         dpiaRequired: dpiaRequiredBy(activity, specialUsed.length > 0),
         dpia: activity.dpia ?? null,
         recipients: [
-          ...(processors.length > 0
-            ? [{
-                category: 'Processors',
-                recipients: processors.map((p) => `${p.name} (${p.service})${upcoming.processors.has(p.key) ? `, from ${upcoming.processors.get(p.key)}` : ''}`),
-              }]
-            : []),
+          ...RECIPIENT_HEADINGS.flatMap(({ heading, holds }) => {
+            const held = processors.filter(holds);
+            return held.length > 0 ? [{ category: heading, recipients: held.map(recipientText) }] : [];
+          }),
           ...others.map((r) => ({ category: r.name, recipients: [r.condition] })),
         ],
         transfers: processors.flatMap((p) =>
           transferLocations(p.headquarters, p.locations).flatMap((l) => {
             const safeguard = safeguardUnder(l, regime);
             const judgment = judgeTransfer({
-              ...CONTROLLER_TO_PROCESSOR,
+              ...hopParties(p.engagedBy ? (roleOf.get(p.engagedBy) ?? RecipientRole.PROCESSOR) : null, p.role),
               regime,
               destination: standing(l.country),
               mechanism: safeguard?.mechanism,
@@ -261,6 +277,16 @@ export function buildRopa(map: Manifest, countries: ReadonlyMap<string, CountryS
     }),
   };
 }
+
+type ManifestRecipient = Manifest['processors'][number];
+
+/** The record's recipient headings (Art. 30(1)(d)), by the recipient's role and place in a chain. */
+const RECIPIENT_HEADINGS: { heading: string; holds: (p: ManifestRecipient) => boolean }[] = [
+  { heading: 'Processors', holds: (p) => !p.engagedBy && p.role === RecipientRole.PROCESSOR },
+  { heading: 'Sub-processors', holds: (p) => Boolean(p.engagedBy) },
+  { heading: 'Independent controllers', holds: (p) => !p.engagedBy && p.role === RecipientRole.INDEPENDENT_CONTROLLER },
+  { heading: 'Joint controllers', holds: (p) => !p.engagedBy && p.role === RecipientRole.JOINT_CONTROLLER },
+];
 
 const representativeOf = (representative: { name: string; contact?: string | null } | null | undefined) =>
   representative ? { name: representative.name, contact: representative.contact ?? null } : null;

@@ -18,7 +18,7 @@ import { CookieCategoryResolver } from '../cookie/cookie-category.resolver';
 import { CountryResolver } from '../country/country.resolver';
 import { DataCategory } from '../data-category/data-category.entity';
 import { DataCategoryResolver } from '../data-category/data-category.resolver';
-import { DataFlowResolver, DataMapGraphResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
+import { DataFlowResolver, DataMapGraphResolver, TransferHopResolver, UserDataFlowResolver, UserDataFlowSummaryResolver } from '../data-flow/data-flow.resolver';
 import { DataSubjectType } from '../data-subject/data-subject-type.entity';
 import { EvidenceDataTypeResolver, EvidenceResolver, EvidenceVendorResolver, VendorResolver } from '../evidence/evidence.resolver';
 import { FindingResolver } from '../findings/findings.resolver';
@@ -56,6 +56,7 @@ export const resolvers: NonEmptyArray<Function> = [
   CountryResolver,
   DataCategoryResolver,
   DataFlowResolver,
+  TransferHopResolver,
   UserDataFlowResolver,
   UserDataFlowSummaryResolver,
   DataMapGraphResolver,

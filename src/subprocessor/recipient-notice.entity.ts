@@ -40,6 +40,16 @@ export class RecipientNotice {
   @Property({ type: 'json' })
   countries!: string[];
 
+  /**
+   * The recipient that engaged this one as its sub-processor, as it was when announced (key and name); null when
+   * the organisation engaged it. The entry names it: the sub-processor serves its engager (Art. 28(2),(4)).
+   */
+  @Property({ type: 'text', nullable: true })
+  engagerKey?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  engagerName?: string | null;
+
   @Property({ type: 'timestamptz', index: true })
   announcedAt!: Date;
 
@@ -65,7 +75,14 @@ export const effectiveFromOf = ({ now, noticeDays }: RecipientChangeNotice) => n
  */
 export function announceRecipientChange(
   tx: EntityManager,
-  change: { kind: RecipientNoticeKind; processor: Processor; countries: readonly string[]; notice: RecipientChangeNotice },
+  change: {
+    kind: RecipientNoticeKind;
+    processor: Processor;
+    countries: readonly string[];
+    notice: RecipientChangeNotice;
+    /** The recipient that engaged it, when it is a sub-processor. */
+    engager?: { key: string; name: string } | null;
+  },
 ): Date {
   const effectiveFrom = change.kind === RecipientNoticeKind.RETIRED ? change.notice.now : effectiveFromOf(change.notice);
   tx.create(RecipientNotice, {
@@ -74,6 +91,8 @@ export function announceRecipientChange(
     name: change.processor.name,
     service: change.processor.service,
     countries: [...new Set(change.countries)].sort(),
+    engagerKey: change.engager?.key ?? null,
+    engagerName: change.engager?.name ?? null,
     announcedAt: change.notice.now,
     effectiveFrom,
   });

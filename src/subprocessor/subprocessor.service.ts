@@ -27,6 +27,10 @@ export interface PublishedProcessor {
   service: string;
   website: string | null;
   headquarters: string;
+  /** What it is to the organisation: PROCESSOR, INDEPENDENT_CONTROLLER or JOINT_CONTROLLER. */
+  role: string;
+  /** The processor that engaged it as its sub-processor; null when the organisation engaged it. */
+  engagedBy: string | null;
   locations: PublishedLocation[];
   /** When it was announced (approved); null for processors listed with the map it was seeded with. */
   addedAt: string | null;
@@ -48,6 +52,8 @@ export interface SubprocessorChange {
   name: string;
   service: string;
   countries: string[];
+  /** The recipient that engaged this one (key and name, as announced); null when the organisation engaged it. */
+  engagedBy: { key: string; name: string } | null;
   /** When the change takes effect: data flows (or, RETIRED, stops) from then. */
   effectiveFrom: string;
   summary: string;
@@ -84,7 +90,9 @@ function describeChange(notice: RecipientNotice): string {
   const countries = notice.countries.join(', ') || 'no location recorded';
   switch (notice.kind) {
     case RecipientNoticeKind.ADDED:
-      return `${notice.name} is added as a recipient of personal data for ${notice.service}, processing in ${countries}; personal data flows to it from ${day(notice.effectiveFrom)}.`;
+      return notice.engagerName
+        ? `${notice.name} is added as a recipient of personal data, engaged by ${notice.engagerName} for ${notice.service}, processing in ${countries}; personal data flows to it from ${day(notice.effectiveFrom)}.`
+        : `${notice.name} is added as a recipient of personal data for ${notice.service}, processing in ${countries}; personal data flows to it from ${day(notice.effectiveFrom)}.`;
     case RecipientNoticeKind.COUNTRY_ADDED:
       return `${notice.name} (${notice.service}) will also process personal data in ${countries}, from ${day(notice.effectiveFrom)}.`;
     case RecipientNoticeKind.RETIRED:
@@ -129,6 +137,8 @@ export async function subprocessorList(em: EntityManager, now: Date, noticeDays:
         service: processor.service,
         website: processor.website ?? null,
         headquarters: processor.headquarters.code,
+        role: processor.role,
+        engagedBy: processor.engagedBy?.key ?? null,
         locations: places.map((location) => {
           const country = countries.get(location.country.code);
           return {
@@ -154,6 +164,7 @@ export async function subprocessorList(em: EntityManager, now: Date, noticeDays:
       name: notice.name,
       service: notice.service,
       countries: [...notice.countries],
+      engagedBy: notice.engagerKey ? { key: notice.engagerKey, name: notice.engagerName ?? notice.engagerKey } : null,
       effectiveFrom: notice.effectiveFrom.toISOString(),
       summary: describeChange(notice),
     })),
