@@ -38,28 +38,34 @@ it('sends as many SQL statements for a nested query on a map ten times larger as
   expect(seeded.statements).toBe(8);
 });
 
+// Separate requests: fields of one request resolve in parallel on a PostgreSQL pool, so whether a relation
+// loader batches once or twice across them depends on timing, not on the size of the answer.
 const FLOWS_WITH_PATHS = `{
   dataFlows(first: 100) {
     totalCount
     nodes { category { key } activity { key } processor { key headquarters { code } } destination { code }
       path { from { key } to { key role } destination { code inEEA } sccModule safeguarded } }
   }
-  userDataFlow(profile: { country: "DE", collectionPoints: ["registration", "purchase"], consents: [] }) {
-    summary { countries { code } processors { key } }
-    flows(first: 100) { nodes { path { to { key } destination { code } } } }
-  }
 }`;
+const PERSON = 'userDataFlow(profile: { country: "DE", collectionPoints: ["registration", "purchase"], consents: [] })';
+const PERSON_SUMMARY = `{ ${PERSON} { summary { countries { code } processors { key } } } }`;
+const PERSON_WITH_PATHS = `{ ${PERSON} { flows(first: 100) { nodes { path { to { key } destination { code } } } } } }`;
 
 it('sends as many SQL statements for flows and their paths with sub-processor chains three deep as with one hop of chain', async () => {
   const viewer = await authAs('VIEWER');
   // One hop of chain (the seeded intercom -> intercom-aws) against chains three deep under four more recipients.
-  const without = await app.countStatements(FLOWS_WITH_PATHS, {}, viewer);
-  expect(without.response.errors).toBeUndefined();
+  const count = async () => {
+    const counted = [];
+    for (const query of [FLOWS_WITH_PATHS, PERSON_SUMMARY, PERSON_WITH_PATHS]) counted.push(await app.countStatements(query, {}, viewer));
+    return counted;
+  };
+  const [without, ...personWithout] = await count();
+  expect([without, ...personWithout].map((counted) => counted.response.errors)).toEqual([undefined, undefined, undefined]);
   expect(without.response.data!.dataFlows.nodes.some((flow: any) => flow.path.length === 2)).toBe(true);
 
   await applyManifest(app.em(), chainsUnder(['aws', 'stripe', 'sendgrid', 'google-cloud']));
-  const chained = await app.countStatements(FLOWS_WITH_PATHS, {}, viewer);
-  expect(chained.response.errors).toBeUndefined();
+  const [chained, ...personChained] = await count();
+  expect([chained, ...personChained].map((counted) => counted.response.errors)).toEqual([undefined, undefined, undefined]);
   const deepest = chained.response.data!.dataFlows.nodes.find((flow: any) => flow.path.length === 4);
   expect(deepest.path.map((hop: any) => [hop.from?.key ?? null, hop.to.key, hop.sccModule])).toEqual([
     [null, deepest.path[0].to.key, 2],
@@ -67,6 +73,6 @@ it('sends as many SQL statements for flows and their paths with sub-processor ch
     [`${deepest.path[0].to.key}-sub-1`, `${deepest.path[0].to.key}-sub-2`, 3],
     [`${deepest.path[0].to.key}-sub-2`, `${deepest.path[0].to.key}-sub-3`, 3],
   ]);
-  expect(chained.response.data!.userDataFlow.summary.countries).toEqual([{ code: 'IN' }, { code: 'US' }]);
-  expect(chained.statements).toBe(without.statements);
+  expect(personChained[0].response.data!.userDataFlow.summary.countries).toEqual([{ code: 'IN' }, { code: 'US' }]);
+  expect([chained, ...personChained].map((counted) => counted.statements)).toEqual([without, ...personWithout].map((counted) => counted.statements));
 });
