@@ -6,7 +6,7 @@ import { authoritiesOwed, authorityDueAtOf, impactOf, noticesOf, residenceStates
 
 const flow = (activityKey: string, categoryKey: string, processorKey: string, destinationCode: string): DataFlow => ({
   activityKey, categoryKey, processorKey, destinationCode,
-  purposeKey: 'p', retentionKey: null, legalBasis: LegalBasis.CONTRACT, thirdCountry: destinationCode !== 'DE',
+  purposeKey: 'p', retentionKey: null, legalBasis: LegalBasis.CONTRACT, thirdCountry: destinationCode !== 'DE', regulatedTransfer: destinationCode !== 'DE',
   mechanism: null, reference: null, safeguarded: true, transferProblem: null, pending: false, effectiveFrom: null,
 });
 

@@ -48,6 +48,7 @@ describe('toDataFlow', () => {
       retentionKey: 'marketing-data',
       legalBasis: LegalBasis.CONSENT,
       thirdCountry: true,
+      regulatedTransfer: true,
       mechanism: TransferMechanism.ADEQUACY_DECISION,
       reference: 'EU-US Data Privacy Framework',
       safeguarded: true,
