@@ -10,7 +10,6 @@ import type { Loaders } from '../db/loaders';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { Processor } from '../processor/processor.entity';
 import {
-  EU_JUDGING,
   factsKey,
   flowGraph,
   judgeUnder,
@@ -21,11 +20,11 @@ import {
   type FlowGraph,
   type FlowJudging,
 } from './data-flow.rules';
+import { RequestJudging } from './regime-facts';
 import {
   flowCountStatement,
   flowStatement,
   locationStatement,
-  regimeFactsStatement,
   summaryStatement,
   verdictSummaryStatement,
   type LocationRow,
@@ -34,7 +33,6 @@ import {
   type FlowQuery,
   type FlowQueryFilter,
   type FlowRow,
-  type RegimeFacts,
   type ProfileRule,
   type Statement,
   type VerdictSummaryRow,
@@ -152,16 +150,15 @@ function decodePosition(cursor: string | null | undefined, field: 'after' | 'bef
 async function flowPage<N>(
   em: EntityManager,
   query: Pick<FlowQuery, 'filter' | 'profile' | 'verdict'>,
-  judging: FlowJudging | Promise<FlowJudging>,
+  judging: RequestJudging,
   page: PageRequest,
   toNode: (row: FlowRow, judging: FlowJudging) => N,
   flowOf: (node: N) => DataFlow,
 ): Promise<Page<N>> {
   const window = pageWindow(page, decodePosition);
-  const [rows, judged] = await Promise.all([
+  const { rows, judged } = await judgedRows(judging, () =>
     runFlowStatement(em, { ...query, after: window.after, before: window.before, backward: window.backward, limit: window.size + 1 }),
-    judging,
-  ]);
+  );
   const count = async () => {
     const { sql, params } = flowCountStatement(query.filter, query.profile, query.verdict);
     const [{ count: total }] = await em.getConnection().execute<{ count: number }[]>(sql, params, 'all', em.getTransactionContext());
@@ -179,7 +176,23 @@ export async function pageOfFlows(
   const filter = normaliseFilter(rawFilter);
   await assertKnownKeys(em, filterChecks(filter, 'filter'));
   const regime = regimeAsked(filter);
-  return flowPage(em, { filter: underRegime(filter, regime) }, judgingUnder(em, regime, filter), page, toDataFlow, (flow) => flow);
+  return flowPage(em, { filter: underRegime(filter, regime) }, new RequestJudging(em, regime), page, toDataFlow, (flow) => flow);
+}
+
+/**
+ * Rows of a list with their judging: the list joins the request's judging before its rows are read, and gives
+ * their destinations (none when the read fails, so that no sibling list waits for it).
+ */
+async function judgedRows<R extends LocationRow>(judging: RequestJudging, read: () => Promise<R[]>): Promise<{ rows: R[]; judged: FlowJudging }> {
+  const judge = judging.join();
+  let rows: R[];
+  try {
+    rows = await read();
+  } catch (error) {
+    judge([]).catch(() => undefined);
+    throw error;
+  }
+  return { rows, judged: await judge(rows) };
 }
 
 /** The regime a filter asks the map to be judged under: EU_GDPR when it names none. */
@@ -191,18 +204,7 @@ function underRegime(filter: DataFlowFilter | null, regime: Regime | null, home?
   return { ...filter, territory: regime ? REGIME_LAWS[regime].territory : [home!] };
 }
 
-/**
- * How a request judges its flows under `regime`. The EU GDPR reads its facts with the flows, as it always did; a
- * regime other than it has its facts read once for the request (`regimeFactsStatement`), within the filter's
- * processors and destinations; under no regime (`home`: the person's country) nothing is read or judged.
- */
-async function judgingUnder(em: EntityManager, regime: Regime | null, filter: DataFlowFilter | null, home?: string): Promise<FlowJudging> {
-  if (regime === Regime.EU_GDPR) return EU_JUDGING;
-  if (regime === null) return { regime, home };
-  const { sql, params } = regimeFactsStatement(regime, filter);
-  const rows = await em.getConnection().execute<RegimeFacts[]>(sql, params, 'all', em.getTransactionContext());
-  return { regime, facts: new Map(rows.map((row) => [factsKey(row.processorKey, row.destinationCode), row])) };
-}
+
 
 /** One person's question, checked: the flows, the exclusions and the summary are read from it when selected. */
 export interface ProfileFlows {
@@ -212,8 +214,8 @@ export interface ProfileFlows {
   profile: ProfileRule;
   /** The filter as the flow statements read it, `thirdCountryOnly` measured from the person's regime (or country). */
   filter: FlowQueryFilter | null;
-  /** How their flows are judged, read once per answer however many lists need it. */
-  judging(): Promise<FlowJudging>;
+  /** How their flows are judged: one read of the regime's facts for all the lists of the answer. */
+  judging: RequestJudging;
   /** The aggregates, read once per answer however many fields need them. */
   summary(): Promise<UserDataFlowSummary>;
 }
@@ -253,13 +255,12 @@ export async function flowsForProfile(
   const rule: ProfileRule = { collectionPoints: profile.collectionPoints, consents: profile.consents };
   const queryFilter = underRegime(filter, regime, countryCode);
   let summary: Promise<UserDataFlowSummary> | undefined;
-  let judging: Promise<FlowJudging> | undefined;
   return {
     countryCode,
     regime,
     profile: rule,
     filter: queryFilter,
-    judging: () => (judging ??= judgingUnder(em, regime, filter, countryCode)),
+    judging: new RequestJudging(em, regime, countryCode),
     summary: () => (summary ??= summariseVerdict(em, queryFilter, rule)),
   };
 }
@@ -284,7 +285,7 @@ async function summariseVerdict(em: EntityManager, filter: FlowQueryFilter | nul
 
 /** The person's flows that carry their data, a page at a time. */
 export function pageOfProfileFlows(em: EntityManager, question: ProfileFlows, page: PageRequest): Promise<Page<DataFlow>> {
-  return flowPage(em, { filter: question.filter, profile: question.profile, verdict: { included: true } }, question.judging(), page, toDataFlow, (flow) => flow);
+  return flowPage(em, { filter: question.filter, profile: question.profile, verdict: { included: true } }, question.judging, page, toDataFlow, (flow) => flow);
 }
 
 /** The flows of the map that do not carry the person's data, with the reason, a page at a time. */
@@ -297,7 +298,7 @@ export function pageOfExcludedFlows(
   return flowPage(
     em,
     { filter: question.filter, profile: question.profile, verdict: { included: false, reasons } },
-    question.judging(),
+    question.judging,
     page,
     (row, judging) => ({ flow: toDataFlow(row, judging), reason: row.reason as ExclusionReason }),
     (excluded) => excluded.flow,
@@ -309,18 +310,18 @@ export async function allFlows(em: EntityManager, rawFilter: DataFlowFilter | nu
   const filter = normaliseFilter(rawFilter);
   await assertKnownKeys(em, filterChecks(filter, 'filter'));
   const regime = regimeAsked(filter);
-  const [rows, judging] = await Promise.all([runFlowStatement(em, { filter: underRegime(filter, regime) }), judgingUnder(em, regime, filter)]);
-  return rows.map((row) => toDataFlow(row, judging));
+  const { rows, judged } = await judgedRows(new RequestJudging(em, regime), () => runFlowStatement(em, { filter: underRegime(filter, regime) }));
+  return rows.map((row) => toDataFlow(row, judged));
 }
 
 /** One person's whole verdict, in flow order, in one statement: the flows that carry their data, and the others with the reason. */
 export async function profileVerdict(em: EntityManager, question: ProfileFlows): Promise<{ flows: DataFlow[]; excluded: ExcludedFlow[] }> {
-  const [rows, judging] = await Promise.all([runFlowStatement(em, { filter: question.filter, profile: question.profile }), question.judging()]);
+  const { rows, judged } = await judgedRows(question.judging, () => runFlowStatement(em, { filter: question.filter, profile: question.profile }));
   const flows: DataFlow[] = [];
   const excluded: ExcludedFlow[] = [];
   for (const row of rows) {
-    if (row.reason) excluded.push({ flow: toDataFlow(row, judging), reason: row.reason as ExclusionReason });
-    else flows.push(toDataFlow(row, judging));
+    if (row.reason) excluded.push({ flow: toDataFlow(row, judged), reason: row.reason as ExclusionReason });
+    else flows.push(toDataFlow(row, judged));
   }
   return { flows, excluded };
 }
@@ -384,10 +385,9 @@ export async function dataMapGraph(
   const queryFilter = underRegime(filter, regime);
   if (level === GraphLevel.SUMMARY) {
     const located = locationStatement(queryFilter);
-    const [locations, judging] = await Promise.all([
+    const { rows: locations, judged: judging } = await judgedRows(new RequestJudging(em, regime), () =>
       em.getConnection().execute<LocationRow[]>(located.sql, located.params),
-      judgingUnder(em, regime, filter),
-    ]);
+    );
     const judged = judgeLocations(locations, grouping, regime, (row) =>
       judgeUnder(regime, row, judging.facts?.get(factsKey(row.processorKey, row.destinationCode))),
     );
@@ -404,8 +404,8 @@ export async function dataMapGraph(
       size: { nodes: size.categories + size.activities + size.processors + size.countries + apart.nodes, edges: size.edges + apart.edges, flows: size.flows },
     };
   }
-  const [rows, judging] = await Promise.all([runFlowStatement(em, { filter: queryFilter }), judgingUnder(em, regime, filter)]);
-  const flows = rows.map((row) => toDataFlow(row, judging));
+  const { rows, judged } = await judgedRows(new RequestJudging(em, regime), () => runFlowStatement(em, { filter: queryFilter }));
+  const flows = rows.map((row) => toDataFlow(row, judged));
   const graph = withObservedVendors(flowGraph(flows), observed, filter);
   return {
     level: GraphLevel.FULL,

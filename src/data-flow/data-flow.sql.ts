@@ -413,32 +413,28 @@ select ${nodes('f', 'cat', 'category', 'count(*)', '0')} as categories,
 }
 
 /**
- * What a regime other than the EU GDPR says of each destination of each ACTIVE processor (within the filter's
- * processors and destinations), in one statement per request whatever the number of flows: the location's
- * safeguard under the regime (`location_safeguard`), the destination's adequacy on the regime's list
- * (`regime_adequacy`) and the latest transfer impact assessment under the regime. The flows are read as for the EU
- * GDPR and these facts laid over them (`judgeUnder`), so the flow statement stays the same for every regime.
+ * What a regime other than the EU GDPR says of the given destinations of processors, in one statement however many
+ * flows name them: the location's safeguard under the regime (`location_safeguard`), the destination's adequacy on
+ * the regime's list (`regime_adequacy`) and the latest transfer impact assessment under the regime. The flows are
+ * read as for the EU GDPR and these facts laid over them (`judgeUnder`), so the flow statement stays the same for
+ * every regime. A destination that is a processor's headquarters (it records no location) has no safeguard.
  */
-export function regimeFactsStatement(regime: Regime, filter: FlowQueryFilter | null | undefined): Statement {
-  const part = new Part();
-  if (filter?.processors) part.add('p.key = any(?::text[])', textArray(filter.processors));
-  if (filter?.destinations) part.add(`${DESTINATION} = any(?::text[])`, textArray(filter.destinations));
-  const sql = `select p.key as "processorKey", ${DESTINATION} as "destinationCode",
+export function regimeFactsStatement(regime: Regime, destinations: { processors: readonly string[]; countries: readonly string[] }): Statement {
+  const sql = `select k.processor as "processorKey", k.country as "destinationCode",
     s.mechanism, s.reference, s.dpf_certification as "dpfCertification", s.dpf_review_due as "dpfReviewDue",
     ra.scope as "adequacy", ra.note as "adequacyNote", ra.since as "adequacySince",
     t.reference as "tiaReference", t.assessed_at as "tiaAssessedAt", t.outcome as "tiaOutcome"
-from processor p
-  left join processing_location l on l.processor_key = p.key
+from unnest(?::text[], ?::text[]) as k(processor, country)
+  left join processing_location l on l.processor_key = k.processor and l.country_code = k.country
   left join location_safeguard s on s.location_id = l.id and s.regime = ?::regime
-  left join regime_adequacy ra on ra.country_code = ${DESTINATION} and ra.regime = ?::regime
+  left join regime_adequacy ra on ra.country_code = k.country and ra.regime = ?::regime
   left join lateral (
     select t.reference, t.assessed_at, t.outcome from transfer_impact_assessment t
-    where t.processor_key = p.key and t.country_code = ${DESTINATION} and t.regime = ?::regime
+    where t.processor_key = k.processor and t.country_code = k.country and t.regime = ?::regime
     order by t.assessed_at desc, t.id desc
     limit 1
-  ) t on true
-where ${["p.status = 'ACTIVE'", ...part.conditions].join(' and ')}`;
-  return { sql, params: [regime, regime, regime, ...part.params] };
+  ) t on true`;
+  return { sql, params: [textArray(destinations.processors), textArray(destinations.countries), regime, regime, regime] };
 }
 
 /** One row of `regimeFactsStatement`. */
