@@ -437,15 +437,12 @@ from unnest(?::text[], ?::text[]) as k(processor, country)
   return { sql, params: [textArray(destinations.processors), textArray(destinations.countries), regime, regime, regime] };
 }
 
-/** One row of `regimeFactsStatement`. */
-export interface RegimeFacts {
-  processorKey: string;
-  destinationCode: string;
-  /** The location's safeguard under the regime; all null when it records none (or the processor has no location). */
-  mechanism: TransferMechanism | null;
-  reference: string | null;
-  dpfCertification: string | null;
-  dpfReviewDue: string | null;
+/**
+ * One row of `regimeFactsStatement`: its `mechanism`, `reference` and DPF certification are the location's safeguard
+ * under the regime, all null when it records none (or the processor has no location).
+ */
+export interface RegimeFacts
+  extends Pick<LocationRow, 'processorKey' | 'destinationCode' | 'mechanism' | 'reference' | 'dpfCertification' | 'dpfReviewDue'> {
   /** The destination on the regime's adequacy list; null when the regime has not found it adequate. */
   adequacy: AdequacyScope | null;
   adequacyNote: string | null;
