@@ -3,6 +3,7 @@
  *
  *   npm run bench -- [--database-url postgres://...] [--suite flows] [--connections 16] [--requests 160]
  *                    [--processors 2000] [--categories 500] [--depth 4] [--activities 20000] [--page-size 1000]
+ *   npm run bench -- --suite scale --database-url postgres://...   (one, then two instances on one PostgreSQL)
  *
  * Without --database-url (or BENCH_DATABASE_URL) it runs on embedded PGlite in a temporary directory.
  * Results go to bench/results.json as well.
@@ -16,9 +17,10 @@ import { ageGateBench } from './age-gate.bench';
 import { flowsBench } from './flows.bench';
 import { mapBench } from './map.bench';
 import { readPathBench } from './read-path.bench';
+import { scaleBench } from './scale.bench';
 import { formatTable, openBenchDatabase, peakRssMb, startBenchServer, type BenchRow, type BenchSuite, type SuiteFlags } from './lib';
 
-const SUITES: BenchSuite[] = [readPathBench, mapBench, flowsBench, ageGateBench];
+const SUITES: BenchSuite[] = [readPathBench, mapBench, flowsBench, ageGateBench, scaleBench];
 /** What `npm run bench` runs without --suite: the read path beside its twins (the age gate included), and the map page in Chromium. */
 const DEFAULT_SUITES = ['read-path', 'map'];
 

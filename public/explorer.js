@@ -43,7 +43,7 @@
     root.render(
       React.createElement(GraphiQL, {
         fetcher: fetcherFor(token),
-        defaultQuery: window.explorerDefaultQuery,
+        defaultQuery: document.getElementById('explorer').dataset.defaultQuery,
         headers: headersFor(stored),
         shouldPersistHeaders: false,
         defaultEditorToolsVisibility: token ? false : 'headers',

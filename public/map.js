@@ -653,10 +653,13 @@
 
   async function showPerson() {
     const form = new FormData($('#person'));
+    const birthDate = String(form.get('birthDate') || '');
     const profile = {
       country: String(form.get('country') || '').trim().toUpperCase(),
       collectionPoints: form.getAll('collectionPoint'),
       consents: form.getAll('consent'),
+      // Only with a birth date does the age count; it goes in this request and nowhere else.
+      ...(birthDate ? { birthDate, parentalConsent: form.get('parentalConsent') === 'on' } : {}),
     };
     const result = (await graphql('MapPerson', PERSON, { profile, filter: currentFilter() })).userDataFlow;
     const summary = result.summary;
@@ -680,6 +683,7 @@
     const reasons = {
       NOT_COLLECTED: 'not collected: none of the chosen collection points gathers this data for this activity',
       CONSENT_NOT_GIVEN: 'consent not given: the activity relies on a consent this person has not granted',
+      BELOW_DIGITAL_CONSENT_AGE: 'below the age of digital consent: the activity needs a parent\'s consent (in Quebec and India, every activity does)',
       SUBPROCESSOR_NOTICE_PERIOD: 'the processor is announced but its notice period has not ended',
     };
     const counts = Object.fromEntries(summary.excludedByReason.map((group) => [group.reason, group.count]));
@@ -702,7 +706,7 @@
           el('td', { class: flow.safeguarded ? '' : 'problem' }, transferText(flow, result.regime))))),
       el('h2', {}, 'Why the rest is excluded'),
       ...Object.entries(byReason).map(([reason, list]) =>
-        el('details', { 'data-reason': reason, open: reason === 'CONSENT_NOT_GIVEN' },
+        el('details', { 'data-reason': reason, open: reason === 'CONSENT_NOT_GIVEN' || reason === 'BELOW_DIGITAL_CONSENT_AGE' },
           el('summary', {}, `${reason} (${number(counts[reason] ?? list.length)}): ${reasons[reason] || ''}`),
           el('ul', {}, [...new Set(list.map((flow) => `${flow.activity.name}: ${flow.processor.name}`))].map((text) => el('li', {}, text))))),
     );

@@ -87,6 +87,39 @@ describe('Art. 8 applies to consent, not to contracts', () => {
   });
 });
 
+describe('Quebec and India ask a parent for every activity, not only those on consent (issue 18)', () => {
+  const EVERY_ACTIVITY = [
+    'advertising', 'certificates', 'customer-support', 'fraud-prevention', 'learning-research', 'marketing-communications',
+    'platform-hosting', 'pre-sale-support', 'process-payments', 'recommendations', 'service-communications', 'tax-records',
+    'usage-analytics', 'website-delivery',
+  ];
+
+  it.each([
+    [13, 'CA-QC', 14],
+    [17, 'IN', 18],
+    [15, 'IN-MH', 18],
+  ])('lists every activity, whatever its basis, for a %i-year-old in %s (under %i)', async (age, country, digitalConsentAge) => {
+    const result = await check(age, country);
+    expect(result).toMatchObject({ digitalConsentAge, parentalConsentRequired: true });
+    expect(result.activitiesNeedingParentalConsent.map((a: { key: string }) => a.key)).toEqual(EVERY_ACTIVITY);
+    expect(new Set(result.activitiesNeedingParentalConsent.map((a: { legalBasis: string }) => a.legalBasis))).toEqual(
+      new Set(['CONSENT', 'CONTRACT', 'LEGITIMATE_INTERESTS', 'LEGAL_OBLIGATION']),
+    );
+  });
+
+  it.each([
+    [14, 'CA-QC'],
+    [18, 'IN'],
+  ])('lists nothing at %i in %s', async (age, country) => {
+    expect(await check(age, country)).toMatchObject({ parentalConsentRequired: false, activitiesNeedingParentalConsent: [] });
+  });
+
+  it('keeps the GDPR rule elsewhere in Canada, which has no age of its own (the default, 16)', async () => {
+    const result = await check(13, 'CA-ON');
+    expect(result).toMatchObject({ digitalConsentAge: 16, parentalConsentRequired: true, activitiesNeedingParentalConsent: CONSENT_ACTIVITIES });
+  });
+});
+
 describe('EEA territories resolve to their member state', () => {
   it.each([
     ['RE', 15, 'FR'],

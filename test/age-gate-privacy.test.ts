@@ -104,6 +104,26 @@ it('allowed checks, refused input and a failing database leave no birth date in 
   }
 });
 
+it('a one-person view with a birth date (userDataFlow) leaves no trace in the database or the logs', async () => {
+  const before = await everyTable();
+  const response = await app.gql(
+    'query($profile: SubjectProfileInput!) { userDataFlow(profile: $profile) { summary { flowCount excludedByReason { reason count } } } }',
+    { profile: { country: 'DE', collectionPoints: [], consents: ['performance-cookies'], birthDate: BLOCKED_BIRTH_DATE } },
+    await authAs('VIEWER'),
+  );
+  expect(response.data!.userDataFlow.summary.excludedByReason).toContainEqual({ reason: 'BELOW_DIGITAL_CONSENT_AGE', count: expect.any(Number) });
+  const refused = await app.gql(
+    'query($profile: SubjectProfileInput!) { userDataFlow(profile: $profile) { summary { flowCount } } }',
+    { profile: { country: 'DE', collectionPoints: [], consents: [], birthDate: '2031-07-23' } },
+    await authAs('VIEWER'),
+  );
+  expect(refused.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+  await app.ageGateCounters.flush();
+  const after = await everyTable();
+  expect(after).toEqual(before);
+  expectNoTraceOf(BLOCKED_BIRTH_DATE, { database: JSON.stringify(after), logs: logLines.join(''), console: consoleLines.join('\n') });
+});
+
 it('the logger redacts request variables and bodies, should anything ever log them', () => {
   const lines: string[] = [];
   const logger = createLogger(
@@ -119,7 +139,8 @@ it('the logger redacts request variables and bodies, should anything ever log th
   logger.info({ request: { body: { variables: { birthDate: BLOCKED_BIRTH_DATE } } } }, 'request');
   logger.info({ input: { birthDate: BLOCKED_BIRTH_DATE } }, 'request');
   logger.info({ birthDate: BLOCKED_BIRTH_DATE }, 'request');
-  expect(lines).toHaveLength(4);
+  logger.info({ profile: { birthDate: BLOCKED_BIRTH_DATE } }, 'request');
+  expect(lines).toHaveLength(5);
   expect(lines.join('')).not.toContain(BLOCKED_BIRTH_DATE);
   expect(lines.join('')).toContain('[redacted]');
 });

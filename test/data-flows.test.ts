@@ -622,7 +622,7 @@ describe('flows on a map with edge cases', () => {
     // country, retention rule), which the categories' parents and the processors' headquarters join.
     // userDataFlow: the key check, a page of flows and one of exclusions (each judged in SQL), the summary that
     // names the processors, then one batch per type (processor, category, country, activity, and the summary's processors).
-    // dataMapGraph without a filter: the undeclared vendors of the evidence, the flows, then one batch per node kind.
+    // dataMapGraph without a filter: the evidence from code (none here), the flows, then one batch per node kind.
     expect(seededStatements).toEqual([8, 9, 6]);
   });
 });

@@ -58,6 +58,8 @@ export interface TestAppOptions {
   clock?: () => Date;
   /** Another way to the test database, such as a proxy that a test freezes. */
   databaseUrl?: string;
+  /** OpenTelemetry tracing, as the service starts it when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing?: import('../src/server/tracing').Tracing;
 }
 
 /** Starts the whole service over HTTP on an emptied test database, seeded with the PythonMaster map. */
@@ -75,7 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = options.logger ?? pino({ level: 'silent' });
   // As the server does: JWT_SECRET or JWT_JWKS_URL when configured, else the secret kept in the settings row.
   const authenticate = createAuthenticator((await resolveAuth(config, db)).auth);
-  const service = await createApp({ config, db, schema: await buildDatamapSchema(), logger, authenticate, clock: options.clock });
+  const service = await createApp({ config, db, schema: await buildDatamapSchema(), logger, authenticate, clock: options.clock, tracing: options.tracing });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = service.app.listen(0, '127.0.0.1', () => resolve(s));
   });

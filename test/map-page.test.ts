@@ -114,7 +114,9 @@ async function clickNode(id: string, clicks = 1) {
     });
 
     it('asks an anonymous visitor for a token, with the command that makes one, and keeps it in session storage only', async () => {
-      await page.goto(`${app.url}/map`);
+      const served = await page.goto(`${app.url}/map`);
+      // The service's own policy, which the page then runs under (withPolicy adds none).
+      expect(served!.headers()['content-security-policy']).toMatch(/script-src 'self';\s*style-src 'self'[^;]*;.*frame-ancestors 'none'/);
       await expect(page.isVisible('#token-prompt')).resolves.toBe(true);
       await expect(page.isVisible('#graph')).resolves.toBe(false);
       expect(await page.textContent('#token-command')).toBe('npm run --silent token -- --role VIEWER --sub you@pythonmaster.com');
@@ -199,6 +201,30 @@ async function clickNode(id: string, clicks = 1) {
       await page.waitForFunction(() => document.querySelector('#person-regime')?.textContent === 'Regime: none of the EU GDPR, UK GDPR or FADP applies');
       expect(await page.$$eval('#person-flows td:last-child', (tds: any[]) => [...new Set(tds.map((td) => td.textContent))])).toEqual(['no transfer']);
       await page.fill('#person input[name=country]', 'DE');
+    });
+
+    it('judges a child by the birth date, as userDataFlow does, and keeps the date out of addresses and storage', async () => {
+      const urls: string[] = [];
+      page.on('request', (request) => urls.push(request.url()));
+      await openWithToken(await tokenFor('VIEWER'));
+      // 15 on any day of this year: under Germany's age of digital consent (16).
+      const birthDate = `${new Date().getUTCFullYear() - 15}-01-01`;
+      await page.fill('#person input[name=country]', 'DE');
+      await page.check('#person input[name=consent][value=performance-cookies]');
+      await page.fill('#person input[name=birthDate]', birthDate);
+      await page.click('#person button[type=submit]');
+      await page.waitForSelector('#person-result details[data-reason=BELOW_DIGITAL_CONSENT_AGE]');
+      expect(await page.textContent('#person-result details[data-reason=BELOW_DIGITAL_CONSENT_AGE]')).toContain('Analyse usage patterns: Google Analytics');
+      expect(await page.textContent('#person-processors')).not.toContain('Google Analytics');
+
+      await page.check('#person input[name=parentalConsent]');
+      await page.click('#person button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('#person-processors').textContent.includes('Google Analytics'));
+      expect(await page.locator('#person-result details[data-reason=BELOW_DIGITAL_CONSENT_AGE]').count()).toBe(0);
+
+      const storage = await page.evaluate(() => JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage }, cookie: document.cookie }));
+      expect(storage).not.toContain(birthDate);
+      expect(urls.filter((url) => url.includes(birthDate))).toEqual([]);
     });
 
     it('keeps the legend in view and labels transfers in type as large as the nodes\'', async () => {
@@ -314,6 +340,8 @@ async function clickNode(id: string, clicks = 1) {
       const banner = await page.textContent('#no-token');
       expect(banner).toContain('npm run --silent token -- --role VIEWER --sub you@pythonmaster.com');
       expect(await page.isVisible('#no-token')).toBe(true);
+      // The example query reaches the editor from the page's data attribute (no inline script under the CSP).
+      expect(await page.textContent('.graphiql-query-editor')).toContain('query ExplorerExample');
       await page.evaluate((token) => sessionStorage.setItem('datamap.token', token), await tokenFor('VIEWER'));
       await page.reload({ waitUntil: 'networkidle' });
       expect(await page.isVisible('#no-token')).toBe(false);

@@ -160,13 +160,13 @@ describe('the explorer', () => {
       const html = await page.text();
       const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
       expect(sources).toEqual([
-        '/explorer/graphiql.css', '/map', '/explorer/react.js', '/explorer/react-dom.js', '/explorer/graphiql.js', '/explorer/token.js', '/explorer/explorer.js',
+        '/explorer/graphiql.css', '/explorer/explorer.css', '/map', '/explorer/react.js', '/explorer/react-dom.js', '/explorer/graphiql.js', '/explorer/token.js', '/explorer/explorer.js',
       ]);
       expect(html).toContain('npm run --silent token -- --role VIEWER --sub you@pythonmaster.com');
       for (const source of sources) {
         const asset = await fetch(`${app.url}${source}`);
         expect(asset.status).toBe(200);
-        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(400);
+        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(200);
       }
       expect((await fetch(`${app.url}/explorer/unknown.js`)).status).toBe(404);
       expect((await fetch(`${app.url}/explorer/__proto__`)).status).toBe(404);

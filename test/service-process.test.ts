@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,6 +69,15 @@ async function graphqlInFlight(port: number, query: string, token: string) {
   return requestInFlight(port, head, body);
 }
 
+/** The one JSON line a failed start writes on stderr: its code and message (and nothing else on stderr). */
+function failureOf(run: { err: string[] }): { code: string; msg: string } {
+  const lines = run.err.join('').trim().split('\n');
+  expect(lines).toHaveLength(1);
+  const line = JSON.parse(lines[0]);
+  expect(line.level).toBe(60);
+  return { code: line.code, msg: line.msg };
+}
+
 const AGE_GATE = `query ($input: AgeGateInput!) { ageGate(input: $input) { allowed } }`;
 const STATS = `query ($day: LocalDate!) { ageGateStats(from: $day, to: $day, country: "IS") { totals { checks } } }`;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -114,6 +124,52 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(restarted.stdout()).toContain('SIGINT received, shutting down');
   });
 
+  it('answers every request sent before SIGTERM under load, on kept-alive and new connections alike: no ECONNRESET', async () => {
+    const service = await startService(serviceEnv(newDataDir(), { SEED: 'false' }));
+    const body = JSON.stringify({ query: '{ processors { totalCount } }' });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('VIEWER')}`, 'content-length': String(Buffer.byteLength(body)) };
+    /** One request; resolves with its status, or the error code its client saw. `connected` once its socket is. */
+    const send = (agent: Agent | false) => {
+      let connected!: () => void;
+      const connectedOnce = new Promise<void>((resolve) => (connected = resolve));
+      const answered = new Promise<string>((resolve) => {
+        const req = request({ host: '127.0.0.1', port: service.port, path: '/graphql', method: 'POST', agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(String(res.statusCode)));
+          res.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+        });
+        req.on('socket', (socket) => (socket.connecting ? socket.once('connect', connected) : connected()));
+        req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+        req.end(body);
+      });
+      return { connected: connectedOnce, answered };
+    };
+    const keepAlive = new Agent({ keepAlive: true, maxSockets: 16 });
+    const results: string[] = [];
+    let signalled = false;
+    const clients = Array.from({ length: 16 }, async () => {
+      while (!signalled) results.push(await send(keepAlive).answered);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // And a burst of new connections, each connected before the signal, their requests not yet read by the service.
+    const burst = Array.from({ length: 32 }, () => send(false));
+    await Promise.all(burst.map((request) => request.connected));
+    signalled = true;
+    service.child.kill('SIGTERM');
+    const burstResults = await Promise.all(burst.map((request) => request.answered));
+    results.push(...burstResults);
+    await Promise.all(clients);
+    if (process.env.DATAMAP_MEASURE) console.log(`burst: ${burstResults.join(' ')}`);
+    keepAlive.destroy();
+    expect(await service.exited).toBe(0);
+    const tally = results.reduce<Record<string, number>>((counts, result) => ({ ...counts, [result]: (counts[result] ?? 0) + 1 }), {});
+    if (process.env.DATAMAP_MEASURE) console.log(`shutdown under load: ${JSON.stringify(tally)}`);
+    expect(tally).toEqual({ '200': results.length });
+    expect(results.length).toBeGreaterThan(48);
+    const lines = service.stdout().trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining([expect.stringContaining('SIGTERM received, shutting down'), 'datamap stopped']));
+  });
+
   it('cuts off what still runs when SHUTDOWN_GRACE_SECONDS are over, and still exits 0', async () => {
     const service = await startService(serviceEnv(newDataDir(), { SHUTDOWN_GRACE_SECONDS: '1', SEED: 'false' }));
     const stuck = await graphqlInFlight(service.port, '{ processors { totalCount } }', await tokenFor('VIEWER'));
@@ -156,9 +212,34 @@ describe('start-up against a database it cannot use', () => {
     const run = runNode('main.js', embeddedEnv(newDataDir(), { DATABASE_URL: `postgres://datamap:secret@127.0.0.1:${port}/datamap`, DB_CONNECT_TIMEOUT_SECONDS: '2' }));
     expect(await run.exited).toBe(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-    const lines = run.err.join('').trim().split('\n');
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^datamap: cannot reach the database postgres://datamap@127\\.0\\.0\\.1:${port}/datamap \\(gave up after 2 s\\): .*ECONNREFUSED`))]);
+    expect(failureOf(run)).toEqual({
+      code: 'DATABASE_UNREACHABLE',
+      msg: expect.stringMatching(new RegExp(`^cannot reach the database postgres://datamap@127\\.0\\.0\\.1:${port}/datamap \\(gave up after 2 s\\): .*ECONNREFUSED`)),
+    });
     expect(run.err.join('')).not.toContain('secret');
+  });
+
+  it('checks the port before it opens the database: a busy port stops the start at once with PORT_IN_USE', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      // An unreachable database would be retried for 60 s: the port is refused long before.
+      const started = Date.now();
+      const run = runNode('main.js', embeddedEnv(newDataDir(), { PORT: String(port), DATABASE_URL: 'postgres://datamap@127.0.0.1:1/datamap', DB_CONNECT_TIMEOUT_SECONDS: '60' }));
+      expect(await run.exited).toBe(1);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(failureOf(run)).toEqual({ code: 'PORT_IN_USE', msg: `port ${port} on 127.0.0.1 is in use by another process: stop it, or choose another PORT` });
+      expect(run.out.join('')).toBe('');
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('reports a configuration error as CONFIG_INVALID and exits 2', async () => {
+    const run = runNode('main.js', embeddedEnv(newDataDir(), { PORT: 'eighty' }));
+    expect(await run.exited).toBe(2);
+    expect(failureOf(run)).toEqual({ code: 'CONFIG_INVALID', msg: 'configuration error: PORT="eighty" is not a port number (0-65535)' });
   });
 
   (onPostgres ? it : it.skip)('stops at once when DATABASE_URL names a database that does not exist, and never creates it', async () => {
@@ -167,9 +248,10 @@ describe('start-up against a database it cannot use', () => {
     url.pathname = `/${missing}`;
     const run = runNode('main.js', embeddedEnv(newDataDir(), { DATABASE_URL: url.toString() }));
     expect(await run.exited).toBe(1);
-    expect(run.err.join('').trim().split('\n')).toEqual([
-      expect.stringMatching(new RegExp(`^datamap: the database postgres://.*/${missing} does not exist; datamap never creates one: create it, or correct DATABASE_URL$`)),
-    ]);
+    expect(failureOf(run)).toEqual({
+      code: 'DATABASE_MISSING',
+      msg: expect.stringMatching(new RegExp(`^the database postgres://.*/${missing} does not exist; datamap never creates one: create it, or correct DATABASE_URL$`)),
+    });
     const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
     await client.connect();
     try {
@@ -190,7 +272,7 @@ describe('start-up against a database it cannot use', () => {
       expect(statSync(join(dataDir, 'run')).mode & 0o777).toBe(0o700);
       expect(statSync(join(dataDir, 'run', '.s.PGSQL.5432')).isSocket()).toBe(true);
 
-      const message = `datamap: the data directory ${dataDir} is in use by process ${service.pid} (${projectPath('dist', 'src', 'main.js')}). ` +
+      const message = `the data directory ${dataDir} is in use by process ${service.pid} (${projectPath('dist', 'src', 'main.js')}). ` +
         'Embedded PGlite allows one process per data directory: stop that process, or reach the running service instead ' +
         '(CLI: set DATAMAP_URL=http://<host>:<port> and DATAMAP_TOKEN, or pass --url).';
       for (const [script, args] of [['cli/datamap.js', ['lint']], ['cli/datamap.js', ['export']], ['main.js', []]] as const) {
@@ -198,7 +280,9 @@ describe('start-up against a database it cannot use', () => {
         const run = runNode(script, embeddedEnv(dataDir), { args: [...args] });
         const code = await run.exited;
         if (process.env.DATAMAP_MEASURE) console.log(`${script} ${args.join(' ')} refused after ${Math.round(performance.now() - started)} ms`);
-        expect({ code, err: run.err.join('').trim() }).toEqual({ code: 1, err: message });
+        // The CLI speaks to a person; the service writes a JSON log line.
+        if (script === 'main.js') expect({ code, failure: failureOf(run) }).toEqual({ code: 1, failure: { code: 'DATA_DIR_LOCKED', msg: message } });
+        else expect({ code, err: run.err.join('').trim() }).toEqual({ code: 1, err: `datamap: ${message}` });
       }
     } finally {
       service.child.kill('SIGTERM');
@@ -249,11 +333,14 @@ describe('start-up against a database it cannot use', () => {
       expect(innerPid(first)).not.toBe(first.pid);
       const second = runNode('main.js', embeddedEnv(dataDir, { SEED: 'false' }), { command: inNamespace });
       const code = await second.exited;
-      expect({ code, err: second.err.join('').trim() }).toEqual({
+      expect({ code, failure: failureOf(second) }).toEqual({
         code: 1,
-        err: `datamap: the data directory ${dataDir} is in use by process 1 (${projectPath('dist', 'src', 'main.js')}). ` +
-          'Embedded PGlite allows one process per data directory: stop that process, or reach the running service instead ' +
-          '(CLI: set DATAMAP_URL=http://<host>:<port> and DATAMAP_TOKEN, or pass --url).',
+        failure: {
+          code: 'DATA_DIR_LOCKED',
+          msg: `the data directory ${dataDir} is in use by process 1 (${projectPath('dist', 'src', 'main.js')}). ` +
+            'Embedded PGlite allows one process per data directory: stop that process, or reach the running service instead ' +
+            '(CLI: set DATAMAP_URL=http://<host>:<port> and DATAMAP_TOKEN, or pass --url).',
+        },
       });
       expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     } finally {

@@ -1,3 +1,4 @@
+import { basesNeedingParentalConsent } from '../src/age-gate/age';
 import { collectionOf, exclusionFor, type CollectionPointFacts } from '../src/data-flow/data-flow.rules';
 import { authAs, startTestApp, type TestApp } from './harness';
 
@@ -8,7 +9,7 @@ import { authAs, startTestApp, type TestApp } from './harness';
 let app: TestApp;
 let viewer: Record<string, string>;
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ clock: () => new Date('2026-06-15T12:00:00Z') });
   viewer = await authAs('VIEWER');
 });
 afterAll(() => app.close());
@@ -30,6 +31,24 @@ const PROFILES = [
   },
 ];
 
+/**
+ * People with a birth date (15 on the test's date), and the bases the age rule asks a parent for in their country:
+ * the age policy's ages (DE 16, BE 13, CA-QC 14, IN 18), and every basis where the law reaches every activity.
+ */
+const EVERYONE = PROFILES[PROFILES.length - 1];
+const CHILDREN = [
+  { country: 'DE', digitalConsentAge: 16, everyActivity: false, parentalConsent: false },
+  { country: 'DE', digitalConsentAge: 16, everyActivity: false, parentalConsent: true },
+  { country: 'BE', digitalConsentAge: 13, everyActivity: false, parentalConsent: false },
+  { country: 'CA-QC', digitalConsentAge: 14, everyActivity: true, parentalConsent: false },
+  { country: 'IN', digitalConsentAge: 18, everyActivity: true, parentalConsent: false },
+  { country: 'IN', digitalConsentAge: 18, everyActivity: true, parentalConsent: true },
+].map(({ country, parentalConsent, ...rule }) => ({
+  country,
+  input: { ...EVERYONE, birthDate: '2011-01-01', parentalConsent },
+  rule: { ...EVERYONE, basesNeedingParentalConsent: basesNeedingParentalConsent({ age: 15, parentalConsent, ...rule }) },
+}));
+
 it('excludes exactly the flows the pure rule excludes, for the same reasons, for every profile', async () => {
   const connection = app.em().getConnection();
   const points = await connection.execute<CollectionPointFacts[]>(`select cp.key, cp.automatic,
@@ -44,11 +63,13 @@ it('excludes exactly the flows the pure rule excludes, for the same reasons, for
   const all = (await app.gql(`{ dataFlows(first: 1000) { nodes { ${FLOW} } } }`, {}, viewer)).data!.dataFlows.nodes as Flow[];
   expect(all.length).toBeGreaterThan(10);
 
-  for (const profile of PROFILES) {
+  const people = [...PROFILES.map((profile) => ({ country: 'DE', input: profile, rule: profile })), ...CHILDREN];
+  expect(CHILDREN[4].rule.basesNeedingParentalConsent).toContain('CONTRACT');
+  for (const { country, input, rule: profile } of people) {
     const { data, errors } = await app.gql(
       `query($profile: SubjectProfileInput!) { userDataFlow(profile: $profile) {
         flows(first: 1000) { nodes { ${FLOW} } } excluded(first: 1000) { nodes { reason flow { ${FLOW} } } } } }`,
-      { profile: { country: 'DE', ...profile } },
+      { profile: { country, ...input } },
       viewer,
     );
     expect(errors).toBeUndefined();

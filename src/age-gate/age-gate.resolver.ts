@@ -2,19 +2,20 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import type { RequestContext } from '../common/context';
-import { consentBasedActivities } from './age-gate.service';
+import { activitiesOn } from './age-gate.service';
 import { AgeGateInput, AgeGateResult, AgeGateStats } from './age-gate.types';
 
 @Resolver(() => AgeGateResult)
 export class AgeGateResolver {
   @FieldResolver(() => [ProcessingActivity], {
     description:
-      'The activities resting on consent (Art. 6(1)(a)) that this person may join only with the consent of a holder of ' +
-      'parental responsibility (Art. 8(1)), in key order. Activities on another basis, such as CONTRACT, are never ' +
-      'listed; empty for a person at or above the age of digital consent, or under the platform minimum age.',
+      'The activities that may process this person\'s data only with the consent of a holder of parental responsibility, ' +
+      'in key order: those resting on consent (Art. 6(1)(a), Art. 8(1)); in Quebec (private sector Act s.4.1, Law 25) ' +
+      'and India (DPDP Act 2023 s.9(1)), every activity, whatever its basis. Empty for a person at or above the age of ' +
+      'digital consent, or under the platform minimum age.',
   })
   activitiesNeedingParentalConsent(@Root() result: AgeGateResult, @Ctx() { loaders }: RequestContext) {
-    return result.parentalConsentRequired ? consentBasedActivities(loaders) : [];
+    return activitiesOn(loaders, result.basesNeedingParentalConsent);
   }
 
   @Query(() => AgeGateResult, {

@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { jurisdictionInput, unknownCountryMessage, type Jurisdiction } from '../age-policy/jurisdiction';
+import { everyActivityLawOf } from '../age-policy/age-policy.reference';
+import { fieldName, jurisdictionInput, unknownCountryMessage, type Jurisdiction } from '../age-policy/jurisdiction';
 import { badInput } from '../common/errors';
 import type { Loaders } from '../db/loaders';
-import { quoteIdentifier, readRows, selectList, tableShape, type Row } from '../db/rows';
+import { quoteIdentifier, readRows, selectList, tableShape, textArray, type Row } from '../db/rows';
+import type { LegalBasis } from '../processing-activity/legal-basis';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
-import { AgeInputError, computeAge, decideAge, resolveDigitalConsentAge } from './age';
+import { AgeInputError, basesNeedingParentalConsent, computeAge, decideAge, resolveDigitalConsentAge, type DigitalConsentAgeResolution } from './age';
 import type { AgeGateCounters } from './age-gate.counters';
 import type { AgePolicySource, PolicyForCheck } from './age-gate.policy';
 import { AgeGateOutcome } from './age-gate-outcome';
@@ -13,25 +15,30 @@ import { AgeGateReason, type AgeGateInput, type AgeGateResult, type AgeGateStats
 /** Where the policy default of the age of digital consent comes from. */
 export const DEFAULT_AGE_SOURCE = 'GDPR Art. 8(1)';
 
-/** The keys of the activities that rest on consent, in key order: asked only for someone under the consent age. */
-/** Whether any activity rests on consent: only then does Art. 8 ask a parent's consent of a child. */
-async function anyConsentBasedActivity(em: EntityManager): Promise<boolean> {
-  const [row] = await em.execute<{ found: boolean }[]>(`select exists (select 1 from processing_activity where legal_basis = 'CONSENT') as "found"`);
+/** Whether any activity rests on one of these bases: only then is a parent's consent asked of a child. */
+async function anyActivityOn(em: EntityManager, bases: readonly LegalBasis[]): Promise<boolean> {
+  if (bases.length === 0) return false;
+  const [row] = await em.execute<{ found: boolean }[]>(
+    'select exists (select 1 from processing_activity where legal_basis::text = any(?::text[])) as "found"',
+    [textArray(bases)],
+  );
   return row.found;
 }
 
 /**
- * The activities resting on consent (Art. 6(1)(a)), in key order, with the columns the operation selects. Read only
- * when a client asks for them: a check that does not (the signup service's) costs one short statement.
+ * The activities resting on one of these bases (see `basesNeedingParentalConsent`), in key order, with the columns
+ * the operation selects. Read only when a client asks for them: a check that does not (the signup service's) costs
+ * one short statement.
  */
-export function consentBasedActivities(loaders: Loaders): Promise<Row[]> {
+export function activitiesOn(loaders: Loaders, bases: readonly LegalBasis[]): Promise<Row[]> {
+  if (bases.length === 0) return Promise.resolve([]);
   const shape = tableShape(loaders.em, ProcessingActivity);
   const column = (property: string) => `t.${quoteIdentifier(shape.columns.get(property)!.column)}`;
   return readRows(
     loaders.em,
     `select ${selectList(shape, loaders.properties(shape))} from ${quoteIdentifier(shape.table)} t
-     where ${column('legalBasis')} = 'CONSENT' order by ${column('key')} collate "C"`,
-    [],
+     where ${column('legalBasis')}::text = any(?::text[]) order by ${column('key')} collate "C"`,
+    [textArray(bases)],
     shape,
   );
 }
@@ -53,10 +60,27 @@ function countedJurisdiction(jurisdiction: Jurisdiction, ages: PolicyForCheck['a
   return jurisdiction.subdivision && ages && Object.hasOwn(ages, jurisdiction.subdivision) ? jurisdiction.subdivision : jurisdiction.country;
 }
 
-/** A birth date or time zone the caller got wrong becomes BAD_USER_INPUT naming the field; anything else is a bug. */
-function asBadInput(error: unknown): never {
-  if (error instanceof AgeInputError) throw badInput(error.message, { field: `input.${error.field}`, value: error.value });
+/**
+ * A birth date or time zone the caller got wrong becomes BAD_USER_INPUT naming the field under `input` (`profile`
+ * for a one-person view); anything else is a bug.
+ */
+function asBadInput(error: unknown, input = 'input'): never {
+  if (error instanceof AgeInputError) throw badInput(error.message, { field: `${input}.${error.field}`, value: error.value });
   throw error;
+}
+
+/** The age of digital consent in a jurisdiction, and the policy it comes from. */
+interface ConsentAgeIn {
+  policy: PolicyForCheck;
+  resolved: DigitalConsentAgeResolution;
+}
+
+/** What one person's age asks of their processing: see `basesNeedingParentalConsent`. */
+export interface ChildRule {
+  age: number;
+  digitalConsentAge: number;
+  /** The legal bases of the activities that need a parent's consent the person does not have; empty for most. */
+  bases: readonly LegalBasis[];
 }
 
 /**
@@ -84,15 +108,14 @@ export class AgeGateService {
       asBadInput(error);
     }
     const jurisdiction = jurisdictionInput(input.country, 'input.country');
-    const policy = await this.policySource.forCheck(em, jurisdiction);
-    if (!policy.countryKnown) {
-      throw badInput(unknownCountryMessage('country', jurisdiction), { field: 'input.country', value: input.country });
-    }
-    const resolved = resolveDigitalConsentAge(jurisdiction.code, policy.ages ?? {}, policy.defaultDigitalConsentAge, policy.memberState);
+    const { policy, resolved } = await this.consentAgeIn(em, jurisdiction, 'input.country');
     const digitalConsentAge = resolved.age;
     const decision = decideAge({ age, digitalConsentAge, ...policy });
-    // Art. 8 applies where the basis is consent (Art. 6(1)(a)): only those activities need a parent's consent.
-    const parentalConsentRequired = decision.parentalConsentRequired && (await anyConsentBasedActivity(em));
+    // Art. 8 applies where the basis is consent (Art. 6(1)(a)), Quebec's and India's laws to every basis.
+    const bases = decision.allowed
+      ? basesNeedingParentalConsent({ age, digitalConsentAge, everyActivity: everyActivityLawOf(jurisdiction) !== null, parentalConsent: false })
+      : [];
+    const parentalConsentRequired = await anyActivityOn(em, bases);
     const result: AgeGateResult = {
       age,
       minimumAge: policy.minimumAge,
@@ -101,10 +124,44 @@ export class AgeGateService {
       digitalConsentAgeSource: resolved.jurisdiction ? (policy.sources?.[resolved.jurisdiction] ?? null) : DEFAULT_AGE_SOURCE,
       ...decision,
       parentalConsentRequired,
+      basesNeedingParentalConsent: parentalConsentRequired ? bases : [],
       reason: decision.reason && AgeGateReason[decision.reason],
     };
     this.counters.record(countedJurisdiction(jurisdiction, policy.ages), outcomeOf(result), now);
     return result;
+  }
+
+  /**
+   * What a person's age asks of their processing in a jurisdiction (already checked to be known), for the one-person
+   * view. The birth date, like the gate's, lives only in this call's memory; nothing is counted.
+   */
+  async childRule(
+    em: EntityManager,
+    person: { birthDate: string; timeZone?: string | null; jurisdiction: Jurisdiction; parentalConsent: boolean },
+    input: string,
+  ): Promise<ChildRule> {
+    let age: number;
+    try {
+      age = computeAge({ birthDate: person.birthDate, timeZone: person.timeZone, now: this.clock() }).age;
+    } catch (error) {
+      asBadInput(error, input);
+    }
+    const { resolved } = await this.consentAgeIn(em, person.jurisdiction, `${input}.country`);
+    const everyActivity = everyActivityLawOf(person.jurisdiction) !== null;
+    return {
+      age,
+      digitalConsentAge: resolved.age,
+      bases: basesNeedingParentalConsent({ age, digitalConsentAge: resolved.age, everyActivity, parentalConsent: person.parentalConsent }),
+    };
+  }
+
+  /** The age of digital consent that applies in a jurisdiction; BAD_USER_INPUT on `field` when its country is unknown. */
+  private async consentAgeIn(em: EntityManager, jurisdiction: Jurisdiction, field: string): Promise<ConsentAgeIn> {
+    const policy = await this.policySource.forCheck(em, jurisdiction);
+    if (!policy.countryKnown) {
+      throw badInput(unknownCountryMessage(fieldName(field), jurisdiction), { field, value: jurisdiction.code });
+    }
+    return { policy, resolved: resolveDigitalConsentAge(jurisdiction.code, policy.ages ?? {}, policy.defaultDigitalConsentAge, policy.memberState) };
   }
 
   async stats(em: EntityManager, args: { from: string; to: string; country?: string | null }): Promise<AgeGateStats> {

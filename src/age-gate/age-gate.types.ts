@@ -1,5 +1,6 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { LegalBasis } from '../processing-activity/legal-basis';
 import { AgeGateCount } from './age-gate-count.entity';
 
 export enum AgeGateReason {
@@ -52,9 +53,13 @@ export class AgeGateResult {
   @Field({
     description:
       'True when `activitiesNeedingParentalConsent` is not empty: an allowed person younger than `digitalConsentAge` ' +
-      'may join the activities that rest on consent only with a parent\'s consent (GDPR Art. 8).',
+      'may join the activities that rest on consent only with a parent\'s consent (GDPR Art. 8); in Quebec (private ' +
+      'sector Act s.4.1, Law 25) and India (DPDP Act 2023 s.9(1)), every activity.',
   })
   parentalConsentRequired!: boolean;
+
+  /** The legal bases of `activitiesNeedingParentalConsent` (see `basesNeedingParentalConsent`). */
+  basesNeedingParentalConsent!: readonly LegalBasis[];
 
   @Field({ description: 'True for allowed people younger than the policy\'s guidance age (13 up to 18).' })
   parentalGuidanceRecommended!: boolean;

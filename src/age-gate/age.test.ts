@@ -2,6 +2,7 @@ import {
   AgeInputError,
   MAX_AGE,
   ageOn,
+  basesNeedingParentalConsent,
   computeAge,
   decideAge,
   isLeapYear,
@@ -9,6 +10,7 @@ import {
   resolveDigitalConsentAge,
   todayIn,
 } from './age';
+import { LegalBasis } from '../processing-activity/legal-basis';
 
 /** Runs `act`, expecting an AgeInputError, and returns it for closer inspection. */
 function ageInputErrorFrom(act: () => unknown): AgeInputError {
@@ -395,5 +397,22 @@ describe('resolveDigitalConsentAge for an EEA territory', () => {
   it('prefers the territory\'s own entry, and falls back to the default when the member state has none', () => {
     expect(resolveDigitalConsentAge('RE', { RE: 14, FR: 15 }, 16, 'FR')).toEqual({ age: 14, source: 'country', jurisdiction: 'RE' });
     expect(resolveDigitalConsentAge('RE', {}, 16, 'FR')).toEqual({ age: 16, source: 'default', jurisdiction: null });
+  });
+});
+
+describe('basesNeedingParentalConsent', () => {
+  const ALL = Object.values(LegalBasis);
+  it.each([
+    // age, digital consent age, every activity (Quebec, India), parent consented -> bases
+    [15, 16, false, false, [LegalBasis.CONSENT]],
+    [15, 16, false, true, []],
+    [16, 16, false, false, []],
+    [13, 14, true, false, ALL],
+    [13, 14, true, true, []],
+    [14, 14, true, false, []],
+    [17, 18, true, false, ALL],
+    [0, 13, false, false, [LegalBasis.CONSENT]],
+  ])('age %i, digital consent at %i, every activity %s, parent consented %s: %j', (age, digitalConsentAge, everyActivity, parentalConsent, bases) => {
+    expect(basesNeedingParentalConsent({ age, digitalConsentAge, everyActivity, parentalConsent })).toEqual(bases);
   });
 });

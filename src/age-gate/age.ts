@@ -5,6 +5,8 @@
  * timestamp, because a timestamp read back in the server's own zone can land on a different day.
  */
 
+import { LegalBasis } from '../processing-activity/legal-basis';
+
 /** No one alive is older; a larger age means the birth date was mistyped. */
 export const MAX_AGE = 130;
 
@@ -253,4 +255,29 @@ export function resolveDigitalConsentAge(
   const memberStateAge = memberState ? lookUp(ages, memberState) : undefined;
   if (memberStateAge !== undefined) return { age: memberStateAge, source: 'member-state', jurisdiction: memberState };
   return { age: defaultAge, source: 'default', jurisdiction: null };
+}
+
+/** What decides which of a child's processing needs the consent of a holder of parental responsibility. */
+export interface ParentalConsentFacts {
+  age: number;
+  digitalConsentAge: number;
+  /**
+   * True where the jurisdiction's law asks a parent's consent for any processing of a child's data, not only for
+   * processing on consent (Quebec, India: seeds/reference/jurisdictions.json, `digitalConsentAge.everyActivity`).
+   */
+  everyActivity: boolean;
+  /** True when a holder of parental responsibility consented. */
+  parentalConsent: boolean;
+}
+
+/**
+ * The legal bases of the activities that may process this person's data only with a parent's consent, which has not
+ * been given: none at or above the age of digital consent, or once a parent consented. Below it, GDPR Art. 8(1) asks
+ * it for processing on consent (Art. 6(1)(a)) only; Quebec (private sector Act s.4.1, Law 25) and India (DPDP Act
+ * 2023 s.9(1)) ask it for every processing. The one rule behind the age gate's `activitiesNeedingParentalConsent`
+ * and the one-person view's BELOW_DIGITAL_CONSENT_AGE, in SQL and in `exclusionFor` alike.
+ */
+export function basesNeedingParentalConsent({ age, digitalConsentAge, everyActivity, parentalConsent }: ParentalConsentFacts): readonly LegalBasis[] {
+  if (parentalConsent || age >= digitalConsentAge) return [];
+  return everyActivity ? Object.values(LegalBasis) : [LegalBasis.CONSENT];
 }

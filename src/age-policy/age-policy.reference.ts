@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import jurisdictions from '../../seeds/reference/jurisdictions.json';
 import { AgePolicy, DigitalConsentAge } from './age-policy.entity';
+import type { Jurisdiction } from './jurisdiction';
 
 /** The law behind one jurisdiction's age: its own source where the reference names one, else GDPR Art. 8. */
 export function ageSourceOf(jurisdiction: string): string {
@@ -23,4 +24,16 @@ export async function ensureAgePolicy(em: EntityManager): Promise<void> {
     });
     for (const entry of [...verified, ...unverified]) tx.create(DigitalConsentAge, { ...entry, source: ageSourceOf(entry.jurisdiction) });
   });
+}
+
+/**
+ * The law that asks a parent's consent for every processing of a child's data in this jurisdiction, not only for
+ * processing on consent: the subdivision's own entry ("CA-QC"), else its country's ("IN" for "IN-MH"); null where
+ * GDPR Art. 8 and its likes ask it for processing on consent only.
+ */
+export function everyActivityLawOf(jurisdiction: Jurisdiction): string | null {
+  const { entries } = jurisdictions.digitalConsentAge.everyActivity;
+  const has = (code: string | null): code is keyof typeof entries => code !== null && Object.hasOwn(entries, code);
+  if (has(jurisdiction.subdivision)) return entries[jurisdiction.subdivision];
+  return has(jurisdiction.country) ? entries[jurisdiction.country] : null;
 }

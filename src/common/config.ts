@@ -32,6 +32,11 @@ export interface AppConfig {
   rightsRequestRetentionDays: number;
   /** How long in-flight requests may run on after SIGTERM or SIGINT before the process stops anyway. */
   shutdownGraceMs: number;
+  /**
+   * How long after SIGTERM connections already accepted are still served, each answer with `Connection: close`
+   * (SHUTDOWN_DRAIN_SECONDS, default 1; within the grace period); then idle ones are closed.
+   */
+  shutdownDrainMs: number;
   /** The longest one SQL statement may take; past it the request fails with SERVICE_UNAVAILABLE. */
   dbStatementTimeoutMs: number;
   /** How long start-up keeps trying to reach the database before it gives up. */
@@ -53,6 +58,13 @@ export interface AppConfig {
    */
   maxConcurrentOperations: number;
   /**
+   * How many operations may wait for a turn (GRAPHQL_MAX_QUEUED_OPERATIONS, default 64); the next is answered 503
+   * SERVICE_UNAVAILABLE with Retry-After at once.
+   */
+  maxQueuedOperations: number;
+  /** How long an operation may wait for a turn (GRAPHQL_QUEUE_TIMEOUT_MS, default 10000) before it is answered 503. */
+  queueTimeoutMs: number;
+  /**
    * The regimes whose people the map serves (SERVED_REGIMES, comma-separated): the findings report a location that
    * lacks a safeguard under a served UK or Swiss regime. All three by default: the privacy policy offers the service
    * online to anyone, names the GDPR and "other applicable laws", and excludes no one in the UK or Switzerland.
@@ -69,6 +81,11 @@ export interface AppConfig {
    * default 2: compiled on its second run). Operations named in `metricsOperationNames` compile on their first run.
    */
   jitCompileAfter: number;
+  /**
+   * OpenTelemetry tracing: on when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, and
+   * OTEL_SDK_DISABLED is not `true`; the exporter reads the other standard OTEL_EXPORTER_OTLP_* variables itself.
+   */
+  tracing: { enabled: boolean; serviceName: string };
 }
 
 /** The names of the regimes (the `Regime` enum of src/country/regime.ts, which a test keeps equal to this list). */
@@ -284,15 +301,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     subprocessorNoticeDays: integerVar(env, 'SUBPROCESSOR_NOTICE_DAYS', 0, 0, 365, 'days'),
     rightsRequestRetentionDays: integerVar(env, 'RIGHTS_REQUEST_RETENTION_DAYS', 1095, 1, 36500, 'days'),
     shutdownGraceMs: secondsVar(env, 'SHUTDOWN_GRACE_SECONDS', 10, 3600),
+    shutdownDrainMs: secondsVar(env, 'SHUTDOWN_DRAIN_SECONDS', 1, 3600),
     dbStatementTimeoutMs: integerVar(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 1, 3_600_000, 'milliseconds'),
     dbConnectTimeoutMs: secondsVar(env, 'DB_CONNECT_TIMEOUT_SECONDS', 30, 3600),
     metricsOperationNames: operationNamesVar(env, 'METRICS_OPERATION_NAMES'),
     graphqlExecutor: oneOf(env, 'GRAPHQL_EXECUTOR', GRAPHQL_EXECUTORS, 'jit'),
     maxConcurrentOperations: integerVar(env, 'GRAPHQL_MAX_CONCURRENT_OPERATIONS', 4, 1, 1000, 'operations'),
+    maxQueuedOperations: integerVar(env, 'GRAPHQL_MAX_QUEUED_OPERATIONS', 64, 0, 100_000, 'operations'),
+    queueTimeoutMs: integerVar(env, 'GRAPHQL_QUEUE_TIMEOUT_MS', 10_000, 1, 3_600_000, 'milliseconds'),
     servedRegimes: subsetVar(env, 'SERVED_REGIMES', REGIME_NAMES, REGIME_NAMES),
     tiaReviewMonths: integerVar(env, 'TIA_REVIEW_MONTHS', 12, 1, 120, 'months'),
     dpfGraceDays: integerVar(env, 'DPF_GRACE_DAYS', 30, 0, 365, 'days'),
     jitCacheBytes: integerVar(env, 'GRAPHQL_JIT_CACHE_MB', 64, 1, 65_536, 'megabytes') * 1024 * 1024,
     jitCompileAfter: integerVar(env, 'GRAPHQL_JIT_COMPILE_AFTER', 2, 1, 1_000_000, 'runs'),
+    tracing: {
+      enabled: Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && env.OTEL_SDK_DISABLED !== 'true',
+      serviceName: env.OTEL_SERVICE_NAME || 'datamap',
+    },
   };
 }

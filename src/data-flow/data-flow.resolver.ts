@@ -45,9 +45,9 @@ export class DataFlowResolver {
   userDataFlow(
     @Arg('profile', () => SubjectProfileInput) profile: SubjectProfileInput,
     @Arg('filter', () => DataFlowFilter, filterArg) filter: DataFlowFilter | null,
-    @Ctx() { em }: RequestContext,
+    @Ctx() { em, ageGate }: RequestContext,
   ) {
-    return flowsForProfile(em, profile, filter);
+    return flowsForProfile(em, profile, filter, ageGate);
   }
 
   @Query(() => DataMapGraph, {

@@ -231,6 +231,16 @@ describe('exclusionFor', () => {
     expect(exclusionFor({ ...contractFlow, pending: true }, { collectionPoints: [], consents: [] })).toBe(ExclusionReason.NOT_COLLECTED);
   });
 
+  it('excludes a child\'s flow whose basis needs a parent\'s consent, after the collection and consent checks, before the notice period', () => {
+    const child = { collectionPoints: ['support', 'newsletter'], consents: ['marketing-email'], basesNeedingParentalConsent: [LegalBasis.CONSENT] };
+    expect(exclusionFor(newsletterFlow, child)).toBe(ExclusionReason.BELOW_DIGITAL_CONSENT_AGE);
+    expect(exclusionFor(contractFlow, child)).toBeNull();
+    expect(exclusionFor(newsletterFlow, { ...child, consents: [] })).toBe(ExclusionReason.CONSENT_NOT_GIVEN);
+    expect(exclusionFor(newsletterFlow, { ...child, collectionPoints: [] })).toBe(ExclusionReason.NOT_COLLECTED);
+    const everyBasis = { ...child, basesNeedingParentalConsent: Object.values(LegalBasis) };
+    expect(exclusionFor({ ...contractFlow, pending: true }, everyBasis)).toBe(ExclusionReason.BELOW_DIGITAL_CONSENT_AGE);
+  });
+
   it('never applies a CONSENT flow whose activity records no consent to ask for', () => {
     expect(exclusionFor({ ...newsletterFlow, requiredConsentKey: null }, { collectionPoints: ['newsletter'], consents: ['marketing-email'] })).toBe(
       ExclusionReason.CONSENT_NOT_GIVEN,

@@ -160,6 +160,8 @@ export function positionFromString(text: string): FlowPosition | null {
 export interface SubjectProfile {
   collectionPoints: readonly string[];
   consents: readonly string[];
+  /** The bases whose activities need a parent's consent the person lacks (`basesNeedingParentalConsent`); none when absent. */
+  basesNeedingParentalConsent?: readonly LegalBasis[];
 }
 
 /** A collection point as the profile rules see it. */
@@ -209,8 +211,10 @@ export interface FlowCollection {
 /**
  * Null when the flow carries the person's data; otherwise why not. Data that is never collected from the person
  * cannot flow whatever they consented to, so NOT_COLLECTED comes first. An activity on CONSENT without a
- * recorded consent to ask for can never apply, so it also reads as CONSENT_NOT_GIVEN. A flow that would apply
- * but whose processor is still in its notice period does not carry the data yet.
+ * recorded consent to ask for can never apply, so it also reads as CONSENT_NOT_GIVEN. A child's data without the
+ * parent's consent their jurisdiction asks for that activity's basis is BELOW_DIGITAL_CONSENT_AGE (see
+ * `basesNeedingParentalConsent`). A flow that would apply but whose processor is still in its notice period does not
+ * carry the data yet.
  */
 export function exclusionFor(flow: FlowCollection, profile: SubjectProfile): ExclusionReason | null {
   const collected = flow.collectedAutomatically || flow.collectedAt.some((point) => profile.collectionPoints.includes(point));
@@ -219,6 +223,7 @@ export function exclusionFor(flow: FlowCollection, profile: SubjectProfile): Exc
     const granted = flow.requiredConsentKey !== null && profile.consents.includes(flow.requiredConsentKey);
     if (!granted) return ExclusionReason.CONSENT_NOT_GIVEN;
   }
+  if (profile.basesNeedingParentalConsent?.includes(flow.legalBasis)) return ExclusionReason.BELOW_DIGITAL_CONSENT_AGE;
   if (flow.pending) return ExclusionReason.SUBPROCESSOR_NOTICE_PERIOD;
   return null;
 }

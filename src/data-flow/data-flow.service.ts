@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { badInput, ValidationFailed, type ValidationProblem } from '../common/errors';
 import { jurisdictionInput } from '../age-policy/jurisdiction';
+import type { AgeGateService } from '../age-gate/age-gate.service';
 import { decodeCursor, pageWindow, toPage, type Page, type PageRequest } from '../common/connection';
 import { Country } from '../country/country.entity';
 import { Regime, REGIME_LAWS, regimeOfLocation } from '../country/regime';
@@ -88,7 +89,7 @@ interface KnownKey {
  * Checks every key an input names in one statement, and reports all the unknown ones together; returns the known
  * keys of the checks, in the order of `checks`.
  */
-async function assertKnownKeys(em: EntityManager, checks: readonly KeyCheck[]): Promise<KnownKey[][]> {
+export async function assertKnownKeys(em: EntityManager, checks: readonly KeyCheck[]): Promise<KnownKey[][]> {
   const wanted = checks.filter((check) => check.keys.length > 0);
   if (wanted.length === 0) return checks.map(() => []);
   const params: unknown[] = [];
@@ -223,17 +224,23 @@ export interface ProfileFlows {
 const REASON_ORDER: ExclusionReason[] = [
   ExclusionReason.NOT_COLLECTED,
   ExclusionReason.CONSENT_NOT_GIVEN,
+  ExclusionReason.BELOW_DIGITAL_CONSENT_AGE,
   ExclusionReason.SUBPROCESSOR_NOTICE_PERIOD,
 ];
 
+/** Where a person's age is judged: the age gate's `childRule`, with its policy and clock. */
+export type AgeRules = Pick<AgeGateService, 'childRule'>;
+
 /**
- * Which flows carry one person's data, and why the others do not. The profile is input only: nothing is stored.
- * The rules run in SQL (see `REASON` in data-flow.sql.ts), so an answer costs what its pages cost.
+ * Which flows carry one person's data, and why the others do not. The profile is input only: nothing is stored,
+ * and a birth date lives only in this call's memory, as the age gate's does. The rules run in SQL (see `REASON` in
+ * data-flow.sql.ts), so an answer costs what its pages cost. A profile with a birth date needs `ageRules`.
  */
 export async function flowsForProfile(
   em: EntityManager,
   profile: SubjectProfileInput,
   rawFilter?: DataFlowFilter | null,
+  ageRules?: AgeRules,
 ): Promise<ProfileFlows> {
   const jurisdiction = jurisdictionInput(profile.country, 'profile.country');
   const countryCode = jurisdiction.country;
@@ -252,7 +259,13 @@ export async function flowsForProfile(
       { field: 'filter.regime', value: filter.regime },
     );
   }
-  const rule: ProfileRule = { collectionPoints: profile.collectionPoints, consents: profile.consents };
+  let basesNeedingParentalConsent: ProfileRule['basesNeedingParentalConsent'] = [];
+  if (profile.birthDate != null) {
+    if (!ageRules) throw new Error('flowsForProfile: a profile with a birth date needs the age rules');
+    const person = { birthDate: profile.birthDate, timeZone: profile.timeZone, jurisdiction, parentalConsent: profile.parentalConsent ?? false };
+    basesNeedingParentalConsent = (await ageRules.childRule(em, person, 'profile')).bases;
+  }
+  const rule: ProfileRule = { collectionPoints: profile.collectionPoints, consents: profile.consents, basesNeedingParentalConsent };
   const queryFilter = underRegime(filter, regime, countryCode);
   let summary: Promise<UserDataFlowSummary> | undefined;
   return {

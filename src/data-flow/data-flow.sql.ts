@@ -43,12 +43,14 @@ export type FlowPosition = [activity: string, category: string, processor: strin
 export interface ProfileRule {
   collectionPoints: readonly string[];
   consents: readonly string[];
+  /** The bases whose activities need a parent's consent the person does not have (`basesNeedingParentalConsent`). */
+  basesNeedingParentalConsent: readonly LegalBasis[];
 }
 
 /** Which judged flows to read: those that carry the person's data, or those excluded (for the given reasons). */
 export type Verdict = { included: true } | { included: false; reasons?: readonly ExclusionReasonName[] | null };
 
-export type ExclusionReasonName = 'NOT_COLLECTED' | 'CONSENT_NOT_GIVEN' | 'SUBPROCESSOR_NOTICE_PERIOD';
+export type ExclusionReasonName = 'NOT_COLLECTED' | 'CONSENT_NOT_GIVEN' | 'BELOW_DIGITAL_CONSENT_AGE' | 'SUBPROCESSOR_NOTICE_PERIOD';
 
 export interface FlowQuery {
   filter?: FlowQueryFilter | null;
@@ -137,8 +139,9 @@ function flowConditions(conditions: string[]): string {
 /**
  * Why an (activity, category) row `x` of activity `xa` does not reach the person: the rule of `exclusionFor`, in
  * SQL. Data that no collection point the person went through (nor an automatic one) collects for the activity
- * is NOT_COLLECTED; data collected for an activity on CONSENT the person did not grant is CONSENT_NOT_GIVEN.
- * Two parameters: the person's collection points, then their consents.
+ * is NOT_COLLECTED; data collected for an activity on CONSENT the person did not grant is CONSENT_NOT_GIVEN; data
+ * of a child for an activity whose basis needs a parent's consent they lack is BELOW_DIGITAL_CONSENT_AGE.
+ * Three parameters: the person's collection points, their consents, and the bases needing a parent's consent.
  */
 const REASON = `case
     when not exists (
@@ -151,6 +154,8 @@ const REASON = `case
     then 'NOT_COLLECTED'
     when xa.legal_basis = 'CONSENT' and (xa.required_consent_key is null or xa.required_consent_key <> all(?::text[]))
     then 'CONSENT_NOT_GIVEN'
+    when xa.legal_basis::text = any(?::text[])
+    then 'BELOW_DIGITAL_CONSENT_AGE'
   end`;
 
 /**
@@ -199,11 +204,22 @@ function filterParts(filter: FlowQueryFilter | null | undefined): { rows: Part; 
  */
 function activityCategoryRows(rows: Part, profile: ProfileRule | null | undefined, ordered: string | null): Statement {
   const judged = profile ? `, ${REASON} as reason` : '';
-  const params = profile ? [textArray(profile.collectionPoints), textArray(profile.consents), ...rows.params] : rows.params;
+  const params = profile
+    ? [textArray(profile.collectionPoints), textArray(profile.consents), textArray(profile.basesNeedingParentalConsent), ...rows.params]
+    : rows.params;
   const where = rows.conditions.length > 0 ? ` where ${rows.conditions.join(' and ')}` : '';
   const join = profile ? ' join processing_activity xa on xa.key = x.processing_activity_key' : '';
   const order = ordered ? ` order by ${ordered} offset 0` : '';
   return { sql: `(select x.processing_activity_key, x.data_category_key${judged} from processing_activity_data_categories x${join}${where}${order})`, params };
+}
+
+/**
+ * Every (activity, category) row of the map judged for one person, processors or not, as a subquery with columns
+ * `processing_activity_key`, `data_category_key` and `reason` (null when the activity has the person's data): what a
+ * rights request's scope starts from.
+ */
+export function judgedActivityCategories(profile: ProfileRule): Statement {
+  return activityCategoryRows(new Part(), profile, null);
 }
 
 /** `reason` is the flow's reason (see `flowReason`). */

@@ -73,6 +73,7 @@ export class DataFlow {
 export enum ExclusionReason {
   CONSENT_NOT_GIVEN = 'CONSENT_NOT_GIVEN',
   NOT_COLLECTED = 'NOT_COLLECTED',
+  BELOW_DIGITAL_CONSENT_AGE = 'BELOW_DIGITAL_CONSENT_AGE',
   SUBPROCESSOR_NOTICE_PERIOD = 'SUBPROCESSOR_NOTICE_PERIOD',
 }
 
@@ -84,6 +85,12 @@ registerEnumType(ExclusionReason, {
       description: 'No collection point the person went through (nor an automatic one) feeds the activity with this category.',
     },
     CONSENT_NOT_GIVEN: { description: 'The data is collected, but the activity relies on a consent the person did not grant.' },
+    BELOW_DIGITAL_CONSENT_AGE: {
+      description:
+        'The person is younger than the age of digital consent of their jurisdiction (the age policy) and no holder of parental ' +
+        'responsibility consented (`parentalConsent`): an activity on consent cannot rest on the child\'s own (GDPR Art. 8(1)); ' +
+        'in Quebec (private sector Act s.4.1, Law 25) and India (DPDP Act 2023 s.9(1)), no activity can, whatever its basis.',
+    },
     SUBPROCESSOR_NOTICE_PERIOD: {
       description: 'The flow would apply, but its processor is still in its sub-processor notice period (see `effectiveFrom`).',
     },
@@ -401,6 +408,24 @@ export class SubjectProfileInput {
 
   @Field(() => [ID], { description: 'The consents the person granted.' })
   consents!: string[];
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The birth date, `YYYY-MM-DD`, as the age gate takes it: used for calendar arithmetic only, never stored or logged. ' +
+      "With it, a child's flows that need a parent's consent are excluded (BELOW_DIGITAL_CONSENT_AGE) unless `parentalConsent`.",
+  })
+  birthDate?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone whose date is "today" for `birthDate` ("Europe/Berlin"); UTC when absent.' })
+  timeZone?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'True when a holder of parental responsibility consented for the person (GDPR Art. 8(1); Law 25 s.4.1; DPDP Act s.9(1)).',
+  })
+  parentalConsent?: boolean | null;
 }
 
 @ObjectType({ description: 'Something of the map whose key or name matches a search: a filter narrows the map to it.' })

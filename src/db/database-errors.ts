@@ -1,5 +1,13 @@
 /** The database cannot be used: its message is one line for the operator, naming the database and the cause. */
-export class DatabaseUnavailable extends Error {}
+export class DatabaseUnavailable extends Error {
+  constructor(
+    message: string,
+    /** What the start-up failure line says: the database is missing, or could not be reached in time. */
+    readonly code: 'DATABASE_MISSING' | 'DATABASE_UNREACHABLE' = 'DATABASE_UNREACHABLE',
+  ) {
+    super(message);
+  }
+}
 
 /**
  * What a failed database call means for the client, told apart by PostgreSQL's SQLSTATE classes and the driver's

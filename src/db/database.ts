@@ -30,6 +30,19 @@ export interface DatabaseTimeouts {
   connectMs: number;
 }
 
+export interface PoolUsage {
+  inUse: number;
+  idle: number;
+  waiting: number;
+}
+
+/** The part of knex's pool (tarn) that says how it is used. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
 /** DB_STATEMENT_TIMEOUT_MS and DB_CONNECT_TIMEOUT_SECONDS when they are not set. */
 export const DEFAULT_TIMEOUTS: DatabaseTimeouts = { statementMs: 5000, connectMs: 30_000 };
 
@@ -40,6 +53,8 @@ export interface Database {
   external: boolean;
   /** Answers whether the database responds, for `/readyz`. */
   isReady(): Promise<boolean>;
+  /** The connection pool now: connections lent to a request, connections idle, and requests waiting for one. */
+  poolUsage(): PoolUsage;
   close(): Promise<void>;
 }
 
@@ -67,6 +82,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     orm,
     external: !embedded,
+    poolUsage() {
+      const pool = (orm.em.getConnection().getKnex().client as { pool?: TarnPool }).pool;
+      if (!pool) return { inUse: 0, idle: 0, waiting: 0 };
+      return { inUse: pool.numUsed(), idle: pool.numFree(), waiting: pool.numPendingAcquires() };
+    },
     async isReady() {
       // A frozen database must not freeze the probe: it answers within READY_PROBE_MS either way.
       let timer: NodeJS.Timeout | undefined;
@@ -114,7 +134,7 @@ async function waitForDatabase(orm: MikroORM, database: string, connectMs: numbe
     } catch (error) {
       const reason = (error as Error).message.split('\n')[0];
       if ((error as { code?: unknown }).code === '3D000') {
-        throw new DatabaseUnavailable(`the database ${database} does not exist; datamap never creates one: create it, or correct DATABASE_URL`);
+        throw new DatabaseUnavailable(`the database ${database} does not exist; datamap never creates one: create it, or correct DATABASE_URL`, 'DATABASE_MISSING');
       }
       if (isPermanent(error) || Date.now() >= deadline) {
         throw new DatabaseUnavailable(`cannot reach the database ${database} (gave up after ${Math.round(connectMs / 1000)} s): ${reason}`);

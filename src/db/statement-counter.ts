@@ -1,5 +1,6 @@
 import { DefaultLogger, type LogContext, type LoggerNamespace, type LoggerOptions } from '@mikro-orm/core';
 import type { Logger } from 'pino';
+import { sqlStatementSink } from './sql-tracing';
 
 /**
  * Counts the SQL statements the ORM sends. Tests and the benchmark read it to prove that the number of
@@ -51,6 +52,7 @@ class CountingLogger extends DefaultLogger {
 
   override logQuery(context: { query: string } & LogContext): void {
     statementCounter.record();
+    sqlStatementSink.report?.(context.query, context.took ?? 0, context.level === 'error');
     if (!printSql) return;
     if (this.service) this.service.info({ component: 'orm:query', sql: context.query, tookMs: context.took }, 'sql');
     else super.logQuery(context);

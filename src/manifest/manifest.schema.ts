@@ -85,6 +85,7 @@ export const retentionRuleSchema = z.strictObject({
   startsAt: z.nativeEnum(RetentionEvent),
   until: z.nativeEnum(RetentionEvent).nullish(),
   reason: text,
+  legalClaims: z.boolean().default(false),
 });
 
 export const cookieCategorySchema = z.strictObject({

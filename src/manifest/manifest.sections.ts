@@ -182,8 +182,9 @@ export const sections = [
       startsAt: r.startsAt,
       until: nullable(r.until),
       reason: r.reason,
+      legalClaims: r.legalClaims,
     }),
-    toData: (e) => ({ ...baseData(e), duration: e.duration ?? null, startsAt: e.startsAt, until: e.until ?? null, reason: e.reason }),
+    toData: (e) => ({ ...baseData(e), duration: e.duration ?? null, startsAt: e.startsAt, until: e.until ?? null, reason: e.reason, legalClaims: e.legalClaims }),
   }),
   section({
     name: 'cookieCategories',

@@ -1,4 +1,4 @@
-import { Entity, Enum, Property } from '@mikro-orm/core';
+import { Entity, Enum, type Opt, Property } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { RegistryEntity } from '../common/registry.entity';
 import { Node } from '../common/node';
@@ -49,4 +49,12 @@ export class RetentionRule extends RegistryEntity {
   @Field({ description: 'Why data is kept this long: the business or legal reason.' })
   @Property({ type: 'text' })
   reason!: string;
+
+  @Field(() => Boolean, {
+    description:
+      'True when the data is kept to establish, exercise or defend legal claims: as far as that needs it, an erasure ' +
+      'request does not reach it for the period (GDPR Art. 17(3)(e)).',
+  })
+  @Property({ type: 'boolean', default: false })
+  legalClaims: Opt<boolean> = false;
 }

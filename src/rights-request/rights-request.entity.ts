@@ -152,6 +152,10 @@ export class RightsRequest {
   @Property({ type: 'json' })
   consents: string[] = [];
 
+  @Field(() => [String], { description: 'The consents the person gave before and has since withdrawn: what they fed and is still kept is in scope.' })
+  @Property({ type: 'json', default: '[]' })
+  pastConsents: Opt<string[]> = [];
+
   @Field(() => String, { nullable: true, description: 'For a REFUSED request, the reason given to the person; cleared by the purge.' })
   @Property({ type: 'text', nullable: true })
   statusReason?: string | null;

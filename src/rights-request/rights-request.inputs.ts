@@ -24,6 +24,14 @@ export class RightsRequestInput {
 
   @Field(() => [ID], { description: 'The consents the person granted.' })
   consents!: string[];
+
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'The consents the person gave before and has since withdrawn (none when absent): the data they fed that is still kept ' +
+      "under its activity's retention rule is in scope (see docs/rights-and-breaches.md, \"still retained\").",
+  })
+  pastConsents?: string[] | null;
 }
 
 @ArgsType()

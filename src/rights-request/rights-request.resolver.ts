@@ -1,11 +1,13 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Connection } from '../common/connection';
 import { loadReference } from '../common/registry.resolver';
+import { Consent } from '../consent/consent.entity';
 import { Country } from '../country/country.entity';
 import { DataCategory } from '../data-category/data-category.entity';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { Processor } from '../processor/processor.entity';
 import { Purpose } from '../purpose/purpose.entity';
+import { RecipientCategory } from '../recipient/recipient-category.entity';
 import { RetentionRule } from '../retention/retention-rule.entity';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { clocked, type RequestContext } from '../common/context';
@@ -152,6 +154,16 @@ export class RightsRequestScopeResolver {
   recipientsToNotify(@Root() scope: RightsRequestScope, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Processor).loadMany(scope.recipientKeys);
   }
+
+  @FieldResolver(() => [RecipientCategory], {
+    description:
+      'The categories of recipients the data of the scope\'s activities may be disclosed to, besides the processors (Art. 15(1)(c), ' +
+      '30(1)(d)), each with its condition, in key order: such as the advertising partners of `advertising` when the person ' +
+      'accepted marketing cookies. A category that lists no activity receives from every activity.',
+  })
+  recipientCategories(@Root() scope: RightsRequestScope, @Ctx() { loaders }: RequestContext) {
+    return loaders.byKey(RecipientCategory).loadMany(scope.recipientCategoryKeys ?? []);
+  }
 }
 
 @Resolver(() => ScopeProcessor)
@@ -199,9 +211,19 @@ export class ScopeActivityResolver {
     return loaders.byKey(DataCategory).loadMany(scope.categoryKeys);
   }
 
-  @FieldResolver(() => [Processor], { description: 'The processors it hands them to.' })
+  @FieldResolver(() => [Processor], { description: 'The processors it hands them to; empty when it keeps the data itself.' })
   processors(@Root() scope: ScopeActivity, @Ctx() { loaders }: RequestContext) {
     return loaders.byKey(Processor).loadMany(scope.processorKeys);
+  }
+
+  @FieldResolver(() => Consent, {
+    nullable: true,
+    description:
+      'The consent the person gave for this activity and has since withdrawn (`pastConsents`), when the data it fed is still ' +
+      'retained under the activity\'s retention rule; null when the activity holds the data on what the person gives now.',
+  })
+  withdrawnConsent(@Root() scope: ScopeActivity, @Ctx() { loaders }: RequestContext) {
+    return scope.withdrawnConsentKey ? loaders.byKey(Consent).load(scope.withdrawnConsentKey) : null;
   }
 }
 

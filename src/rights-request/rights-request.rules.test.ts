@@ -1,7 +1,9 @@
 import type { DataFlow } from '../data-flow/data-flow.types';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { RightsRequestStatus as S } from './rights-request.entity';
-import { scopeOf, subjectReferenceProblem, timelinessOf, transitionRefusal } from './rights-request.rules';
+import { RetentionEvent } from '../retention/retention-rule.entity';
+import { erasureExceptionOf, scopeOf, subjectReferenceProblem, timelinessOf, transitionRefusal, type ScopeFacts } from './rights-request.rules';
+import type { ScopeRow } from './rights-request.sql';
 
 const flow = (overrides: Partial<DataFlow>): DataFlow => ({
   categoryKey: 'contact',
@@ -26,6 +28,29 @@ const flows = [
   flow({}),
   flow({ categoryKey: 'usage', activityKey: 'research', purposeKey: 'research', legalBasis: LegalBasis.LEGITIMATE_INTERESTS, processorKey: 'lab', destinationCode: 'DE', thirdCountry: false, regulatedTransfer: false, retentionKey: null }),
 ];
+
+const row = (overrides: Partial<ScopeRow>): ScopeRow => ({
+  activityKey: 'newsletter',
+  categoryKey: 'contact',
+  purposeKey: 'marketing',
+  legalBasis: LegalBasis.CONSENT,
+  requiredConsentKey: 'marketing-email',
+  legalObligationLaw: null,
+  retentionKey: 'until-unsubscribe',
+  duration: 'P2Y',
+  startsAt: RetentionEvent.LAST_ACTIVITY,
+  until: RetentionEvent.UNSUBSCRIBE,
+  legalClaims: false,
+  ...overrides,
+});
+
+const rows = [
+  row({}),
+  row({ activityKey: 'research', categoryKey: 'usage', purposeKey: 'research', legalBasis: LegalBasis.LEGITIMATE_INTERESTS, requiredConsentKey: null, retentionKey: null, duration: null, startsAt: null, until: null, legalClaims: null }),
+];
+
+/** The facts of a person whose flows are `flows`, who withdrew nothing, on a map with no recipient categories. */
+const facts = (overrides: Partial<ScopeFacts> = {}): ScopeFacts => ({ rows, flows, withdrawnConsents: new Set(), recipientCategories: [], ...overrides });
 
 describe('transitionRefusal', () => {
   it.each([
@@ -69,7 +94,7 @@ describe('subjectReferenceProblem', () => {
 
 describe('scopeOf', () => {
   it('groups the flows by processor and by activity, in key order', () => {
-    const scope = scopeOf('objection', flows);
+    const scope = scopeOf('objection', facts());
     expect(scope.processors).toEqual([
       { processorKey: 'lab', activityKeys: ['research'], categoryKeys: ['usage'], countryCodes: ['DE'] },
       { processorKey: 'mailer', activityKeys: ['newsletter'], categoryKeys: ['contact'], countryCodes: ['US'] },
@@ -82,11 +107,11 @@ describe('scopeOf', () => {
   });
 
   it.each(['erasure', 'rectification', 'restriction'])('names every recipient for %s (Art. 19)', (right) => {
-    expect(scopeOf(right, flows).recipientKeys).toEqual(['lab', 'mailer']);
+    expect(scopeOf(right, facts()).recipientKeys).toEqual(['lab', 'mailer']);
   });
 
   it('covers every flow in an access copy', () => {
-    expect(scopeOf('access', flows).copy).toEqual({
+    expect(scopeOf('access', facts()).copy).toEqual({
       categoryKeys: ['contact', 'usage'],
       purposeKeys: ['marketing', 'research'],
       processorKeys: ['lab', 'mailer'],
@@ -97,7 +122,7 @@ describe('scopeOf', () => {
   });
 
   it('covers only consent and contract data in a portability copy (Art. 20(1)(a))', () => {
-    expect(scopeOf('portability', flows).copy).toEqual({
+    expect(scopeOf('portability', facts()).copy).toEqual({
       categoryKeys: ['contact'],
       purposeKeys: ['marketing'],
       processorKeys: ['mailer'],
@@ -105,6 +130,65 @@ describe('scopeOf', () => {
       retentionKeys: ['until-unsubscribe'],
       thirdCountryTransfers: true,
     });
+  });
+});
+
+describe('scopeOf, beyond the flows (issue 18)', () => {
+  const kept = row({ activityKey: 'ledger', categoryKey: 'financial', purposeKey: 'tax', legalBasis: LegalBasis.LEGAL_OBLIGATION, requiredConsentKey: null, legalObligationLaw: 'VAT Directive, Art. 369k', retentionKey: 'payment-data', duration: 'P7Y', startsAt: RetentionEvent.TRANSACTION, until: null });
+  const ads = row({ activityKey: 'ads', categoryKey: 'usage', purposeKey: 'ads', requiredConsentKey: 'marketing-cookies', retentionKey: 'ads-data', duration: 'P1Y', startsAt: RetentionEvent.COLLECTION, until: null });
+
+  it('lists an activity no processor serves, with no processors', () => {
+    const scope = scopeOf('access', facts({ rows: [...rows, kept] }));
+    expect(scope.activities.map((a) => [a.activityKey, a.processorKeys, a.categoryKeys])).toEqual([
+      ['ledger', [], ['financial']],
+      ['newsletter', ['mailer'], ['contact']],
+      ['research', ['lab'], ['usage']],
+    ]);
+    expect(scope.copy!.categoryKeys).toEqual(['contact', 'financial', 'usage']);
+    expect(scope.copy!.retentionKeys).toEqual(['payment-data', 'until-unsubscribe']);
+  });
+
+  it('keeps what a withdrawn consent fed while its retention rule keeps it, and drops it where withdrawal ends retention', () => {
+    const scope = scopeOf('access', facts({ rows: [...rows, ads], withdrawnConsents: new Set(['marketing-cookies', 'marketing-email']) }));
+    expect(scope.activities.map((a) => [a.activityKey, a.withdrawnConsentKey])).toEqual([
+      ['ads', 'marketing-cookies'],
+      ['research', null],
+    ]);
+    expect(scope.processors.map((p) => p.processorKey)).toEqual(['lab']);
+    expect(scope.copy!.purposeKeys).toEqual(['ads', 'research']);
+  });
+
+  it('marks what Art. 17(3) keeps from an erasure, for erasure only', () => {
+    const claims = row({ activityKey: 'account', legalBasis: LegalBasis.CONTRACT, requiredConsentKey: null, retentionKey: 'account-data', legalClaims: true });
+    const erasure = scopeOf('erasure', facts({ rows: [...rows, kept, claims] }));
+    expect(erasure.activities.map((a) => [a.activityKey, a.erasureException])).toEqual([
+      ['account', 'Art. 17(3)(e): legal claims, as far as their establishment, exercise or defence needs the data, for the period of the retention rule account-data'],
+      ['ledger', 'Art. 17(3)(b): legal obligation (VAT Directive, Art. 369k)'],
+      ['newsletter', null],
+      ['research', null],
+    ]);
+    expect(scopeOf('access', facts({ rows: [...rows, kept] })).activities.every((a) => a.erasureException === null)).toBe(true);
+  });
+
+  it('names the recipient categories of its activities, and those of every activity', () => {
+    const recipientCategories = [
+      { key: 'ad-partners', activities: ['ads'] },
+      { key: 'authorities', activities: [] },
+      { key: 'researchers', activities: ['research'] },
+    ];
+    expect(scopeOf('access', facts({ recipientCategories })).recipientCategoryKeys).toEqual(['authorities', 'researchers']);
+    expect(scopeOf('access', facts({ rows: [...rows, ads], recipientCategories })).recipientCategoryKeys).toEqual(['ad-partners', 'authorities', 'researchers']);
+  });
+});
+
+describe('erasureExceptionOf', () => {
+  it.each([
+    [LegalBasis.LEGAL_OBLIGATION, null, false, 'Art. 17(3)(b): legal obligation'],
+    [LegalBasis.PUBLIC_TASK, null, false, 'Art. 17(3)(b): a task carried out in the public interest or in official authority'],
+    [LegalBasis.CONSENT, null, false, null],
+    [LegalBasis.LEGITIMATE_INTERESTS, null, null, null],
+  ])('%s (law %s, legal claims %s): %s', (legalBasis, legalObligationLaw, legalClaims, exception) => {
+    expect(erasureExceptionOf({ legalBasis, legalObligationLaw, retentionKey: 'r', legalClaims })).toBe(exception);
   });
 });
 

@@ -1,6 +1,8 @@
 import type { DataFlow } from '../data-flow/data-flow.types';
 import { LegalBasis } from '../processing-activity/legal-basis';
+import { retainedAfterWithdrawal } from '../retention/retention.rules';
 import { RightsRequestStatus } from './rights-request.entity';
+import type { ScopeRow } from './rights-request.sql';
 import { Timeliness, type RightsRequestScope, type ScopeActivity, type ScopeProcessor } from './rights-request.types';
 
 const { RECEIVED, VERIFYING, IN_PROGRESS, COMPLETED, REFUSED } = RightsRequestStatus;
@@ -38,6 +40,8 @@ export function subjectReferenceProblem(value: string): string | null {
   return null;
 }
 
+const ERASURE = 'erasure';
+
 /** Rights whose exercise must be passed on to every recipient (Art. 19). */
 export const NOTIFY_RECIPIENTS = new Set(['erasure', 'rectification', 'restriction']);
 /**
@@ -53,40 +57,101 @@ const PORTABLE_BASES = new Set<LegalBasis>([LegalBasis.CONSENT, LegalBasis.CONTR
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
-function groupBy<K extends string>(flows: readonly DataFlow[], keyOf: (flow: DataFlow) => K): Map<K, DataFlow[]> {
-  const groups = new Map<K, DataFlow[]>();
-  for (const flow of flows) {
-    const key = keyOf(flow);
-    groups.set(key, [...(groups.get(key) ?? []), flow]);
+function groupBy<T, K extends string>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
   }
   return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** What a request of `right` touches, from the flows that carry the person's data. */
-export function scopeOf(right: string, flows: readonly DataFlow[]): RightsRequestScope {
+/** What of an activity decides whether Art. 17(3) keeps its data from an erasure. */
+export interface ErasureFacts {
+  legalBasis: LegalBasis;
+  /** For LEGAL_OBLIGATION: the law that lays the obligation down. */
+  legalObligationLaw: string | null;
+  retentionKey: string | null;
+  /** The retention rule keeps the data for legal claims. */
+  legalClaims: boolean | null;
+}
+
+/**
+ * Whether Art. 17(3) keeps an activity's data from an erasure, and on which ground; null when erasure reaches it.
+ * The map says so in two places: the activity's basis (a legal obligation, or a task in the public interest, is
+ * 17(3)(b)) and its retention rule (`legalClaims`: 17(3)(e)). The other grounds (freedom of expression, public
+ * health, archiving and research under Art. 89(1)) are not on the map.
+ */
+export function erasureExceptionOf(activity: ErasureFacts): string | null {
+  if (activity.legalBasis === LegalBasis.LEGAL_OBLIGATION) {
+    return `Art. 17(3)(b): legal obligation${activity.legalObligationLaw ? ` (${activity.legalObligationLaw})` : ''}`;
+  }
+  if (activity.legalBasis === LegalBasis.PUBLIC_TASK) return 'Art. 17(3)(b): a task carried out in the public interest or in official authority';
+  if (activity.legalClaims) {
+    return `Art. 17(3)(e): legal claims, as far as their establishment, exercise or defence needs the data, for the period of the retention rule ${activity.retentionKey}`;
+  }
+  return null;
+}
+
+/** What a request's scope is worked out from. */
+export interface ScopeFacts {
+  /** Every (activity, category) pair that holds the person's data, under their consents and their withdrawn ones. */
+  rows: readonly ScopeRow[];
+  /** The flows of those pairs to recipients. */
+  flows: readonly DataFlow[];
+  /** The consents the person withdrew (and has not given again). */
+  withdrawnConsents: ReadonlySet<string>;
+  /** Every recipient category, with the activities it receives from (none: every activity). */
+  recipientCategories: readonly { key: string; activities: readonly string[] }[];
+}
+
+/** The consent an activity held the data under, when the person has withdrawn it; else null. */
+function withdrawnConsentOf(row: ScopeRow, withdrawn: ReadonlySet<string>): string | null {
+  return row.legalBasis === LegalBasis.CONSENT && row.requiredConsentKey !== null && withdrawn.has(row.requiredConsentKey) ? row.requiredConsentKey : null;
+}
+
+/**
+ * What a request of `right` touches: every activity the person's collection points and consents feed, with or
+ * without a processor, and the data of withdrawn consents that is still retained (see `retainedAfterWithdrawal`);
+ * every recipient of their flows; the recipient categories of those activities; for an erasure, what Art. 17(3) keeps.
+ */
+export function scopeOf(right: string, { rows: allRows, flows: allFlows, withdrawnConsents, recipientCategories }: ScopeFacts): RightsRequestScope {
+  const gone = new Set(
+    allRows
+      .filter((row) => withdrawnConsentOf(row, withdrawnConsents) !== null && !retainedAfterWithdrawal(row.startsAt ? { duration: row.duration, startsAt: row.startsAt, until: row.until } : null))
+      .map((row) => row.activityKey),
+  );
+  const rows = allRows.filter((row) => !gone.has(row.activityKey));
+  const flows = allFlows.filter((flow) => !gone.has(flow.activityKey));
   const processors: ScopeProcessor[] = [...groupBy(flows, (f) => f.processorKey)].map(([processorKey, own]) => ({
     processorKey,
     activityKeys: sorted(own.map((f) => f.activityKey)),
     categoryKeys: sorted(own.map((f) => f.categoryKey)),
     countryCodes: sorted(own.map((f) => f.destinationCode)),
   }));
-  const activities: ScopeActivity[] = [...groupBy(flows, (f) => f.activityKey)].map(([activityKey, own]) => ({
+  const flowsOf = groupBy(flows, (f) => f.activityKey);
+  const activities: ScopeActivity[] = [...groupBy(rows, (row) => row.activityKey)].map(([activityKey, own]) => ({
     activityKey,
     purposeKey: own[0].purposeKey,
     legalBasis: own[0].legalBasis,
     retentionKey: own[0].retentionKey,
-    categoryKeys: sorted(own.map((f) => f.categoryKey)),
-    processorKeys: sorted(own.map((f) => f.processorKey)),
+    categoryKeys: sorted(own.map((row) => row.categoryKey)),
+    processorKeys: sorted((flowsOf.get(activityKey) ?? []).map((f) => f.processorKey)),
+    withdrawnConsentKey: withdrawnConsentOf(own[0], withdrawnConsents),
+    erasureException: right === ERASURE ? erasureExceptionOf(own[0]) : null,
   }));
+  const activityKeys = new Set(activities.map((activity) => activity.activityKey));
   let copy: RightsRequestScope['copy'] = null;
   if (COPY_RIGHTS.has(right)) {
-    const covered = right === 'portability' ? flows.filter((f) => PORTABLE_BASES.has(f.legalBasis)) : flows;
+    const portable = <T extends { legalBasis: LegalBasis }>(items: readonly T[]) => (right === 'portability' ? items.filter((item) => PORTABLE_BASES.has(item.legalBasis)) : items);
+    const coveredRows = portable(rows);
+    const covered = portable(flows);
     copy = {
-      categoryKeys: sorted(covered.map((f) => f.categoryKey)),
-      purposeKeys: sorted(covered.map((f) => f.purposeKey)),
+      categoryKeys: sorted(coveredRows.map((row) => row.categoryKey)),
+      purposeKeys: sorted(coveredRows.map((row) => row.purposeKey)),
       processorKeys: sorted(covered.map((f) => f.processorKey)),
       countryCodes: sorted(covered.map((f) => f.destinationCode)),
-      retentionKeys: sorted(covered.flatMap((f) => (f.retentionKey ? [f.retentionKey] : []))),
+      retentionKeys: sorted(coveredRows.flatMap((row) => (row.retentionKey ? [row.retentionKey] : []))),
       thirdCountryTransfers: covered.some((f) => f.thirdCountry),
     };
   }
@@ -98,6 +163,9 @@ export function scopeOf(right: string, flows: readonly DataFlow[]): RightsReques
       : STOP_CONSENT_PROCESSING.has(right)
         ? sorted(flows.filter((f) => f.legalBasis === LegalBasis.CONSENT).map((f) => f.processorKey))
         : [],
+    recipientCategoryKeys: recipientCategories
+      .filter((category) => category.activities.length === 0 || category.activities.some((key) => activityKeys.has(key)))
+      .map((category) => category.key),
     copy,
   };
 }

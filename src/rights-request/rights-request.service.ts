@@ -7,7 +7,7 @@ import { badInput, conflict, notFound, ValidationFailed, type ValidationProblem 
 import { decodeTimePosition, pageSize, timePositionOf, toPage, type Page } from '../common/connection';
 import { isUuid } from '../common/keys';
 import { Country } from '../country/country.entity';
-import { flowsForProfile, profileVerdict } from '../data-flow/data-flow.service';
+import { assertKnownKeys, flowsForProfile, profileVerdict } from '../data-flow/data-flow.service';
 import { FindingSeverity, type Finding } from '../findings/findings.rules';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { contactDetailIn, reasonProblem } from '../common/free-text';
@@ -22,6 +22,7 @@ import {
 } from './rights-request.entity';
 import type { RightsRequestInput, RightsRequestListArgs } from './rights-request.inputs';
 import { scopeOf, subjectReferenceProblem, timelinessOf, transitionRefusal } from './rights-request.rules';
+import { RECIPIENT_CATEGORIES_SQL, scopeRowsStatement, type ScopeRow } from './rights-request.sql';
 import { STATUS_ORDER, Timeliness, type RightsRequestScope, type RightsRequestStats } from './rights-request.types';
 
 /** The policy's promise when a right records no response time of its own. */
@@ -122,6 +123,14 @@ export async function createRightsRequest(em: EntityManager, { actor, now }: Clo
   const clock = rightsRequestClock(right.key, facts, input.receivedAt, policyDaysOf(right));
   // The same checks userDataFlow makes: unknown collection points or consents are BAD_USER_INPUT.
   await flowsForProfile(em, { country: jurisdiction, collectionPoints: input.collectionPoints, consents: input.consents });
+  const pastConsents = input.pastConsents ?? [];
+  const granted = pastConsents.flatMap((key, index) =>
+    input.consents.includes(key)
+      ? [{ field: `input.pastConsents[${index}]`, value: key, message: `input.pastConsents[${index}]: "${key}" is also in consents; a consent is either granted now or withdrawn` }]
+      : [],
+  );
+  if (granted.length > 0) throw new ValidationFailed(granted);
+  await assertKnownKeys(em, [{ kind: 'consent', field: 'input.pastConsents', keys: pastConsents }]);
   return em.transactional(async (tx) => {
     const request = tx.create(RightsRequest, {
       id: randomUUID(),
@@ -136,6 +145,7 @@ export async function createRightsRequest(em: EntityManager, { actor, now }: Clo
       subjectReference: reference,
       collectionPoints: [...new Set(input.collectionPoints)].sort(),
       consents: [...new Set(input.consents)].sort(),
+      pastConsents: [...new Set(pastConsents)].sort(),
     });
     recordAudit(tx, actor, { operation: 'createRightsRequest', entityType: 'RightsRequest', entityKey: request.id, before: null, after: snapshot(request) });
     return request;
@@ -408,16 +418,31 @@ export async function purgeRightsRequests(em: EntityManager, actor: Actor, now: 
   });
 }
 
-/** The scope of each request, computed once per distinct profile and right. */
+/**
+ * The scope of each request, computed once per distinct profile and right: the person's (activity, category) pairs
+ * and their flows, judged with their consents and the ones they withdrew (which `scopeOf` keeps only where the data
+ * is still retained), in two statements; the recipient categories once for all.
+ */
 export async function scopesOf(em: EntityManager, requests: readonly RightsRequest[]): Promise<RightsRequestScope[]> {
   const byProfile = new Map<string, Promise<RightsRequestScope>>();
+  let categories: Promise<{ key: string; activities: string[] }[]> | undefined;
+  const recipientCategories = () =>
+    (categories ??= em.getConnection().execute<{ key: string; activities: string[] }[]>(RECIPIENT_CATEGORIES_SQL, [], 'all', em.getTransactionContext()));
   return Promise.all(
     requests.map((request) => {
       const right = request.right.key;
-      const profile = { country: request.jurisdiction, collectionPoints: request.collectionPoints, consents: request.consents };
-      const id = JSON.stringify([right, profile]);
+      const withdrawn = (request.pastConsents ?? []).filter((key) => !request.consents.includes(key));
+      const profile = { country: request.jurisdiction, collectionPoints: request.collectionPoints, consents: [...request.consents, ...withdrawn] };
+      const id = JSON.stringify([right, profile, withdrawn]);
       if (!byProfile.has(id)) {
-        const scope = flowsForProfile(em, profile).then(async (question) => scopeOf(right, (await profileVerdict(em, question)).flows));
+        const scope = flowsForProfile(em, profile).then(async (question) => {
+          const rowsStatement = scopeRowsStatement(question.profile);
+          // One after another: inside a transaction (a closing request) they share one connection.
+          const rows = await em.getConnection().execute<ScopeRow[]>(rowsStatement.sql, rowsStatement.params, 'all', em.getTransactionContext());
+          const verdict = await profileVerdict(em, question);
+          const everyCategory = await recipientCategories();
+          return scopeOf(right, { rows, flows: verdict.flows, withdrawnConsents: new Set(withdrawn), recipientCategories: everyCategory });
+        });
         byProfile.set(id, scope);
       }
       return byProfile.get(id)!;

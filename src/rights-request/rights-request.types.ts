@@ -59,13 +59,24 @@ export class ScopeProcessor {
   countryCodes!: string[];
 }
 
-@ObjectType({ description: "An activity that uses the person's data, and the processors it hands it to." })
+@ObjectType({ description: "An activity that uses the person's data, with or without a processor, and the processors it hands it to." })
 export class ScopeActivity {
   activityKey!: string;
   purposeKey!: string;
   retentionKey!: string | null;
   categoryKeys!: string[];
   processorKeys!: string[];
+  /** Absent from scopes frozen before issue 18: read as null. */
+  withdrawnConsentKey?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'For an erasure: the ground of Art. 17(3) that keeps this data, such as "Art. 17(3)(b): legal obligation (...)" for an ' +
+      'activity on LEGAL_OBLIGATION, or "Art. 17(3)(e): legal claims ..." where its retention rule keeps it for legal claims; ' +
+      'null when erasure reaches it, and for every other right.',
+  })
+  erasureException?: string | null;
 
   @Field(() => LegalBasis)
   legalBasis!: LegalBasis;
@@ -97,6 +108,9 @@ export class RightsRequestScope {
 
   /** For erasure, rectification and restriction: every processor that received the data. */
   recipientKeys!: string[];
+
+  /** The recipient categories of the scope's activities; absent from scopes frozen before issue 18. */
+  recipientCategoryKeys?: string[];
 
   @Field(() => ScopeCopy, { nullable: true, description: 'For access and portability: what the copy must cover; null for other rights.' })
   copy!: ScopeCopy | null;

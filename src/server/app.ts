@@ -26,6 +26,8 @@ import { mapPageRouter } from './map-page';
 import { createErrorFormatter } from './format-error';
 import { jsonErrors, MAX_BODY, requireJsonBody } from './http-errors';
 import { introspectionNeedsAToken } from './introspection';
+import { compressAnswers, securityHeaders } from './transport';
+import { httpTracing, operationSpanNames, operationTracing, type Tracing } from './tracing';
 import { jitGateway } from './jit-executor';
 import { documentStore } from './sized-cache';
 import { rejectNulCharacters } from './nul-characters';
@@ -48,6 +50,8 @@ export interface AppDependencies {
   authenticate: Authenticator;
   /** What time it is; tests fix it to pin the age gate's "today". */
   clock?: () => Date;
+  /** OpenTelemetry tracing, when it is on (OTEL_EXPORTER_OTLP_ENDPOINT); without it nothing is traced. */
+  tracing?: Tracing;
 }
 
 export interface App {
@@ -65,7 +69,7 @@ export interface App {
 }
 
 /** Builds the HTTP application: GraphQL at /graphql, Prometheus metrics at /metrics, and the health probes. */
-export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date() }: AppDependencies): Promise<App> {
+export async function createApp({ config, db, schema, logger, authenticate, clock = () => new Date(), tracing }: AppDependencies): Promise<App> {
   const knownOperations = new Set(config.metricsOperationNames);
   const serviceMetrics = createMetrics(knownOperations);
   const metrics = serviceMetrics.registry;
@@ -82,6 +86,12 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   const contextFor = (viewer: Viewer | null, requestId: string, record?: RequestRecord) =>
     createRequestContext(db.orm.em, requestId, viewer, ageGate, clock, settings, record);
 
+  const gate = executionGate({
+    limit: config.maxConcurrentOperations,
+    maxQueued: config.maxQueuedOperations,
+    queueTimeoutMs: config.queueTimeoutMs,
+    observe: serviceMetrics.observeQueue(() => gate.state),
+  });
   const limits = queryLimitProtection();
   const protectedSchema = protectSchema(schema);
   const jit =
@@ -89,6 +99,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       ? jitGateway(protectedSchema, { maxBytes: config.jitCacheBytes, compileAfter: config.jitCompileAfter, compileAtOnce: config.metricsOperationNames })
       : undefined;
   if (jit) serviceMetrics.observeJitCache(jit);
+  serviceMetrics.observePool(() => db.poolUsage());
   const apollo = new ApolloServer<RequestContext>({
     // The jit executor is reached through Apollo's gateway interface: Apollo parses, validates and runs the
     // plugins as with a schema, then hands the operation to the gateway's executor.
@@ -116,10 +127,11 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
       // Nothing here is cached by HTTP caches; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       recordOperations(logger, knownOperations),
+      ...(tracing ? [operationSpanNames(knownOperations)] : []),
       introspectionNeedsAToken({ enabled: config.introspection }),
       rejectNulCharacters(),
       ...limits.plugins,
-      executionGate(config.maxConcurrentOperations),
+      gate,
       // Once the operation is known, the loaders learn which fields it reads of each type (and so which columns).
       {
         async requestDidStart() {
@@ -137,7 +149,10 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
   let draining = false;
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpTracing(tracing));
   app.use(requestLogging(logger, serviceMetrics));
+  app.use(securityHeaders());
+  app.use(compressAnswers());
   if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
   app.use((_req, res, next) => {
     if (draining) res.set('connection', 'close');
@@ -162,7 +177,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
     '/graphql',
     requireJsonBody,
     express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, {
+    operationTracing(tracing, expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const record = recordOf(res);
         try {
@@ -181,7 +196,7 @@ export async function createApp({ config, db, schema, logger, authenticate, cloc
           throw error;
         }
       },
-    }),
+    })),
   );
   app.use(jsonErrors(logger));
   ageGateCounters.start();

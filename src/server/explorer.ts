@@ -14,6 +14,7 @@ const assets = new Map<string, string>([
   ['graphiql.css', join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.css')],
   ['token.js', projectPath('public', 'token.js')],
   ['explorer.js', projectPath('public', 'explorer.js')],
+  ['explorer.css', projectPath('public', 'explorer.css')],
 ]);
 
 /** The command that prints a token for a local server, as the explorer and the map page show it. */
@@ -32,18 +33,19 @@ query ExplorerExample {
 }
 `;
 
+/** Text for a double-quoted HTML attribute. */
+const attribute = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+// No inline script or style: the Content-Security-Policy (src/server/transport.ts) allows the service's own files
+// only, so the example query travels in a data attribute.
 const page = `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8" />
   <title>datamap explorer</title>
   <link rel="stylesheet" href="/explorer/graphiql.css" />
-  <style>
-    body { margin: 0; height: 100vh; display: flex; flex-direction: column; font-family: system-ui, sans-serif; }
-    #no-token { padding: 10px 16px; background: #fff4d6; border-bottom: 1px solid #e0c46c; }
-    #no-token code { background: #fff; padding: 2px 4px; }
-    #explorer { flex: 1; min-height: 0; }
-  </style>
+  <link rel="stylesheet" href="/explorer/explorer.css" />
 </head>
 <body>
   <div id="no-token" hidden>
@@ -51,8 +53,7 @@ const page = `<!doctype html>
     then paste <code>{"Authorization": "Bearer &lt;the token&gt;"}</code> under <b>Headers</b>.
     The map page is at <a href="/map">/map</a>.
   </div>
-  <div id="explorer">Loading the explorer…</div>
-  <script>window.explorerDefaultQuery = ${JSON.stringify(EXAMPLE).replace(/</g, '\\u003c')};</script>
+  <div id="explorer" data-default-query="${attribute(EXAMPLE)}">Loading the explorer…</div>
   <script src="/explorer/react.js"></script>
   <script src="/explorer/react-dom.js"></script>
   <script src="/explorer/graphiql.js"></script>

@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { projectPath } from '../common/project-path';
+
+/** The service's version, from its package.json. */
+export const SERVICE_VERSION: string = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')).version;
 
 /** Label values for an operation name the service does not know: keeps the series count bounded. */
 export const OTHER_OPERATION = 'other';
@@ -43,6 +48,15 @@ export interface ServiceMetrics {
   observeAborted(path: string): void;
   /** Reports graphql-jit's cache of compiled operations: how many, and their estimated heap. */
   observeJitCache(cache: { readonly cached: number; readonly bytes: number }): void;
+  /**
+   * Reports the execution gate: operations running and waiting (read at scrape time from `state`), and the time
+   * each waited, by how the wait ended. Returns the observer the gate calls.
+   */
+  /** Reports the database pool at scrape time: connections in use and idle, and requests waiting for one. */
+  observePool(usage: () => { inUse: number; idle: number; waiting: number }): void;
+  observeQueue(state: () => { readonly running: number; readonly waiting: number }): {
+    waited(seconds: number, outcome: 'admitted' | 'full' | 'timeout' | 'abandoned'): void;
+  };
 }
 
 /**
@@ -52,6 +66,12 @@ export interface ServiceMetrics {
 export function createMetrics(knownOperations: Iterable<string>): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'datamap_build_info',
+    help: 'Always 1: the version of datamap running (package.json) and of Node.js',
+    labelNames: ['version', 'node'],
+    registers: [registry],
+  }).set({ version: SERVICE_VERSION, node: process.version }, 1);
   for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
   const known = new Set(knownOperations);
   const duration = new Histogram({
@@ -95,6 +115,53 @@ export function createMetrics(knownOperations: Iterable<string>): ServiceMetrics
           this.set(cache.cached);
         },
       });
+    },
+    observePool(usage) {
+      new Gauge({
+        name: 'datamap_db_pool_connections',
+        help: 'Database connections in the pool, by state: in_use (lent to a request) or idle',
+        labelNames: ['state'],
+        registers: [registry],
+        collect() {
+          const now = usage();
+          this.set({ state: 'in_use' }, now.inUse);
+          this.set({ state: 'idle' }, now.idle);
+        },
+      });
+      new Gauge({
+        name: 'datamap_db_pool_waiting',
+        help: 'Requests waiting for a database connection from the pool',
+        registers: [registry],
+        collect() {
+          this.set(usage().waiting);
+        },
+      });
+    },
+    observeQueue(state) {
+      new Gauge({
+        name: 'datamap_graphql_operations_waiting',
+        help: 'Operations waiting for an execution slot (at most GRAPHQL_MAX_QUEUED_OPERATIONS)',
+        registers: [registry],
+        collect() {
+          this.set(state().waiting);
+        },
+      });
+      new Gauge({
+        name: 'datamap_graphql_operations_running',
+        help: 'Operations holding an execution slot (at most GRAPHQL_MAX_CONCURRENT_OPERATIONS)',
+        registers: [registry],
+        collect() {
+          this.set(state().running);
+        },
+      });
+      const waited = new Histogram({
+        name: 'datamap_graphql_queue_wait_seconds',
+        help: 'Time an operation waited for an execution slot, by outcome: admitted, full (refused at once), timeout, abandoned (client gone)',
+        labelNames: ['outcome'],
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+        registers: [registry],
+      });
+      return { waited: (seconds, outcome) => waited.observe({ outcome }, seconds) };
     },
     observeOperation({ name, type, seconds, errorCodes }) {
       const operationName = name && known.has(name) ? name : name ? OTHER_OPERATION : 'anonymous';

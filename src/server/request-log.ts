@@ -31,7 +31,13 @@ export function requestLogging(logger: Logger, metrics: ServiceMetrics): express
     const startedAt = process.hrtime.bigint();
     // Read now: a mounted router (app.use('/graphql', …)) strips its prefix from req.path while it answers.
     const { method, path } = req;
-    const record: RequestRecord = { requestId: requestIdFrom(req.get('x-request-id')), errorCodes: [] };
+    const clientGone = new AbortController();
+    const record: RequestRecord = {
+      requestId: requestIdFrom(req.get('x-request-id')),
+      traceId: res.locals.traceId,
+      errorCodes: [],
+      closed: clientGone.signal,
+    };
     res.locals.record = record;
     res.setHeader('x-request-id', record.requestId);
     /** One line when the request is answered, or when the client goes before it is (aborted). */
@@ -46,6 +52,7 @@ export function requestLogging(logger: Logger, metrics: ServiceMetrics): express
       logger[level](
         {
           requestId: record.requestId,
+          traceId: record.traceId,
           method,
           path,
           operationName: record.operationName,
@@ -62,7 +69,9 @@ export function requestLogging(logger: Logger, metrics: ServiceMetrics): express
     };
     res.once('finish', () => written(false));
     res.once('close', () => {
-      if (!res.writableFinished) written(true);
+      if (res.writableFinished) return;
+      clientGone.abort();
+      written(true);
     });
     next();
   };

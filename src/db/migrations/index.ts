@@ -12,6 +12,7 @@ import { Migration20261202011056 } from './Migration20261202011056';
 import { Migration20261202011129 } from './Migration20261202011129';
 import { Migration20261202011710 } from './Migration20261202011710';
 import { Migration20261202030000 } from './Migration20261202030000';
+import { Migration20261210120000 } from './Migration20261210120000';
 
 /** The committed migrations, in order. `npm run migration:create` appends to this list. */
 export const migrationsList: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202011129', class: Migration20261202011129 },
   { name: 'Migration20261202011710', class: Migration20261202011710 },
   { name: 'Migration20261202030000', class: Migration20261202030000 },
+  { name: 'Migration20261210120000', class: Migration20261210120000 },
 ];
