@@ -76,6 +76,8 @@ export const flowsBench: BenchSuite = {
     })).dataCategories.nodes.map((node) => node.key);
 
     await measure('dataFlows first page (100)', [{ query: DATA_FLOWS, variables: { first: 100 } }]);
+    // The same page judged under the UK GDPR: the regime's facts are one more statement, laid over the same rows.
+    await measure('dataFlows first page (100), UK_GDPR', [{ query: DATA_FLOWS, variables: { first: 100, filter: { regime: 'UK_GDPR' } } }]);
     await measure('dataFlows filtered (1 root category, third countries, 100)', [
       { query: DATA_FLOWS, variables: { first: 100, filter: { categories: [roots[0]], thirdCountryOnly: true } } },
     ]);
@@ -121,19 +123,22 @@ export const flowsBench: BenchSuite = {
       note: `${rawRows} rows; full walk / raw = ${(walkMs / rawMs).toFixed(2)}x`,
     });
 
-    const profile = { country: 'DE', collectionPoints: ['point-1', 'point-2', 'point-3'], consents: ['marketing-email', 'performance-cookies'] };
-    await measure(
-      'userDataFlow, first pages of 100 (3 collection points, 2 consents, 1 level-2 category)',
-      [
-        {
-          query: `query($profile: SubjectProfileInput!, $filter: DataFlowFilter) { userDataFlow(profile: $profile, filter: $filter) {
-            processors { key } flows(first: 100) { nodes { ${FLOW_SELECTION} } }
-            excluded(first: 100) { nodes { reason flow { activity { key } processor { key } } } } } }`,
-          variables: { profile, filter: { categories: [`${roots[0]}.c0`] } },
-        },
-      ],
-      true,
-    );
+    // A person in DE (EU GDPR, as the flow statement reads it) and the same person in GB (UK GDPR, its facts laid over the rows).
+    for (const [country, label] of [['DE', ''], ['GB', ', GB (UK_GDPR)']]) {
+      const profile = { country, collectionPoints: ['point-1', 'point-2', 'point-3'], consents: ['marketing-email', 'performance-cookies'] };
+      await measure(
+        `userDataFlow, first pages of 100 (3 collection points, 2 consents, 1 level-2 category)${label}`,
+        [
+          {
+            query: `query($profile: SubjectProfileInput!, $filter: DataFlowFilter) { userDataFlow(profile: $profile, filter: $filter) {
+              processors { key } flows(first: 100) { nodes { ${FLOW_SELECTION} } }
+              excluded(first: 100) { nodes { reason flow { activity { key } processor { key } } } } } }`,
+            variables: { profile, filter: { categories: [`${roots[0]}.c0`] } },
+          },
+        ],
+        true,
+      );
+    }
     // Ten processors spread over the registry (ACTIVE or not: the others simply draw nothing): about 420 edges, which
     // Mermaid still draws (twenty made 840, past its 500).
     const graphCount = Math.min(10, flags.processors);

@@ -108,10 +108,11 @@
     purpose(key: $key) @include(if: $purpose) { key name description parent { key name } children { key name } }
   }`;
   const FLOW_FIELDS = `category { key name } activity { key name } purpose { key } processor { key name } destination { code name }
-    legalBasis retention { duration startsAt until } thirdCountry mechanism safeguarded`;
+    legalBasis retention { duration startsAt until } thirdCountry regulatedTransfer mechanism safeguarded`;
   // A page of each list draws the person; the summary counts every flow and names every processor reached.
   const PERSON = `query MapPerson($profile: SubjectProfileInput!, $filter: DataFlowFilter) {
     userDataFlow(profile: $profile, filter: $filter) {
+      regime
       summary { flowCount excludedCount excludedByReason { reason count } processors { key name } countries { code } categories { key } }
       flows(first: 500) { totalCount nodes { ${FLOW_FIELDS} } }
       excluded(first: 500) { totalCount nodes { reason flow { ${FLOW_FIELDS} } } }
@@ -625,6 +626,13 @@
     container.append(...items.map((item) => el('label', {}, el('input', { type: 'checkbox', name, value: item.key, checked: item.automatic }), describe(item))));
   }
 
+  /** What a person's flow rests on, under their regime (null: none applies, so nothing is a regulated transfer). */
+  const transferText = (flow, regime) => {
+    if (flow.mechanism) return words(flow.mechanism);
+    if (!flow.safeguarded) return 'no safeguard';
+    if (!flow.thirdCountry) return regime === 'EU_GDPR' ? 'within the EEA' : 'no transfer';
+    return flow.regulatedTransfer ? '' : 'no regime applies';
+  };
   const flowText = (flow) => `${flow.category.key} → ${flow.activity.key} → ${flow.processor.key} → ${flow.destination.code}`;
   const covers = (broad, key) => key === broad || key.startsWith(`${broad}.`);
   /** The group a flow's transfer falls in when processors are grouped by safeguard (as the server groups them). */
@@ -684,8 +692,8 @@
     panel.hidden = false;
     panel.replaceChildren(
       el('h2', {}, 'Their data reaches'),
-      // The law this person's flows are judged under (UserDataFlow.regime), once the API gives it.
-      result.regime ? el('p', { id: 'person-regime' }, `Regime: ${String(result.regime).replaceAll('_', ' ')}`) : '',
+      // The law this person's flows are judged under (UserDataFlow.regime), from where they are.
+      el('p', { id: 'person-regime' }, result.regime ? `Regime: ${String(result.regime).replaceAll('_', ' ')}` : 'Regime: none of the EU GDPR, UK GDPR or FADP applies'),
       el('p', { id: 'person-processors' }, processors.length ? listed(processors, 50) : 'no processor'),
       el('p', { class: 'hint' }, `${number(summary.flowCount)} flows apply, ${number(summary.excludedCount)} do not` +
         (flows.length < summary.flowCount ? ` (the first ${number(flows.length)} are listed)` : '') + '.'),
@@ -695,7 +703,7 @@
           el('td', {}, flowText(flow)),
           el('td', { class: 'legal-basis' }, words(flow.legalBasis)),
           el('td', { class: 'retention' }, retentionText(flow.retention)),
-          el('td', { class: flow.safeguarded ? '' : 'problem' }, flow.mechanism ? words(flow.mechanism) : flow.safeguarded ? (flow.thirdCountry ? '' : 'within the EEA') : 'no safeguard')))),
+          el('td', { class: flow.safeguarded ? '' : 'problem' }, transferText(flow, result.regime))))),
       el('h2', {}, 'Why the rest is excluded'),
       ...Object.entries(byReason).map(([reason, list]) =>
         el('details', { 'data-reason': reason, open: reason === 'CONSENT_NOT_GIVEN' || reason === 'BELOW_DIGITAL_CONSENT_AGE' },

@@ -193,7 +193,21 @@ async function clickNode(id: string, clicks = 1) {
       expect(rows[0]).toEqual(['flow', 'legal basis', 'retention', 'transfer']);
       expect(rows).toContainEqual(['contact → marketing-communications → mailchimp → US', 'consent', '2 years from last activity, or until unsubscribe', 'standard contractual clauses']);
       expect(rows).toContainEqual(['identity → certificates → aws → US', 'contract', '7 years from collection', 'standard contractual clauses']);
+      expect(await page.textContent('#person-regime')).toBe('Regime: EU GDPR');
       await page.screenshot({ path: `${ARTIFACTS}/map-person.png` });
+
+      // The same person in the UK: judged under the UK GDPR, where SendGrid records no UK safeguard.
+      await page.fill('#person input[name=country]', 'GB');
+      await page.click('#person button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('#person-regime')?.textContent === 'Regime: UK GDPR');
+      const ukRows = await page.$$eval('#person-flows tr', (trs: any[]) => trs.map((tr) => [...tr.children].map((cell: any) => cell.textContent)));
+      expect(ukRows).toContainEqual(['identity → certificates → aws → US', 'contract', '7 years from collection', 'uk addendum']);
+      expect(ukRows).toContainEqual(['contact → service-communications → sendgrid → US', 'contract', expect.any(String), 'no safeguard']);
+      await page.fill('#person input[name=country]', 'US');
+      await page.click('#person button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('#person-regime')?.textContent === 'Regime: none of the EU GDPR, UK GDPR or FADP applies');
+      expect(await page.$$eval('#person-flows td:last-child', (tds: any[]) => [...new Set(tds.map((td) => td.textContent))])).toEqual(['no transfer']);
+      await page.fill('#person input[name=country]', 'DE');
     });
 
     it('judges a child by the birth date, as userDataFlow does, and keeps the date out of addresses and storage', async () => {

@@ -6,7 +6,7 @@ import { authoritiesOwed, authorityDueAtOf, impactOf, noticesOf, residenceStates
 
 const flow = (activityKey: string, categoryKey: string, processorKey: string, destinationCode: string): DataFlow => ({
   activityKey, categoryKey, processorKey, destinationCode,
-  purposeKey: 'p', retentionKey: null, legalBasis: LegalBasis.CONTRACT, thirdCountry: destinationCode !== 'DE',
+  purposeKey: 'p', retentionKey: null, legalBasis: LegalBasis.CONTRACT, thirdCountry: destinationCode !== 'DE', regulatedTransfer: destinationCode !== 'DE',
   mechanism: null, reference: null, safeguarded: true, transferProblem: null, pending: false, effectiveFrom: null, path: [],
 });
 
@@ -62,7 +62,7 @@ describe('impactOf', () => {
 describe('impactOf along sub-processor chains', () => {
   // hosting -> cloud (US) -> its own host (IN): a flow for each route, the two-hop one ending in India.
   const hop = (fromKey: string | null, toKey: string, destinationCode: string) => ({
-    fromKey, toKey, destinationCode, mechanism: null, reference: null, safeguarded: true, transferProblem: null, sccModule: null,
+    fromKey, toKey, destinationCode, mechanism: null, reference: null, safeguarded: true, transferProblem: null, sccModule: null, regulatedTransfer: destinationCode !== 'DE',
   });
   const direct = { ...flow('hosting', 'contact', 'cloud', 'US'), path: [hop(null, 'cloud', 'US')] };
   const chained = { ...flow('hosting', 'contact', 'cloud-host', 'IN'), path: [hop(null, 'cloud', 'US'), hop('cloud', 'cloud-host', 'IN')] };

@@ -11,10 +11,13 @@ import {
   positionOf,
   positionToString,
   judgedFlow,
+  judgeUnder,
   toDataFlow,
   type FlowCollection,
 } from './data-flow.rules';
-import type { FlowRow } from './data-flow.sql';
+import type { FlowRow, RegimeFacts } from './data-flow.sql';
+import { Regime } from '../country/regime';
+import { TiaOutcome } from '../processor/tia-outcome';
 import { ExclusionReason } from './data-flow.types';
 
 const usRow: FlowRow = {
@@ -48,12 +51,22 @@ describe('toDataFlow', () => {
       retentionKey: 'marketing-data',
       legalBasis: LegalBasis.CONSENT,
       thirdCountry: true,
+      regulatedTransfer: true,
       mechanism: TransferMechanism.ADEQUACY_DECISION,
       reference: 'EU-US Data Privacy Framework',
       safeguarded: true,
       transferProblem: null,
       pending: false,
       effectiveFrom: null,
+      // One hop: the organisation to its processor, module 2 (controller to processor).
+      sourceCategoryKey: 'contact',
+      route: 'mailchimp',
+      path: [
+        {
+          fromKey: null, toKey: 'mailchimp', destinationCode: 'US', mechanism: TransferMechanism.ADEQUACY_DECISION,
+          reference: 'EU-US Data Privacy Framework', safeguarded: true, transferProblem: null, sccModule: 2, regulatedTransfer: true,
+        },
+      ],
     });
   });
 
@@ -93,6 +106,50 @@ describe('toDataFlow', () => {
   });
 });
 
+describe('judgeUnder: one flow under each regime, from the facts laid over its row', () => {
+  const sccRow: FlowRow = { ...usRow, mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2', dpfCertification: null, dpfReviewDue: null };
+  const facts = (overrides: Partial<RegimeFacts> = {}): RegimeFacts => ({
+    processorKey: 'mailchimp', destinationCode: 'US', mechanism: null, reference: null, dpfCertification: null, dpfReviewDue: null,
+    adequacy: AdequacyScope.PARTIAL, adequacyNote: 'DPF UK Extension', adequacySince: '2023-10-12',
+    tiaReference: null, tiaAssessedAt: null, tiaOutcome: null, ...overrides,
+  });
+  const addendum = facts({ mechanism: TransferMechanism.UK_ADDENDUM, reference: 'UK Addendum to SCC 2021/914 module 2' });
+  const verdict = (regime: Regime | null, row: FlowRow, over?: RegimeFacts | null, home?: string) => {
+    const judgment = judgeUnder(regime, row, over, '2026-06-01', home);
+    return [judgment.thirdCountry, judgment.mechanism, judgment.safeguarded];
+  };
+
+  it.each<[string, Regime | null, FlowRow, RegimeFacts | null, string | undefined, unknown[]]>([
+    ['EU: the row\'s own SCCs', Regime.EU_GDPR, sccRow, null, undefined, [true, TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, true]],
+    ['EU: facts of another regime are not read', Regime.EU_GDPR, sccRow, facts(), undefined, [true, TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, true]],
+    ['UK: the Addendum recorded for it', Regime.UK_GDPR, sccRow, addendum, undefined, [true, TransferMechanism.UK_ADDENDUM, true]],
+    ['UK: the EU SCCs of the row are no UK tool, so nothing recorded is nothing', Regime.UK_GDPR, sccRow, facts(), undefined, [true, null, false]],
+    ['UK: no facts at all', Regime.UK_GDPR, sccRow, null, undefined, [true, null, false]],
+    ['UK: the EEA is adequate, not inside', Regime.UK_GDPR, { ...sccRow, destinationCode: 'DE', inEEA: true }, facts({ adequacy: AdequacyScope.FULL, adequacySince: null }), undefined, [true, TransferMechanism.ADEQUACY_DECISION, true]],
+    ['UK: the UK is inside', Regime.UK_GDPR, { ...sccRow, destinationCode: 'GB', adequacy: AdequacyScope.FULL }, null, undefined, [false, null, true]],
+    ['CH: the EU SCCs with the Swiss adaptations', Regime.SWISS_FADP, sccRow, facts({ mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2 with the Swiss adaptations (FADP)' }), undefined, [true, TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, true]],
+    ['CH: the EU SCCs without them', Regime.SWISS_FADP, sccRow, facts({ mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, reference: 'SCC 2021/914 module 2' }), undefined, [true, TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES, false]],
+    ['no regime, the person\'s own country', null, sccRow, null, 'US', [false, null, true]],
+    ['no regime, abroad', null, sccRow, null, 'IN', [true, null, true]],
+  ])('%s', (_, regime, row, over, home, expected) => {
+    expect(verdict(regime, row, over, home)).toEqual(expected);
+  });
+
+  it('reads the latest assessment under the regime: TRANSFER_SUSPENDED leaves the hop unsafeguarded', () => {
+    const suspended = { ...addendum, tiaReference: 'TRA-1', tiaAssessedAt: '2026-01-15', tiaOutcome: TiaOutcome.TRANSFER_SUSPENDED };
+    expect(verdict(Regime.UK_GDPR, sccRow, suspended)).toEqual([true, TransferMechanism.UK_ADDENDUM, false]);
+    expect(verdict(Regime.UK_GDPR, sccRow, { ...suspended, tiaOutcome: TiaOutcome.ADEQUATE_PROTECTION })).toEqual([true, TransferMechanism.UK_ADDENDUM, true]);
+  });
+
+  it('gives a flow under no regime no regulated transfer, and one under a regime its own reference', () => {
+    expect(judgedFlow(sccRow, '2026-06-01', { regime: null, home: 'US' })).toMatchObject({ thirdCountry: false, regulatedTransfer: false, mechanism: null, reference: null, safeguarded: true });
+    const facts = new Map([['mailchimp|US', addendum]]);
+    expect(judgedFlow(sccRow, '2026-06-01', { regime: Regime.UK_GDPR, facts })).toMatchObject({
+      thirdCountry: true, regulatedTransfer: true, mechanism: TransferMechanism.UK_ADDENDUM, reference: 'UK Addendum to SCC 2021/914 module 2', safeguarded: true,
+    });
+  });
+});
+
 describe('flow positions', () => {
   it('round-trip through their text form', () => {
     const position = positionOf(toDataFlow(usRow));
@@ -100,10 +157,12 @@ describe('flow positions', () => {
     expect(positionFromString(positionToString(position))).toEqual(position);
   });
 
-  it('reject text that is not four non-empty parts', () => {
+  it('reject text that is not four or five non-empty parts (five: a flow that carries a narrower category)', () => {
     expect(positionFromString('a|b|c')).toBeNull();
     expect(positionFromString('a|b||d')).toBeNull();
-    expect(positionFromString('a|b|c|d|e')).toBeNull();
+    expect(positionFromString('a|b|c|d|e')).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(positionFromString('a|b|c|d|')).toBeNull();
+    expect(positionFromString('a|b|c|d|e|f')).toBeNull();
   });
 });
 
@@ -220,10 +279,14 @@ describe('judgeFlows', () => {
 
 describe('flowGraph', () => {
   const payments = toDataFlow({ ...usRow, activityKey: 'process-payments', categoryKey: 'financial', processorKey: 'stripe', legalBasis: LegalBasis.CONTRACT });
+  // The same flow to another recipient: its one hop goes there too.
+  const via = (flow: typeof payments, processorKey: string, mechanism: TransferMechanism) => ({
+    ...flow, processorKey, mechanism, route: processorKey, path: flow.path.map((hop) => ({ ...hop, toKey: processorKey, mechanism })),
+  });
   const threeFlows = [
     payments,
     { ...payments, categoryKey: 'contact' },
-    { ...payments, processorKey: 'paypal', mechanism: TransferMechanism.BINDING_CORPORATE_RULES },
+    via(payments, 'paypal', TransferMechanism.BINDING_CORPORATE_RULES),
   ];
 
   it('has each node once, grouped by kind in key order, and each edge once in the order of its nodes', () => {

@@ -1,20 +1,39 @@
 import { utcDate } from '../common/calendar-date';
 import { timestampOf } from '../db/rows';
 import { LegalBasis } from '../processing-activity/legal-basis';
+import { Regime } from '../country/regime';
 import { hopParties } from '../processor/recipient-role';
-import { judgeTransfer, SCC_MODULES, type TransferJudgment } from '../processor/transfer-rules';
+import { judgeTransfer, SCC_MODULES, type CountryStanding, type TransferFacts, type TransferJudgment } from '../processor/transfer-rules';
 import { ExclusionReason, GraphEdgeKind, type DataFlow, type FilterField, type TransferHop } from './data-flow.types';
-import type { EarlierHopRow, FlowPosition, FlowRow, LocationRow } from './data-flow.sql';
+import type { EarlierHopRow, FlowPosition, FlowRow, LocationRow, RegimeFacts } from './data-flow.sql';
 import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
 
 /**
- * Turns a row of the flow statement into a flow, judging its transfer with the one Chapter V judgment on today's
+ * How the flows of one request are judged: under the regime of the person (or the one asked for), with that
+ * regime's facts laid over the rows; or, for a person under none of the regimes, not at all.
+ */
+export interface FlowJudging {
+  /** Null: the person is under none of the regimes, so no flow is a regulated transfer and none is judged. */
+  regime: Regime | null;
+  /** Under a regime other than the EU GDPR: its facts of each destination (`regimeFactsStatement`), by `factsKey`. */
+  facts?: ReadonlyMap<string, RegimeFacts>;
+  /** Under no regime: the person's country; a destination elsewhere is abroad (`thirdCountry`) but no regulated transfer. */
+  home?: string | null;
+}
+
+/** Today's judging: the EU GDPR, with the facts the flow statement reads. */
+export const EU_JUDGING: FlowJudging = { regime: Regime.EU_GDPR };
+
+export const factsKey = (processorKey: string, destinationCode: string) => `${processorKey}|${destinationCode}`;
+
+/**
+ * Turns a row of the flow statement into a flow, judging its transfer with the one transfer judgment on today's
  * date (UTC; the statement judges notice periods by the database's clock the same way), so a lapsed DPF
  * certification leaves the flow unsafeguarded. A row without a location is the processor's headquarters, judged
  * with no mechanism.
  */
-export function toDataFlow(row: FlowRow): DataFlow {
-  return judgedFlow(row, todayUtc());
+export function toDataFlow(row: FlowRow, judging: FlowJudging = EU_JUDGING): DataFlow {
+  return judgedFlow(row, todayUtc(), judging);
 }
 
 /** Today's UTC date, worked out at most once a second: a page of flows judges every row on the same day. */
@@ -26,15 +45,29 @@ function todayUtc(): string {
 }
 
 /** The hops before the last one, as the driver gives them (parsed JSON, or its text). */
-function earlierHops(row: FlowRow): EarlierHopRow[] {
+function earlierHops(row: Pick<FlowRow, 'earlier'>): EarlierHopRow[] {
   if (!row.earlier) return [];
   return typeof row.earlier === 'string' ? (JSON.parse(row.earlier) as EarlierHopRow[]) : row.earlier;
 }
 
-/** One hop, judged with its own parties by the one judgment. */
-function judgedHop(hop: LocationRow, fromKey: string | null, today: string): { hop: TransferHop; judgment: TransferJudgment } {
-  const judgment = judgeLocation(hop, today);
+/** The (recipient, destination) of every hop of a row: what a regime's facts are read for. */
+export function hopDestinations(row: Pick<LocationRow, 'processorKey' | 'destinationCode'> & Partial<Pick<FlowRow, 'earlier'>>): Pick<LocationRow, 'processorKey' | 'destinationCode'>[] {
+  return [...earlierHops(row).map((hop) => ({ processorKey: hop.to, destinationCode: hop.destination })), row];
+}
+
+/** One hop, judged with its own parties by the one judgment, under the flow's regime (none: not judged). */
+function judgedHop(hop: LocationRow, fromKey: string | null, today: string, judging: FlowJudging): { hop: TransferHop; judgment: TransferJudgment } {
   const parties = hopParties(hop.engagerRole ?? null, hop.role);
+  let judgment: TransferJudgment;
+  let recorded: string | null | undefined;
+  if (judging.regime === null) {
+    judgment = notRegulated(hop, judging.home);
+  } else {
+    const facts = transferFactsUnder(judging.regime, hop, judging.facts?.get(factsKey(hop.processorKey, hop.destinationCode)), today);
+    judgment = judgeTransfer(facts);
+    recorded = facts.reference;
+  }
+  const regulated = judging.regime !== null && judgment.thirdCountry;
   return {
     judgment,
     hop: {
@@ -42,18 +75,21 @@ function judgedHop(hop: LocationRow, fromKey: string | null, today: string): { h
       toKey: hop.processorKey,
       destinationCode: hop.destinationCode,
       mechanism: judgment.mechanism,
-      reference: judgment.thirdCountry ? hop.reference?.trim() || null : null,
+      reference: regulated ? recorded?.trim() || null : null,
       safeguarded: judgment.safeguarded,
       transferProblem: judgment.flaw?.message ?? null,
-      sccModule: judgment.thirdCountry ? SCC_MODULES[parties.exporter][parties.importer].module : null,
+      sccModule: regulated ? SCC_MODULES[parties.exporter][parties.importer].module : null,
+      regulatedTransfer: regulated,
     },
   };
 }
 
 /** `toDataFlow` on a given day (YYYY-MM-DD). */
-export function judgedFlow(row: FlowRow, today: string): DataFlow {
-  const earlier = earlierHops(row).map((hop) => judgedHop({ ...hop, processorKey: hop.to, destinationCode: hop.destination }, hop.from, today).hop);
-  const last = judgedHop(row, row.engagerKey ?? null, today);
+export function judgedFlow(row: FlowRow, today: string, judging: FlowJudging = EU_JUDGING): DataFlow {
+  const earlier = earlierHops(row).map(
+    (hop) => judgedHop({ ...hop, processorKey: hop.to, destinationCode: hop.destination }, hop.from, today, judging).hop,
+  );
+  const last = judgedHop(row, row.engagerKey ?? null, today, judging);
   const judgment = last.judgment;
   const path = [...earlier, last.hop];
   // The flow is safeguarded only when every hop is; the first problem along the route says why not.
@@ -71,7 +107,8 @@ export function judgedFlow(row: FlowRow, today: string): DataFlow {
     retentionKey: row.retentionKey,
     legalBasis: row.legalBasis,
     thirdCountry: judgment.thirdCountry,
-    // What the last hop rests on: none inside the EEA, an adequacy decision by default where it is full.
+    regulatedTransfer: path.some((hop) => hop.regulatedTransfer),
+    // What the last hop rests on: none inside the regime's territory, an adequacy decision by default where it is full.
     mechanism: judgment.mechanism,
     reference: last.hop.reference,
     safeguarded: flawed === undefined,
@@ -82,18 +119,70 @@ export function judgedFlow(row: FlowRow, today: string): DataFlow {
 }
 
 /**
- * The transfer to a recipient's destination, judged by the one Chapter V judgment on `today` (YYYY-MM-DD, UTC),
- * with the hop's own parties: the organisation or the engager, to a processor or a controller.
+ * A flow of a person under none of the regimes: none of their transfer rules applies (a US user's data handled by
+ * a US controller is not transferred in the GDPR's sense), so nothing is judged. The destination is still abroad
+ * when it is outside the person's country.
+ */
+function notRegulated(location: Pick<LocationRow, 'destinationCode'>, home: string | null | undefined): TransferJudgment {
+  return { thirdCountry: home != null && location.destinationCode !== home, mechanism: null, safeguarded: true, flaw: null, cautions: [] };
+}
+
+/**
+ * The transfer to a recipient's destination, judged under the EU GDPR on `today` (YYYY-MM-DD, UTC), with the hop's
+ * own parties: the organisation or the engager, to a processor or a controller.
  */
 export function judgeLocation(row: LocationRow, today: string = todayUtc()): TransferJudgment {
-  return judgeTransfer({
-    ...hopParties(row.engagerRole ?? null, row.role),
-    destination: { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote },
-    mechanism: row.mechanism,
-    reference: row.reference,
-    dpf: { certification: row.dpfCertification, reviewDue: row.dpfReviewDue },
+  return judgeTransfer(transferFactsUnder(Regime.EU_GDPR, row, undefined, today));
+}
+
+/**
+ * The transfer to a recipient's destination under `regime`, on `today` (YYYY-MM-DD, UTC), or judged under no
+ * regime when it is null (see `FlowJudging.home`). Under the EU GDPR the row's own facts are judged; under another
+ * regime, its `facts` (the location's safeguard, the destination's adequacy and the latest assessment under it).
+ */
+export function judgeUnder(
+  regime: Regime | null,
+  location: LocationRow,
+  facts: RegimeFacts | null | undefined,
+  today: string = todayUtc(),
+  home?: string | null,
+): TransferJudgment {
+  if (regime === null) return notRegulated(location, home);
+  return judgeTransfer(transferFactsUnder(regime, location, facts, today));
+}
+
+/**
+ * What the one transfer judgment is given for a processor's destination under `regime`. The EU GDPR reads the row
+ * as the flow statement gives it (its safeguard on the location's own columns, the country's EU adequacy); another
+ * regime reads its own safeguard, adequacy and assessment from `facts`, and a destination it has no facts of rests
+ * on nothing and has no adequacy under it.
+ */
+export function transferFactsUnder(regime: Regime, row: LocationRow, facts: RegimeFacts | null | undefined, today: string): TransferFacts {
+  const country: CountryStanding = { code: row.destinationCode, inEEA: row.inEEA, adequacy: row.adequacy, adequacyNote: row.adequacyNote };
+  const parties = hopParties(row.engagerRole ?? null, row.role);
+  if (regime === Regime.EU_GDPR) {
+    return {
+      ...parties,
+      destination: country,
+      mechanism: row.mechanism,
+      reference: row.reference,
+      dpf: { certification: row.dpfCertification, reviewDue: row.dpfReviewDue },
+      today,
+    };
+  }
+  return {
+    ...parties,
+    regime,
+    destination: {
+      ...country,
+      regimes: facts?.adequacy ? { [regime]: { adequacy: facts.adequacy, note: facts.adequacyNote, since: facts.adequacySince } } : {},
+    },
+    mechanism: facts?.mechanism ?? null,
+    reference: facts?.reference ?? null,
+    dpf: { certification: facts?.dpfCertification ?? null, reviewDue: facts?.dpfReviewDue ?? null },
     today,
-  });
+    tia: facts?.tiaOutcome ? { reference: facts.tiaReference!, assessedAt: facts.tiaAssessedAt!, outcome: facts.tiaOutcome } : null,
+  };
 }
 
 /**

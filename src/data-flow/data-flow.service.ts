@@ -5,11 +5,23 @@ import { jurisdictionInput } from '../age-policy/jurisdiction';
 import type { AgeGateService } from '../age-gate/age-gate.service';
 import { decodeCursor, pageWindow, toPage, type Page, type PageRequest } from '../common/connection';
 import { Country } from '../country/country.entity';
+import { Regime, REGIME_LAWS, regimeOfLocation } from '../country/regime';
 import { DataCategory } from '../data-category/data-category.entity';
 import type { Loaders } from '../db/loaders';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
 import { Processor } from '../processor/processor.entity';
-import { flowGraph, type FlowGraph, positionFromString, positionOf, positionToString, toDataFlow } from './data-flow.rules';
+import {
+  factsKey,
+  flowGraph,
+  judgeUnder,
+  positionFromString,
+  positionOf,
+  positionToString,
+  toDataFlow,
+  type FlowGraph,
+  type FlowJudging,
+} from './data-flow.rules';
+import { RequestJudging } from './regime-facts';
 import {
   flowCountStatement,
   flowStatement,
@@ -20,6 +32,7 @@ import {
   type SummaryRow,
   type FlowPosition,
   type FlowQuery,
+  type FlowQueryFilter,
   type FlowRow,
   type ProfileRule,
   type Statement,
@@ -37,7 +50,7 @@ import {
   type UserDataFlowSummary,
 } from './data-flow.types';
 import { toDot, toMermaid, type GraphNodeKind } from './graph-render';
-import { judgeLocations, NO_SAFEGUARD, summaryDepth, summaryGraph, WITHIN_EEA } from './data-flow.summary';
+import { judgeLocations, NO_SAFEGUARD, summaryDepth, summaryGraph, WITHIN_EEA, WITHIN_TERRITORY } from './data-flow.summary';
 import { Purpose } from '../purpose/purpose.entity';
 import { EvidenceStatus } from '../evidence/evidence.rules';
 import { vendorsNotDeclared } from '../evidence/evidence.service';
@@ -49,7 +62,8 @@ const KEYED_TABLES = {
   processor: { table: 'processor', column: 'key', label: 'processor' },
   activity: { table: 'processing_activity', column: 'key', label: 'processing activity' },
   purpose: { table: 'purpose', column: 'key', label: 'purpose' },
-  country: { table: 'country', column: 'code', label: 'country' },
+  // A profile's regime follows from its country's EEA membership, read with the key check.
+  country: { table: 'country', column: 'code', label: 'country', fact: 'in_eea' },
   collectionPoint: { table: 'collection_point', column: 'key', label: 'collection point' },
   consent: { table: 'consent', column: 'key', label: 'consent' },
 } as const;
@@ -64,17 +78,27 @@ interface KeyCheck {
   single?: boolean;
 }
 
-/** Checks every key an input names in one statement, and reports all the unknown ones together. */
-export async function assertKnownKeys(em: EntityManager, checks: readonly KeyCheck[]): Promise<void> {
+/** A key an input names that exists, with its table's `fact` column where it has one (a country's EEA membership). */
+interface KnownKey {
+  check: number;
+  key: string;
+  fact: boolean | null;
+}
+
+/**
+ * Checks every key an input names in one statement, and reports all the unknown ones together; returns the known
+ * keys of the checks, in the order of `checks`.
+ */
+export async function assertKnownKeys(em: EntityManager, checks: readonly KeyCheck[]): Promise<KnownKey[][]> {
   const wanted = checks.filter((check) => check.keys.length > 0);
-  if (wanted.length === 0) return;
+  if (wanted.length === 0) return checks.map(() => []);
   const params: unknown[] = [];
   const selects = wanted.map((check, index) => {
-    const { table, column } = KEYED_TABLES[check.kind];
+    const entry: { table: string; column: string; fact?: string } = KEYED_TABLES[check.kind];
     params.push(check.keys);
-    return `select ${index} as "check", ${column} as "key" from ${table} where ${column} = any(array[?]::text[])`;
+    return `select ${index} as "check", ${entry.column} as "key", ${entry.fact ?? 'null::boolean'} as "fact" from ${entry.table} where ${entry.column} = any(array[?]::text[])`;
   });
-  const rows = await em.getConnection().execute<{ check: number; key: string }[]>(selects.join('\nunion all\n'), params, 'all', em.getTransactionContext());
+  const rows = await em.getConnection().execute<KnownKey[]>(selects.join('\nunion all\n'), params, 'all', em.getTransactionContext());
   const known = wanted.map((_, index) => new Set(rows.filter((row) => row.check === index).map((row) => row.key)));
   const problems: ValidationProblem[] = wanted.flatMap((check, index) =>
     check.keys.flatMap((key, position) => {
@@ -84,6 +108,10 @@ export async function assertKnownKeys(em: EntityManager, checks: readonly KeyChe
     }),
   );
   if (problems.length > 0) throw new ValidationFailed(problems);
+  return checks.map((check) => {
+    const index = wanted.indexOf(check);
+    return index < 0 ? [] : rows.filter((row) => row.check === index);
+  });
 }
 
 /** Country codes are upper case (ISO 3166-1); a client may write them either way. */
@@ -123,18 +151,21 @@ function decodePosition(cursor: string | null | undefined, field: 'after' | 'bef
 async function flowPage<N>(
   em: EntityManager,
   query: Pick<FlowQuery, 'filter' | 'profile' | 'verdict'>,
+  judging: RequestJudging,
   page: PageRequest,
-  toNode: (row: FlowRow) => N,
+  toNode: (row: FlowRow, judging: FlowJudging) => N,
   flowOf: (node: N) => DataFlow,
 ): Promise<Page<N>> {
   const window = pageWindow(page, decodePosition);
-  const rows = await runFlowStatement(em, { ...query, after: window.after, before: window.before, backward: window.backward, limit: window.size + 1 });
+  const { rows, judged } = await judgedRows(judging, () =>
+    runFlowStatement(em, { ...query, after: window.after, before: window.before, backward: window.backward, limit: window.size + 1 }),
+  );
   const count = async () => {
     const { sql, params } = flowCountStatement(query.filter, query.profile, query.verdict);
     const [{ count: total }] = await em.getConnection().execute<{ count: number }[]>(sql, params, 'all', em.getTransactionContext());
     return total;
   };
-  return toPage(rows.map(toNode), window.size, count, (node) => positionToString(positionOf(flowOf(node))), window);
+  return toPage(rows.map((row) => toNode(row, judged)), window.size, count, (node) => positionToString(positionOf(flowOf(node))), window);
 }
 
 /** A page of the map's flows (after the key check, when filtered). */
@@ -145,14 +176,47 @@ export async function pageOfFlows(
 ): Promise<Page<DataFlow>> {
   const filter = normaliseFilter(rawFilter);
   await assertKnownKeys(em, filterChecks(filter, 'filter'));
-  return flowPage(em, { filter }, page, toDataFlow, (flow) => flow);
+  const regime = regimeAsked(filter);
+  return flowPage(em, { filter: underRegime(filter, regime) }, new RequestJudging(em, regime), page, toDataFlow, (flow) => flow);
 }
+
+/**
+ * Rows of a list with their judging: the list joins the request's judging before its rows are read, and gives
+ * their destinations (none when the read fails, so that no sibling list waits for it).
+ */
+async function judgedRows<R extends LocationRow>(judging: RequestJudging, read: () => Promise<R[]>): Promise<{ rows: R[]; judged: FlowJudging }> {
+  const judge = judging.join();
+  let rows: R[];
+  try {
+    rows = await read();
+  } catch (error) {
+    judge([]).catch(() => undefined);
+    throw error;
+  }
+  return { rows, judged: await judge(rows) };
+}
+
+/** The regime a filter asks the map to be judged under: EU_GDPR when it names none. */
+const regimeAsked = (filter: DataFlowFilter | null) => filter?.regime ?? Regime.EU_GDPR;
+
+/** The filter as the flow statements read it: `thirdCountryOnly` measured from the regime's territory, or from `home`. */
+function underRegime(filter: DataFlowFilter | null, regime: Regime | null, home?: string): FlowQueryFilter | null {
+  if (!filter) return null;
+  return { ...filter, territory: regime ? REGIME_LAWS[regime].territory : [home!] };
+}
+
+
 
 /** One person's question, checked: the flows, the exclusions and the summary are read from it when selected. */
 export interface ProfileFlows {
   countryCode: string;
+  /** The regime of the person's country, which judges their flows; null when none of the three applies. */
+  regime: Regime | null;
   profile: ProfileRule;
-  filter: DataFlowFilter | null;
+  /** The filter as the flow statements read it, `thirdCountryOnly` measured from the person's regime (or country). */
+  filter: FlowQueryFilter | null;
+  /** How their flows are judged: one read of the regime's facts for all the lists of the answer. */
+  judging: RequestJudging;
   /** The aggregates, read once per answer however many fields need them. */
   summary(): Promise<UserDataFlowSummary>;
 }
@@ -181,12 +245,20 @@ export async function flowsForProfile(
   const jurisdiction = jurisdictionInput(profile.country, 'profile.country');
   const countryCode = jurisdiction.country;
   const filter = normaliseFilter(rawFilter);
-  await assertKnownKeys(em, [
+  const [[country]] = await assertKnownKeys(em, [
     { kind: 'country', field: 'profile.country', keys: [countryCode], single: true },
     { kind: 'collectionPoint', field: 'profile.collectionPoints', keys: profile.collectionPoints },
     { kind: 'consent', field: 'profile.consents', keys: profile.consents },
     ...filterChecks(filter, 'filter'),
   ]);
+  const regime = regimeOfLocation({ code: jurisdiction.code, inEEA: country.fact === true });
+  if (filter?.regime != null && filter.regime !== regime) {
+    throw badInput(
+      `filter.regime: ${profile.country} is ${regime ? `under ${regime}` : 'under none of the regimes'}, which decides how this person's ` +
+        `flows are judged; leave filter.regime out`,
+      { field: 'filter.regime', value: filter.regime },
+    );
+  }
   let basesNeedingParentalConsent: ProfileRule['basesNeedingParentalConsent'] = [];
   if (profile.birthDate != null) {
     if (!ageRules) throw new Error('flowsForProfile: a profile with a birth date needs the age rules');
@@ -194,16 +266,19 @@ export async function flowsForProfile(
     basesNeedingParentalConsent = (await ageRules.childRule(em, person, 'profile')).bases;
   }
   const rule: ProfileRule = { collectionPoints: profile.collectionPoints, consents: profile.consents, basesNeedingParentalConsent };
+  const queryFilter = underRegime(filter, regime, countryCode);
   let summary: Promise<UserDataFlowSummary> | undefined;
   return {
     countryCode,
+    regime,
     profile: rule,
-    filter,
-    summary: () => (summary ??= summariseVerdict(em, filter, rule)),
+    filter: queryFilter,
+    judging: new RequestJudging(em, regime, countryCode),
+    summary: () => (summary ??= summariseVerdict(em, queryFilter, rule)),
   };
 }
 
-async function summariseVerdict(em: EntityManager, filter: DataFlowFilter | null, profile: ProfileRule): Promise<UserDataFlowSummary> {
+async function summariseVerdict(em: EntityManager, filter: FlowQueryFilter | null, profile: ProfileRule): Promise<UserDataFlowSummary> {
   const { sql, params } = verdictSummaryStatement(filter, profile);
   const groups = await em.getConnection().execute<VerdictSummaryRow[]>(sql, params, 'all', em.getTransactionContext());
   const included = groups.find((group) => group.reason === null);
@@ -223,7 +298,7 @@ async function summariseVerdict(em: EntityManager, filter: DataFlowFilter | null
 
 /** The person's flows that carry their data, a page at a time. */
 export function pageOfProfileFlows(em: EntityManager, question: ProfileFlows, page: PageRequest): Promise<Page<DataFlow>> {
-  return flowPage(em, { filter: question.filter, profile: question.profile, verdict: { included: true } }, page, toDataFlow, (flow) => flow);
+  return flowPage(em, { filter: question.filter, profile: question.profile, verdict: { included: true } }, question.judging, page, toDataFlow, (flow) => flow);
 }
 
 /** The flows of the map that do not carry the person's data, with the reason, a page at a time. */
@@ -236,8 +311,9 @@ export function pageOfExcludedFlows(
   return flowPage(
     em,
     { filter: question.filter, profile: question.profile, verdict: { included: false, reasons } },
+    question.judging,
     page,
-    (row) => ({ flow: toDataFlow(row), reason: row.reason as ExclusionReason }),
+    (row, judging) => ({ flow: toDataFlow(row, judging), reason: row.reason as ExclusionReason }),
     (excluded) => excluded.flow,
   );
 }
@@ -246,17 +322,19 @@ export function pageOfExcludedFlows(
 export async function allFlows(em: EntityManager, rawFilter: DataFlowFilter | null | undefined): Promise<DataFlow[]> {
   const filter = normaliseFilter(rawFilter);
   await assertKnownKeys(em, filterChecks(filter, 'filter'));
-  return (await runFlowStatement(em, { filter })).map(toDataFlow);
+  const regime = regimeAsked(filter);
+  const { rows, judged } = await judgedRows(new RequestJudging(em, regime), () => runFlowStatement(em, { filter: underRegime(filter, regime) }));
+  return rows.map((row) => toDataFlow(row, judged));
 }
 
 /** One person's whole verdict, in flow order, in one statement: the flows that carry their data, and the others with the reason. */
 export async function profileVerdict(em: EntityManager, question: ProfileFlows): Promise<{ flows: DataFlow[]; excluded: ExcludedFlow[] }> {
-  const rows = await runFlowStatement(em, { filter: question.filter, profile: question.profile });
+  const { rows, judged } = await judgedRows(question.judging, () => runFlowStatement(em, { filter: question.filter, profile: question.profile }));
   const flows: DataFlow[] = [];
   const excluded: ExcludedFlow[] = [];
   for (const row of rows) {
-    if (row.reason) excluded.push({ flow: toDataFlow(row), reason: row.reason as ExclusionReason });
-    else flows.push(toDataFlow(row));
+    if (row.reason) excluded.push({ flow: toDataFlow(row, judged), reason: row.reason as ExclusionReason });
+    else flows.push(toDataFlow(row, judged));
   }
   return { flows, excluded };
 }
@@ -267,6 +345,8 @@ const PLURALS: Partial<Record<GraphNodeKind, string>> = { CATEGORY: 'categories'
 function groupLabel(key: string, countryName: string | null): string {
   if (countryName !== null) return `Processors in ${countryName}`;
   if (key === WITHIN_EEA) return 'Within the EEA (no transfer)';
+  if (key === WITHIN_TERRITORY.UK_GDPR) return 'Within the UK (no transfer)';
+  if (key === WITHIN_TERRITORY.SWISS_FADP) return 'Within Switzerland (no transfer)';
   if (key === NO_SAFEGUARD) return 'No safeguard';
   return key.charAt(0) + key.slice(1).toLowerCase().replaceAll('_', ' ');
 }
@@ -314,11 +394,17 @@ export async function dataMapGraph(
   const grouping = groupProcessorsBy ?? ProcessorGrouping.COUNTRY;
   await assertKnownKeys(em, filterChecks(filter, 'filter'));
   const observed = await observedVendorsOf(em);
+  const regime = regimeAsked(filter);
+  const queryFilter = underRegime(filter, regime);
   if (level === GraphLevel.SUMMARY) {
-    const located = locationStatement(filter);
-    const locations = await em.getConnection().execute<LocationRow[]>(located.sql, located.params);
-    const judged = judgeLocations(locations, grouping);
-    const { sql, params } = summaryStatement(filter, judged, summaryDepth(filter?.categories), summaryDepth(filter?.purposes));
+    const located = locationStatement(queryFilter);
+    const { rows: locations, judged: judging } = await judgedRows(new RequestJudging(em, regime), () =>
+      em.getConnection().execute<LocationRow[]>(located.sql, located.params),
+    );
+    const judged = judgeLocations(locations, grouping, regime, (row) =>
+      judgeUnder(regime, row, judging.facts?.get(factsKey(row.processorKey, row.destinationCode))),
+    );
+    const { sql, params } = summaryStatement(queryFilter, judged, summaryDepth(filter?.categories), summaryDepth(filter?.purposes));
     const [row] = await em.getConnection().execute<SummaryRow[]>(sql, params);
     const summary = summaryGraph(row, grouping);
     const graph = withObservedVendors(summary, observed, filter);
@@ -331,7 +417,8 @@ export async function dataMapGraph(
       size: { nodes: size.categories + size.activities + size.processors + size.countries + apart.nodes, edges: size.edges + apart.edges, flows: size.flows },
     };
   }
-  const flows = (await runFlowStatement(em, { filter })).map(toDataFlow);
+  const { rows, judged } = await judgedRows(new RequestJudging(em, regime), () => runFlowStatement(em, { filter: queryFilter }));
+  const flows = rows.map((row) => toDataFlow(row, judged));
   const graph = withObservedVendors(flowGraph(flows), observed, filter);
   return {
     level: GraphLevel.FULL,

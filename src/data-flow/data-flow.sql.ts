@@ -1,6 +1,8 @@
 import type { LegalBasis } from '../processing-activity/legal-basis';
 import type { TransferMechanism } from '../processor/transfer-mechanism';
 import type { AdequacyScope } from '../country/country.entity';
+import type { Regime } from '../country/regime';
+import type { TiaOutcome } from '../processor/tia-outcome';
 import { textArray } from '../db/rows';
 import { MAX_CHAIN_DEPTH, type RecipientRole } from '../processor/recipient-role';
 
@@ -33,6 +35,11 @@ export interface FlowQueryFilter {
   legalBases?: LegalBasis[] | null;
   destinations?: string[] | null;
   thirdCountryOnly?: boolean | null;
+  /**
+   * Where `thirdCountryOnly` is measured from: the territory of the regime the flows are judged under ("EEA", or the
+   * codes of the countries where its law applies), or, for a person under none, their country. The EEA when absent.
+   */
+  territory?: 'EEA' | readonly string[] | null;
 }
 
 /**
@@ -245,6 +252,12 @@ class Part {
   }
 }
 
+/** The destination `c` is outside the territory (see `FlowQueryFilter.territory`). */
+function outsideTerritory(part: Part, territory: FlowQueryFilter['territory']): void {
+  if (!territory || territory === 'EEA') part.add('not c.in_eea');
+  else part.add('c.code <> all(?::text[])', textArray(territory));
+}
+
 /** Conditions for the filter: those on the (activity, category) rows, and those on the flows. */
 function filterParts(filter: FlowQueryFilter | null | undefined): { rows: Part; flows: Part } {
   const rows = new Part();
@@ -264,7 +277,7 @@ function filterParts(filter: FlowQueryFilter | null | undefined): { rows: Part; 
   if (filter.processors) flows.add('r.members && ?::text[]', textArray(filter.processors));
   if (filter.legalBases) flows.add('a.legal_basis::text = any(?::text[])', textArray(filter.legalBases));
   if (filter.destinations) flows.add('r.destination = any(?::text[])', textArray(filter.destinations));
-  if (filter.thirdCountryOnly) flows.add('not c.in_eea');
+  if (filter.thirdCountryOnly) outsideTerritory(flows, filter.territory);
   return { rows, flows };
 }
 
@@ -396,7 +409,7 @@ export function locationStatement(filter: FlowQueryFilter | null | undefined): S
   const part = new Part();
   if (filter?.processors) part.add('p.key = any(?::text[])', textArray(filter.processors));
   if (filter?.destinations) part.add(`${DESTINATION} = any(?::text[])`, textArray(filter.destinations));
-  if (filter?.thirdCountryOnly) part.add('not c.in_eea');
+  if (filter?.thirdCountryOnly) outsideTerritory(part, filter.territory);
   const sql = `select p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
     l.dpf_certification as "dpfCertification", l.dpf_review_due as "dpfReviewDue",
     c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote", p.role, e.role as "engagerRole"
@@ -508,4 +521,46 @@ select ${nodes('f', 'cat', 'category', 'count(*)', '0')} as categories,
       ...source.params, ...flows.params,
     ],
   };
+}
+
+/**
+ * What a regime other than the EU GDPR says of the given destinations of processors, in one statement however many
+ * flows name them: the location's safeguard under the regime (`location_safeguard`), the destination's adequacy on
+ * the regime's list (`regime_adequacy`) and the latest transfer impact assessment under the regime. The flows are
+ * read as for the EU GDPR and these facts laid over them (`judgeUnder`), so the flow statement stays the same for
+ * every regime. A destination that is a processor's headquarters (it records no location) has no safeguard.
+ */
+export function regimeFactsStatement(regime: Regime, destinations: { processors: readonly string[]; countries: readonly string[] }): Statement {
+  const sql = `select k.processor as "processorKey", k.country as "destinationCode",
+    s.mechanism, s.reference, s.dpf_certification as "dpfCertification", s.dpf_review_due as "dpfReviewDue",
+    ra.scope as "adequacy", ra.note as "adequacyNote", ra.since as "adequacySince",
+    t.reference as "tiaReference", t.assessed_at as "tiaAssessedAt", t.outcome as "tiaOutcome"
+from unnest(?::text[], ?::text[]) as k(processor, country)
+  left join processing_location l on l.processor_key = k.processor and l.country_code = k.country
+  left join location_safeguard s on s.location_id = l.id and s.regime = ?::regime
+  left join regime_adequacy ra on ra.country_code = k.country and ra.regime = ?::regime
+  left join lateral (
+    select t.reference, t.assessed_at, t.outcome from transfer_impact_assessment t
+    where t.processor_key = k.processor and t.country_code = k.country and t.regime = ?::regime
+    order by t.assessed_at desc, t.id desc
+    limit 1
+  ) t on true`;
+  return { sql, params: [textArray(destinations.processors), textArray(destinations.countries), regime, regime, regime] };
+}
+
+/**
+ * One row of `regimeFactsStatement`: its `mechanism`, `reference` and DPF certification are the location's safeguard
+ * under the regime, all null when it records none (or the processor has no location).
+ */
+export interface RegimeFacts
+  extends Pick<LocationRow, 'processorKey' | 'destinationCode' | 'mechanism' | 'reference' | 'dpfCertification' | 'dpfReviewDue'> {
+  /** The destination on the regime's adequacy list; null when the regime has not found it adequate. */
+  adequacy: AdequacyScope | null;
+  adequacyNote: string | null;
+  /** YYYY-MM-DD from when the listing applies. */
+  adequacySince: string | null;
+  /** The latest transfer impact assessment of the location under the regime; all null when none is recorded. */
+  tiaReference: string | null;
+  tiaAssessedAt: string | null;
+  tiaOutcome: TiaOutcome | null;
 }

@@ -3,6 +3,8 @@ import { TransferMechanism } from '../processor/transfer-mechanism';
 import type { LocationRow, SummaryRow } from './data-flow.sql';
 import { judgeLocations, summaryDepth, summaryGraph } from './data-flow.summary';
 import { ProcessorGrouping } from './data-flow.types';
+import { Regime } from '../country/regime';
+import { judgeUnder } from './data-flow.rules';
 
 const location = (processorKey: string, destinationCode: string, facts: Partial<LocationRow> = {}): LocationRow => ({
   processorKey, destinationCode, mechanism: null, reference: null, dpfCertification: null, dpfReviewDue: null,
@@ -29,6 +31,19 @@ describe('judgeLocations', () => {
       groups,
       safeguarded: [true, true, false, true, false],
     });
+  });
+});
+
+describe('judgeLocations under another regime', () => {
+  it('groups the destinations inside the regime\'s territory apart, and judges the rest with its facts', () => {
+    const rows = [location('eu-host', 'DE', { inEEA: true }), location('uk-host', 'GB', { adequacy: AdequacyScope.FULL })];
+    const adequateFromTheUk = { adequacy: AdequacyScope.FULL, adequacyNote: null, adequacySince: null };
+    const judged = judgeLocations(rows, ProcessorGrouping.SAFEGUARD, Regime.UK_GDPR, (row) =>
+      judgeUnder(Regime.UK_GDPR, row, row.destinationCode === 'DE'
+        ? { processorKey: row.processorKey, destinationCode: 'DE', mechanism: null, reference: null, dpfCertification: null, dpfReviewDue: null, ...adequateFromTheUk, tiaReference: null, tiaAssessedAt: null, tiaOutcome: null }
+        : null),
+    );
+    expect(judged).toEqual({ processors: ['eu-host', 'uk-host'], destinations: ['DE', 'GB'], groups: ['ADEQUACY_DECISION', 'UK'], safeguarded: [true, true] });
   });
 });
 

@@ -1,3 +1,4 @@
+import { Regime } from '../country/regime';
 import type { TransferJudgment } from '../processor/transfer-rules';
 import { GraphBuilder, judgeLocation, type FlowGraph } from './data-flow.rules';
 import type { JudgedLocations, LocationRow, SummaryEdgeRow, SummaryRow } from './data-flow.sql';
@@ -13,21 +14,40 @@ import { GraphEdgeKind, ProcessorGrouping } from './data-flow.types';
 export const WITHIN_EEA = 'EEA';
 export const NO_SAFEGUARD = 'NO_SAFEGUARD';
 
-/** The group a processor's destination falls in. */
-export function processorGroupOf(location: Pick<LocationRow, 'destinationCode'>, judgment: TransferJudgment, grouping: ProcessorGrouping): string {
+/**
+ * The SAFEGUARD group of the destinations inside the territory of the regime judged under, where nothing is
+ * transferred: the EEA for the EU GDPR; the UK and Switzerland for theirs (from which the EEA is a transfer).
+ */
+export const WITHIN_TERRITORY: Readonly<Record<Regime, string>> = { EU_GDPR: WITHIN_EEA, UK_GDPR: 'UK', SWISS_FADP: 'CH' };
+
+/** The group a processor's destination falls in, under `regime`. */
+export function processorGroupOf(
+  location: Pick<LocationRow, 'destinationCode'>,
+  judgment: TransferJudgment,
+  grouping: ProcessorGrouping,
+  regime: Regime = Regime.EU_GDPR,
+): string {
   if (grouping === ProcessorGrouping.COUNTRY) return location.destinationCode;
-  if (!judgment.thirdCountry) return WITHIN_EEA;
+  if (!judgment.thirdCountry) return WITHIN_TERRITORY[regime];
   return judgment.safeguarded && judgment.mechanism ? judgment.mechanism : NO_SAFEGUARD;
 }
 
-/** Every destination judged once, as the summary statement takes them (parallel arrays). */
-export function judgeLocations(rows: readonly LocationRow[], grouping: ProcessorGrouping): JudgedLocations {
+/**
+ * Every destination judged once, as the summary statement takes them (parallel arrays): under the EU GDPR by
+ * default, or by `judge` under another regime.
+ */
+export function judgeLocations(
+  rows: readonly LocationRow[],
+  grouping: ProcessorGrouping,
+  regime: Regime = Regime.EU_GDPR,
+  judge: (row: LocationRow) => TransferJudgment = (row) => judgeLocation(row),
+): JudgedLocations {
   const judged: JudgedLocations = { processors: [], destinations: [], groups: [], safeguarded: [] };
   for (const row of rows) {
-    const judgment = judgeLocation(row);
+    const judgment = judge(row);
     judged.processors.push(row.processorKey);
     judged.destinations.push(row.destinationCode);
-    judged.groups.push(processorGroupOf(row, judgment, grouping));
+    judged.groups.push(processorGroupOf(row, judgment, grouping, regime));
     judged.safeguarded.push(judgment.safeguarded);
   }
   return judged;

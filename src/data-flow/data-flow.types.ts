@@ -1,6 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PageInfo, type Page } from '../common/connection';
+import { Regime } from '../country/regime';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { TransferMechanism } from '../processor/transfer-mechanism';
 import type { GraphNodeKind } from './graph-render';
@@ -13,14 +14,25 @@ export class TransferHop {
   toKey!: string;
   destinationCode!: string;
 
-  @Field(() => TransferMechanism, { nullable: true, description: 'What makes this hop lawful; null inside the EEA.' })
+  @Field(() => TransferMechanism, { nullable: true, description: "What makes this hop lawful under the flow's regime; null inside the regime's territory, and when no regime applies." })
   mechanism!: TransferMechanism | null;
 
   @Field(() => String, { nullable: true, description: 'The instrument this hop relies on, as recorded on the recipient.' })
   reference!: string | null;
 
-  @Field({ description: 'False when this hop goes to a third country without a valid mechanism, judged with its own parties.' })
+  @Field({
+    description:
+      "False when this hop goes outside the regime's territory without a valid ground under that regime, judged with its " +
+      'own parties; true when no regime applies.',
+  })
   safeguarded!: boolean;
+
+  @Field({
+    description:
+      "True when this hop is a transfer under the flow's regime (a regime applies and the hop's destination is outside its " +
+      'territory); false for a person under none of the regimes.',
+  })
+  regulatedTransfer!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Why this hop is not safeguarded; null when it is.' })
   transferProblem!: string | null;
@@ -29,7 +41,7 @@ export class TransferHop {
     nullable: true,
     description:
       "The module of Decision (EU) 2021/914 this hop's parties call for (1 controller to controller, 2 controller to processor, " +
-      '3 processor to processor), whatever its mechanism; null inside the EEA.',
+      "3 processor to processor), whatever its mechanism; null when the hop is no regulated transfer (inside the regime's territory, or no regime).",
   })
   sccModule!: number | null;
 }
@@ -62,16 +74,38 @@ export class DataFlow {
   @Field(() => LegalBasis, { description: "The activity's Art. 6(1) basis." })
   legalBasis!: LegalBasis;
 
-  @Field({ description: 'True when the destination is outside the EEA (a Chapter V transfer).' })
+  @Field({
+    description:
+      'True when the destination is outside the territory of the regime the flow is judged under: the EEA for EU_GDPR (a ' +
+      'Chapter V transfer), the UK for UK_GDPR, Switzerland for SWISS_FADP (from both, the EEA is outside, and adequate). ' +
+      "For a person under none of the regimes: outside the person's country.",
+  })
   thirdCountry!: boolean;
 
-  @Field(() => TransferMechanism, { nullable: true, description: 'What makes the transfer lawful; null inside the EEA.' })
+  @Field({
+    description:
+      "True when the flow is a transfer in the sense of the regime's transfer rules (a regime applies and the destination " +
+      'is outside its territory), which `mechanism` and `safeguarded` judge. Always false for a person under none of ' +
+      'the regimes (`UserDataFlow.regime` null): a US user\'s data handled by a US controller is not transferred in the ' +
+      "GDPR's sense, and US state laws are not modelled here.",
+  })
+  regulatedTransfer!: boolean;
+
+  @Field(() => TransferMechanism, {
+    nullable: true,
+    description: "What makes the transfer lawful under the regime, from the location's safeguard for it; null inside the regime's territory, and when no regime applies.",
+  })
   mechanism!: TransferMechanism | null;
 
-  @Field(() => String, { nullable: true, description: 'The instrument the mechanism relies on, as recorded on the processor.' })
+  @Field(() => String, { nullable: true, description: "The instrument the mechanism relies on, as recorded on the processor's location for the regime." })
   reference!: string | null;
 
-  @Field({ description: 'True only when every hop of `path` is: a third-country hop without a valid mechanism makes the flow unsafeguarded.' })
+  @Field({
+    description:
+      'True only when every hop of `path` is: a hop whose transfer lacks a valid ground under the regime the flow is ' +
+      "judged under makes the flow unsafeguarded (`transferProblem` says why); true inside the regime's territory, and " +
+      'when no regime applies.',
+  })
   safeguarded!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Why the transfer is not safeguarded; null when it is.' })
@@ -201,6 +235,16 @@ export class UserDataFlowSummary {
 export class UserDataFlow {
   /** The profile's country code, resolved to the country by the resolver. */
   countryCode!: string;
+
+  @Field(() => Regime, {
+    nullable: true,
+    description:
+      "The regime whose transfer rules judge the person's flows, from where they are: EU_GDPR in the EEA and its " +
+      'territories, UK_GDPR in the United Kingdom (GB and its subdivisions), SWISS_FADP in Switzerland. Null anywhere ' +
+      "else: none of the three governs the person's data as a transfer, so no flow is judged (`regulatedTransfer` false, " +
+      '`safeguarded` true, `mechanism` null); US state laws and other regimes are not modelled.',
+  })
+  regime!: Regime | null;
 }
 
 /** The renderers' node kinds, as a GraphQL enum. */
@@ -391,8 +435,21 @@ export class DataFlowFilter {
   @Field(() => [String], { nullable: true, description: 'Destination countries by ISO 3166-1 alpha-2 code.' })
   destinations?: string[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'True: only transfers to countries outside the EEA.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "True: only flows to countries outside the territory of the regime they are judged under (the EEA for EU_GDPR, the UK " +
+      "for UK_GDPR, Switzerland for SWISS_FADP; for a person under none, outside the person's country).",
+  })
   thirdCountryOnly?: boolean | null;
+
+  @Field(() => Regime, {
+    nullable: true,
+    description:
+      'The regime whose transfer rules judge the flows (`thirdCountry`, `mechanism`, `safeguarded`, the graph\'s safeguards): ' +
+      "EU_GDPR when absent. In `userDataFlow` the person's country decides it; give none there, or the same one.",
+  })
+  regime?: Regime | null;
 }
 
 @InputType({ description: 'One person, described for the question "where does my data go". Nothing of it is stored.' })

@@ -15,6 +15,7 @@ const flow = (overrides: Partial<DataFlow>): DataFlow => ({
   retentionKey: 'until-unsubscribe',
   legalBasis: LegalBasis.CONSENT,
   thirdCountry: true,
+  regulatedTransfer: true,
   mechanism: null,
   reference: null,
   safeguarded: true,
@@ -26,7 +27,7 @@ const flow = (overrides: Partial<DataFlow>): DataFlow => ({
 
 const flows = [
   flow({}),
-  flow({ categoryKey: 'usage', activityKey: 'research', purposeKey: 'research', legalBasis: LegalBasis.LEGITIMATE_INTERESTS, processorKey: 'lab', destinationCode: 'DE', thirdCountry: false, retentionKey: null }),
+  flow({ categoryKey: 'usage', activityKey: 'research', purposeKey: 'research', legalBasis: LegalBasis.LEGITIMATE_INTERESTS, processorKey: 'lab', destinationCode: 'DE', thirdCountry: false, regulatedTransfer: false, retentionKey: null }),
 ];
 
 const row = (overrides: Partial<ScopeRow>): ScopeRow => ({
