@@ -1,6 +1,7 @@
 /**
  * The synthetic map the benchmarks (and the big-map browser test) run on: by default 2,000 processors, 500
- * categories four levels deep and 20,000 activities, about 68,731 flows. Deterministic: every run builds the same
+ * categories four levels deep and 20,000 activities, and chains of sub-processors below about a fifth of the
+ * ACTIVE processors (`insertChains`). Deterministic: every run builds the same
  * map. Written with multi-row INSERTs outside the ORM, on an empty database.
  */
 import type { Database } from '../src/db/database';
@@ -126,11 +127,8 @@ export async function generateMap(database: { db: Database }, size: Partial<MapS
 
   const processors = Array.from({ length: flags.processors }, (_, i) => `processor-${pad(i)}`);
   const statuses = [...Array(8).fill(ProcessorStatus.ACTIVE), ProcessorStatus.PROPOSED, ProcessorStatus.RETIRED];
-  await bulkInsert(
-    database,
-    'processor',
-    processors.map((key) => ({ key, name: `Processor ${key}`, service: 'Service', headquarters_code: rng.pick(['US', 'DE', 'IE', 'IN']), status: rng.pick(statuses) })),
-  );
+  const processorRows = processors.map((key) => ({ key, name: `Processor ${key}`, service: 'Service', headquarters_code: rng.pick(['US', 'DE', 'IE', 'IN']), status: rng.pick(statuses) }));
+  await bulkInsert(database, 'processor', processorRows);
   await bulkInsert(
     database,
     'processing_location',
@@ -147,6 +145,8 @@ export async function generateMap(database: { db: Database }, size: Partial<MapS
       [...new Set([...rng.sample(roots, 2), ...rng.sample(broad, 2)])].map((category) => ({ processor_key: key, data_category_key: category })),
     ),
   );
+
+  const subprocessors = await insertChains(database, processorRows.filter((p) => p.status === ProcessorStatus.ACTIVE).map((p) => p.key));
 
   const activities = Array.from({ length: flags.activities }, (_, i) => {
     const legalBasis = rng.pick(LEGAL_BASES);
@@ -178,7 +178,45 @@ export async function generateMap(database: { db: Database }, size: Partial<MapS
   );
   // Fresh statistics and visibility maps, as a database that has lived a while would have.
   await database.db.orm.em.getConnection().execute('vacuum analyze');
-  log(`generated ${categories.length} categories, ${processors.length} processors, ${activities.length} activities`);
+  log(`generated ${categories.length} categories, ${processors.length} processors (and ${subprocessors} sub-processors), ${activities.length} activities`);
   return { roots, processors, points: points.map((p) => p.key) };
+}
+
+/** Where sub-processors process: third countries, each hop processor to processor (SCC module 3). */
+const SUBPROCESSOR_COUNTRIES = ['US', 'IN', 'US', 'CA'];
+/** A chain is at most this many recipients deep: the organisation's processor and two levels of sub-processors. */
+const CHAIN_DEPTH = 3;
+
+/**
+ * Chains of sub-processors (Art. 28(2),(4)): about 20% of the ACTIVE processors engage 1 to 3 sub-processors, and
+ * about a fifth of those sub-processors engage 1 to 3 of their own, so a chain is at most CHAIN_DEPTH deep. Each
+ * sub-processor is ACTIVE, with one location under SCC module 3 and no activities or categories of its own. A PRNG
+ * of its own keeps the rest of the map what it was before chains. Returns how many sub-processors it made.
+ */
+async function insertChains(database: { db: Database }, activeProcessors: readonly string[]): Promise<number> {
+  const rng = random(20261218);
+  const rows: { key: string; name: string; service: string; headquarters_code: string; status: ProcessorStatus; engaged_by_key: string }[] = [];
+  const engage = (engager: string, depth: number, share: number) => {
+    if (depth > CHAIN_DEPTH || rng.next() >= share) return;
+    const count = 1 + Math.floor(rng.next() * 3);
+    for (let i = 0; i < count; i++) {
+      const key = `sub-${pad(rows.length)}`;
+      rows.push({ key, name: `Sub-processor ${key}`, service: 'Hosting', headquarters_code: rng.pick(SUBPROCESSOR_COUNTRIES), status: ProcessorStatus.ACTIVE, engaged_by_key: engager });
+      engage(key, depth + 1, 0.2);
+    }
+  };
+  for (const processor of activeProcessors) engage(processor, 2, 0.2);
+  await bulkInsert(database, 'processor', rows);
+  await bulkInsert(
+    database,
+    'processing_location',
+    rows.map((row) => ({
+      processor_key: row.key,
+      country_code: row.headquarters_code,
+      mechanism: TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES,
+      reference: 'SCC 2021/914 module 3',
+    })),
+  );
+  return rows.length;
 }
 

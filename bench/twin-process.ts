@@ -29,6 +29,22 @@ const ACTIVITIES = `select coalesce(json_agg(x order by x.key), '[]') as nodes f
   from processing_activity a order by a.key limit $1) x`;
 
 /**
+ * The routes from the processor `p` at its location `l` down its chain of ACTIVE sub-processors (at most 5 deep),
+ * each hop at one of its locations: the service's flows follow them, so the twin does too. `route` orders them as
+ * the service does; `earlier_safe` is whether every hop before the last rests on the EEA or a mechanism.
+ */
+const ROUTES = `with recursive hop as (
+    select p.key as pkey, p.name as pname, coalesce(l.country_code, p.headquarters_code) as dest, l.mechanism, p.key as route,
+      true as earlier_safe, 1 as depth
+    union all
+    select s.key, s.name, coalesce(sl.country_code, s.headquarters_code), sl.mechanism, h.route || ':' || h.dest || '>' || s.key,
+      h.earlier_safe and (hc.in_eea or h.mechanism is not null), h.depth + 1
+    from hop h join processor s on s.engaged_by_key = h.pkey and s.status = 'ACTIVE'
+      left join processing_location sl on sl.processor_key = s.key join country hc on hc.code = h.dest
+    where h.depth < 5)
+  select * from hop`;
+
+/**
  * (d) and userDataFlow: a page of flows in flow order, joined per (activity, category) row so that the limit
  * stops the scan, with every related object built in SQL. `$2`/`$3` judge the rows for a person.
  */
@@ -48,17 +64,18 @@ function flowPage(judged: boolean): string {
     'activity', json_build_object('key', f.akey, 'name', f.aname), 'category', json_build_object('key', d.key, 'name', d.name),
     'purpose', json_build_object('key', f.purpose_key), 'legalBasis', f.legal_basis, 'processor', json_build_object('key', f.pkey, 'name', f.pname),
     'destination', json_build_object('code', f.dest, 'inEEA', f.in_eea), 'thirdCountry', not f.in_eea, 'mechanism', f.mechanism,
-    'safeguarded', f.in_eea or f.mechanism is not null, 'retention', case when f.retention_key is null then null else json_build_object('key', f.retention_key) end)
-    order by f.akey, d.key, f.pkey, f.dest), '[]') as nodes
+    'safeguarded', f.earlier_safe and (f.in_eea or f.mechanism is not null), 'retention', case when f.retention_key is null then null else json_build_object('key', f.retention_key) end)
+    order by f.akey, d.key, f.route, f.dest), '[]') as nodes
   from (select ac.data_category_key as ckey, g.* from ${rows} ac cross join lateral (
-    select a.key as akey, a.name as aname, a.purpose_key, a.legal_basis, a.retention_key, p.key as pkey, p.name as pname,
-      coalesce(l.country_code, p.headquarters_code) as dest, l.mechanism, c.in_eea
+    select a.key as akey, a.name as aname, a.purpose_key, a.legal_basis, a.retention_key, r.pkey, r.pname, r.route,
+      r.dest, r.mechanism, c.in_eea, r.earlier_safe
     from processing_activity a join processing_activity_processors ap on ap.processing_activity_key = a.key
     join processor p on p.key = ap.processor_key and p.status = 'ACTIVE' left join processing_location l on l.processor_key = p.key
-    join country c on c.code = coalesce(l.country_code, p.headquarters_code)
+    cross join lateral (${ROUTES}) r
+    join country c on c.code = r.dest
     where a.key = ac.processing_activity_key and exists (select 1 from processor_data_categories pd where pd.processor_key = p.key
       and (ac.data_category_key = pd.data_category_key or ac.data_category_key like pd.data_category_key || '.%')) offset 0) g
-    order by ac.processing_activity_key, ac.data_category_key, g.pkey, g.dest limit $1) f
+    order by ac.processing_activity_key, ac.data_category_key, g.route, g.dest limit $1) f
   join data_category d on d.key = f.ckey`;
 }
 
