@@ -236,6 +236,35 @@ describe('a transfer impact assessment under one regime', () => {
     expect(stripe(await person('CH')).map((flow) => flow.safeguarded)).toEqual([true, true, true]);
     expect(stripe(await person('DE')).map((flow) => flow.safeguarded)).toEqual([true, true, true]);
   });
+
+  it('suspends an EU hop in the flows too, a sub-processor\'s along its chain and in the summary, as in findings', async () => {
+    const officer = await authAs('PRIVACY_OFFICER', 'dpo@pythonmaster.com');
+    const { errors } = await app.gql(
+      `mutation ($input: TransferImpactAssessmentInput!) { recordTransferImpactAssessment(input: $input) { outcome } }`,
+      { input: { processor: 'intercom-aws', country: 'US', reference: 'TRA-2026-07', assessedAt: '2026-02-01', outcome: 'TRANSFER_SUSPENDED', supplementaryMeasures: [] } },
+      officer,
+    );
+    expect(errors).toBeUndefined();
+    const de = (await person('DE')).flows.nodes;
+    // Intercom's own hop stays safeguarded; the flows that go on to its host are not, and say which hop fails.
+    expect(de.filter((flow) => flow.processor.key === 'intercom').every((flow) => flow.safeguarded)).toBe(true);
+    const hosted = de.filter((flow) => flow.processor.key === 'intercom-aws');
+    expect(hosted.map((flow) => flow.safeguarded)).toEqual([false, false, false, false]);
+    expect(hosted[0].transferProblem).toBe(
+      'the transfer impact assessment TRA-2026-07 of 2026-02-01 concluded TRANSFER_SUSPENDED: STANDARD_CONTRACTUAL_CLAUSES cannot ensure ' +
+        'essentially equivalent protection in US, so the transfer must stop (C-311/18 Schrems II; SCC Clause 16(b))',
+    );
+    // The UK and Swiss judgments read their own assessments, not the EU one.
+    expect((await person('CH')).flows.nodes.filter((flow) => flow.processor.key === 'intercom-aws').every((flow) => flow.safeguarded)).toBe(true);
+    const { data } = await app.gql(
+      `{ dataMapGraph(level: SUMMARY, groupProcessorsBy: SAFEGUARD) { nodes { id label classes } } }`,
+      {},
+      viewer,
+    );
+    expect(data!.dataMapGraph.nodes.find((node: { id: string }) => node.id === 'processor-group:NO_SAFEGUARD')).toEqual({
+      id: 'processor-group:NO_SAFEGUARD', label: 'No safeguard', classes: ['unsafeguarded'],
+    });
+  });
 });
 
 describe('thirdCountryOnly under a regime, on a map with processors in the EEA, the UK and Switzerland', () => {

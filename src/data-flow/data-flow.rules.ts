@@ -3,7 +3,7 @@ import { timestampOf } from '../db/rows';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { Regime } from '../country/regime';
 import { hopParties } from '../processor/recipient-role';
-import { judgeTransfer, SCC_MODULES, type CountryStanding, type TransferFacts, type TransferJudgment } from '../processor/transfer-rules';
+import { judgeTransfer, SCC_MODULES, type CountryStanding, type TiaFacts, type TransferFacts, type TransferJudgment } from '../processor/transfer-rules';
 import { ExclusionReason, GraphEdgeKind, type DataFlow, type FilterField, type TransferHop } from './data-flow.types';
 import type { EarlierHopRow, FlowPosition, FlowRow, LocationRow, RegimeFacts } from './data-flow.sql';
 import type { GraphNodeKind, RenderEdge, RenderNode } from './graph-render';
@@ -168,6 +168,7 @@ export function transferFactsUnder(regime: Regime, row: LocationRow, facts: Regi
       reference: row.reference,
       dpf: { certification: row.dpfCertification, reviewDue: row.dpfReviewDue },
       today,
+      tia: tiaOf(row),
     };
   }
   return {
@@ -183,6 +184,12 @@ export function transferFactsUnder(regime: Regime, row: LocationRow, facts: Regi
     today,
     tia: facts?.tiaOutcome ? { reference: facts.tiaReference!, assessedAt: facts.tiaAssessedAt!, outcome: facts.tiaOutcome } : null,
   };
+}
+
+/** The row's EU assessment, as the driver gives its JSON; undefined when the row was read without one. */
+function tiaOf(row: LocationRow): TiaFacts | null | undefined {
+  if (row.tia === undefined) return undefined;
+  return typeof row.tia === 'string' ? (JSON.parse(row.tia) as TiaFacts) : row.tia;
 }
 
 /**

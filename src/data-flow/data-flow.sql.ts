@@ -4,6 +4,7 @@ import type { AdequacyScope } from '../country/country.entity';
 import type { Regime } from '../country/regime';
 import type { TiaOutcome } from '../processor/tia-outcome';
 import { textArray } from '../db/rows';
+import type { TiaFacts } from '../processor/transfer-rules';
 import { MAX_CHAIN_DEPTH, type RecipientRole } from '../processor/recipient-role';
 
 /**
@@ -91,6 +92,11 @@ export interface LocationRow {
   inEEA: boolean;
   adequacy: AdequacyScope;
   adequacyNote: string | null;
+  /**
+   * The latest transfer impact assessment of this destination under the EU GDPR (`EU_TIA`), as the driver gives
+   * JSON (parsed, or its text); null when none is recorded. Other regimes read theirs with their facts.
+   */
+  tia?: TiaFacts | string | null;
 }
 
 /** A hop before the last one of a flow's route, as the flow statement gives it (see `ROUTES`). */
@@ -147,7 +153,16 @@ const PENDING = `coalesce(r.effective_from > now(), false)`;
 const HOP_JSON = `jsonb_build_object('from', h.engager, 'to', h.processor, 'destination', h.destination, 'role', h.role,
       'engagerRole', h.engager_role, 'mechanism', h.mechanism, 'reference', h.reference,
       'dpfCertification', h.dpf_certification, 'dpfReviewDue', h.dpf_review_due,
-      'inEEA', hc.in_eea, 'adequacy', hc.adequacy, 'adequacyNote', hc.adequacy_note)`;
+      'inEEA', hc.in_eea, 'adequacy', hc.adequacy, 'adequacyNote', hc.adequacy_note, 'tia', h.tia)`;
+
+/**
+ * The latest EU transfer impact assessment of a recipient's destination, as JSON (`TiaFacts`), or null: one probe
+ * of its index per hop, so that a suspended transfer is unsafeguarded in flows as in findings and the record.
+ */
+const EU_TIA = (processor: string, country: string) => `(select jsonb_build_object('reference', t.reference, 'assessedAt', t.assessed_at, 'outcome', t.outcome)
+      from transfer_impact_assessment t
+      where t.processor_key = ${processor} and t.country_code = ${country} and t.regime = 'EU_GDPR'
+      order by t.assessed_at desc, t.id desc limit 1)`;
 
 /**
  * Every route from the recipient `p` at its location `l`: the first hop, then each ACTIVE sub-processor at each of
@@ -158,12 +173,14 @@ const HOP_JSON = `jsonb_build_object('from', h.engager, 'to', h.processor, 'dest
 const ROUTES = `with recursive hop as (
     select p.key as processor, ${DESTINATION} as destination, p.role, null::text as engager, null::recipient_role as engager_role,
       l.mechanism, l.reference, l.dpf_certification, l.dpf_review_due, ${EFFECTIVE_FROM} as effective_from,
-      p.key as route, null::jsonb as earlier, array[p.key] as members, array[${DESTINATION}] as countries, 1 as depth
+      p.key as route, null::jsonb as earlier, array[p.key] as members, array[${DESTINATION}] as countries, 1 as depth,
+      ${EU_TIA('p.key', DESTINATION)} as tia
     union all
     select s.key, coalesce(sl.country_code, s.headquarters_code), s.role, h.processor, h.role,
       sl.mechanism, sl.reference, sl.dpf_certification, sl.dpf_review_due, greatest(h.effective_from, s.effective_from, sl.effective_from),
       h.route || ':' || h.destination || '>' || s.key, coalesce(h.earlier, '[]'::jsonb) || jsonb_build_array(${HOP_JSON}),
-      h.members || s.key, h.countries || coalesce(sl.country_code, s.headquarters_code), h.depth + 1
+      h.members || s.key, h.countries || coalesce(sl.country_code, s.headquarters_code), h.depth + 1,
+      ${EU_TIA('s.key', 'coalesce(sl.country_code, s.headquarters_code)')}
     from hop h
       join processor s on s.engaged_by_key = h.processor and s.status = 'ACTIVE'
       left join processing_location sl on sl.processor_key = s.key
@@ -190,7 +207,7 @@ const FLOW_COLUMNS = `fc.category as "categoryKey", ac.data_category_key as "sou
     r.processor as "processorKey", r.destination as "destinationCode", r.mechanism, r.reference,
     r.dpf_certification as "dpfCertification", r.dpf_review_due as "dpfReviewDue",
     c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote",
-    r.role, r.engager as "engagerKey", r.engager_role as "engagerRole", r.route, r.earlier,
+    r.role, r.engager as "engagerKey", r.engager_role as "engagerRole", r.route, r.earlier, r.tia,
     ${PENDING} as "pending", r.effective_from as "effectiveFrom"`;
 
 /**
@@ -412,7 +429,8 @@ export function locationStatement(filter: FlowQueryFilter | null | undefined): S
   if (filter?.thirdCountryOnly) outsideTerritory(part, filter.territory);
   const sql = `select p.key as "processorKey", ${DESTINATION} as "destinationCode", l.mechanism, l.reference,
     l.dpf_certification as "dpfCertification", l.dpf_review_due as "dpfReviewDue",
-    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote", p.role, e.role as "engagerRole"
+    c.in_eea as "inEEA", c.adequacy, c.adequacy_note as "adequacyNote", p.role, e.role as "engagerRole",
+    ${EU_TIA('p.key', DESTINATION)} as tia
 from processor p
   left join processor e on e.key = p.engaged_by_key
   left join processing_location l on l.processor_key = p.key
