@@ -75,7 +75,7 @@ export interface BenchServer {
 /** Starts the service in this process, with a JWT secret of its own and a token for `roles`. */
 export async function startBenchServer(bench: BenchDatabase, roles: Role[]): Promise<BenchServer> {
   const secret = randomBytes(32).toString('hex');
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: secret, GRAPHQL_EXECUTOR: process.env.GRAPHQL_EXECUTOR });
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: secret, GRAPHQL_EXECUTOR: process.env.GRAPHQL_EXECUTOR, DB_STATEMENT_TIMEOUT_MS: process.env.DB_STATEMENT_TIMEOUT_MS });
   const { app, apollo } = await createApp({
     config,
     db: bench.db,
