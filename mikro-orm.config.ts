@@ -6,6 +6,20 @@ import { migrationsList } from './src/db/migrations';
 import { statementLogger } from './src/db/statement-counter';
 
 /**
+ * How every session of the service plans its statements. JIT off: PostgreSQL compiles a statement it estimates as
+ * costly with LLVM, and the whole-map statements (the summary, the count) are estimated far above their real size;
+ * compiling them took 4.5 of the summary's 6.9 s on the bench map, for statements that run once (PGlite has no JIT).
+ * random_page_cost 1.1, PostgreSQL's advice for data that is cached or on SSD: at the default 4, a key lookup in a
+ * two-page table (the countries) was planned as a scan of all 249 rows, once per flow of a page, which took 6 of a
+ * page's 15 ms. An operator's own values in postgresql.conf are overridden for these sessions only.
+ */
+export const SESSION_SETTINGS = 'set jit = off; set random_page_cost = 1.1';
+
+function withSessionSettings(connection: { query(sql: string, done: (error?: Error) => void): void }, done: (error: Error | undefined, connection: unknown) => void) {
+  connection.query(SESSION_SETTINGS, (error) => done(error, connection));
+}
+
+/**
  * The one ORM configuration that the server, the CLI, the benchmark and the tests share.
  * Only the connection differs between them, so it is a parameter.
  */
@@ -27,6 +41,9 @@ export function ormConfig(clientUrl: string, overrides: Partial<Options> = {}, s
       },
       // A request waits no longer than this for a pooled connection while the others are stuck.
       acquireConnectionTimeout: statementTimeoutMs + 1000,
+      // Planner settings for a map that lives in memory, set on each new connection (pglite-socket ignores startup
+      // options); see `SESSION_SETTINGS`.
+      pool: { afterCreate: withSessionSettings },
     },
     entities,
     extensions: [Migrator],

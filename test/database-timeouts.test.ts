@@ -74,3 +74,22 @@ describe('a database that stops answering', () => {
     }
   });
 });
+
+/**
+ * Issue 21: LLVM compilation took 4.5 of the whole-map summary's 6.9 s on the bench map, and a page of flows scanned
+ * the countries once per flow; every session plans for a map held in memory.
+ */
+describe('every session of the service', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('runs with JIT compilation off and random_page_cost 1.1', async () => {
+    const settings = await app.em().getConnection().execute<{ jit: string; pageCost: string }[]>(
+      "select current_setting('jit') as jit, current_setting('random_page_cost') as \"pageCost\"",
+    );
+    expect(settings).toEqual([{ jit: 'off', pageCost: '1.1' }]);
+  });
+});
