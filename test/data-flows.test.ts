@@ -650,11 +650,11 @@ describe('flows on a map with edge cases', () => {
     // Each extra activity: identity and usage.website, to one processor in the US and in IE.
     expect(data!.dataFlows.totalCount).toBe(SEEDED_FLOWS.length + 4 + 50 * 2 * 2);
     expect(larger).toEqual(seededStatements);
-    // dataFlows: the page and its count, then one batch per entity type (activity, category, purpose, processor,
-    // country, retention rule), which the categories' parents and the processors' headquarters join.
-    // userDataFlow: the key check, a page of flows and one of exclusions (each judged in SQL), the summary that
-    // names the processors, then one batch per type (processor, category, country, activity, and the summary's processors).
+    // dataFlows: the page (which reads the activity, category, purpose, processor, country and retention rule of
+    // each flow with it) and its count, then one batch for the categories' parents and one for the processors'
+    // headquarters. userDataFlow: the key check, a page of flows and one of exclusions (each judged in SQL, each
+    // with its flows' objects), the summary, and one batch for the summary's processors.
     // dataMapGraph without a filter: the evidence from code (none here), the flows, then one batch per node kind.
-    expect(seededStatements).toEqual([8, 9, 6]);
+    expect(seededStatements).toEqual([4, 5, 6]);
   });
 });

@@ -38,8 +38,8 @@ export class DataFlowResolver {
   @Query(() => DataFlowConnection, {
     description: 'Every path of personal data through the map (only ACTIVE processors), in flow order: activity, category, processor, destination.',
   })
-  dataFlows(@Args() { filter, ...page }: DataFlowListArgs, @Ctx() { em }: RequestContext) {
-    return pageOfFlows(em, filter, page);
+  dataFlows(@Args() { filter, ...page }: DataFlowListArgs, @Ctx() { em, loaders }: RequestContext) {
+    return pageOfFlows(em, loaders, filter, page);
   }
 
   @Query(() => UserDataFlow, { description: "Which flows carry one person's data, and why the other flows do not. Stores nothing." })
@@ -78,36 +78,6 @@ export class DataFlowResolver {
   ) {
     return searchMap(em, text, first);
   }
-
-  @FieldResolver(() => DataCategory, { description: 'The category of data, as the activity declares it.' })
-  category(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
-    return loaders.byKey(DataCategory).load(flow.categoryKey);
-  }
-
-  @FieldResolver(() => ProcessingActivity, { description: 'The processing activity that uses the data.' })
-  activity(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
-    return loaders.byKey(ProcessingActivity).load(flow.activityKey);
-  }
-
-  @FieldResolver(() => Purpose, { description: "The activity's purpose." })
-  purpose(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
-    return loaders.byKey(Purpose).load(flow.purposeKey);
-  }
-
-  @FieldResolver(() => Processor, { description: 'The recipient that holds the data at `destination`: the last hop of `path`.' })
-  processor(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
-    return loaders.byKey(Processor).load(flow.processorKey);
-  }
-
-  @FieldResolver(() => Country, { description: 'Where the processor processes it: one of its locations, or its headquarters when it records none.' })
-  destination(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
-    return loaders.byKey(Country).load(flow.destinationCode);
-  }
-
-  @FieldResolver(() => RetentionRule, { nullable: true, description: "How long the activity keeps the data; null when it records no rule." })
-  retention(@Root() flow: Readonly<DataFlow>, @Ctx() { loaders }: RequestContext) {
-    return flow.retentionKey === null ? null : loaders.byKey(RetentionRule).load(flow.retentionKey);
-  }
 }
 
 @Resolver(() => TransferHop)
@@ -137,15 +107,15 @@ class ExcludedFlowArgs extends PageArgs {
 @Resolver(() => UserDataFlow)
 export class UserDataFlowResolver {
   @FieldResolver(() => DataFlowConnection, { description: "The flows that carry the person's data, in flow order, a page at a time." })
-  flows(@Root() question: ProfileFlows, @Args() page: PageArgs, @Ctx() { em }: RequestContext) {
-    return pageOfProfileFlows(em, question, page);
+  flows(@Root() question: ProfileFlows, @Args() page: PageArgs, @Ctx() { em, loaders }: RequestContext) {
+    return pageOfProfileFlows(em, loaders, question, page);
   }
 
   @FieldResolver(() => ExcludedFlowConnection, {
     description: 'Every other flow of the map (within the filter), with the reason it does not apply, in flow order, a page at a time.',
   })
-  excluded(@Root() question: ProfileFlows, @Args() { reasons, ...page }: ExcludedFlowArgs, @Ctx() { em }: RequestContext) {
-    return pageOfExcludedFlows(em, question, reasons, page);
+  excluded(@Root() question: ProfileFlows, @Args() { reasons, ...page }: ExcludedFlowArgs, @Ctx() { em, loaders }: RequestContext) {
+    return pageOfExcludedFlows(em, loaders, question, reasons, page);
   }
 
   @FieldResolver(() => UserDataFlowSummary, { description: 'What the person\'s data reaches, over every flow, from aggregates.' })

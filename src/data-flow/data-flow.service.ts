@@ -55,6 +55,8 @@ import { Purpose } from '../purpose/purpose.entity';
 import { EvidenceStatus } from '../evidence/evidence.rules';
 import { vendorsNotDeclared } from '../evidence/evidence.service';
 import { withObservedVendors, type ObservedVendor } from './observed-vendors';
+import { attachRelated, relatedColumns } from './flow-relations';
+import type { Row } from '../db/rows';
 
 /** The tables that inputs may name keys of, with the key column and how a message calls an entry. */
 const KEYED_TABLES = {
@@ -150,6 +152,7 @@ function decodePosition(cursor: string | null | undefined, field: 'after' | 'bef
  */
 async function flowPage<N>(
   em: EntityManager,
+  loaders: Loaders,
   query: Pick<FlowQuery, 'filter' | 'profile' | 'verdict'>,
   judging: RequestJudging,
   page: PageRequest,
@@ -157,27 +160,32 @@ async function flowPage<N>(
   flowOf: (node: N) => DataFlow,
 ): Promise<Page<N>> {
   const window = pageWindow(page, decodePosition);
+  const related = relatedColumns(loaders, (column) => `f."${column}"`);
   const { rows, judged } = await judgedRows(judging, () =>
-    runFlowStatement(em, { ...query, after: window.after, before: window.before, backward: window.backward, limit: window.size + 1 }),
+    runFlowStatement(em, { ...query, after: window.after, before: window.before, backward: window.backward, limit: window.size + 1, related }),
   );
+
   const count = async () => {
     const { sql, params } = flowCountStatement(query.filter, query.profile, query.verdict);
     const [{ count: total }] = await em.getConnection().execute<{ count: number }[]>(sql, params, 'all', em.getTransactionContext());
     return total;
   };
-  return toPage(rows.map((row) => toNode(row, judged)), window.size, count, (node) => positionToString(positionOf(flowOf(node))), window);
+  const nodes = rows.map((row) => toNode(row, judged));
+  attachRelated(loaders, related, rows as unknown as Row[], nodes.map(flowOf));
+  return toPage(nodes, window.size, count, (node) => positionToString(positionOf(flowOf(node))), window);
 }
 
 /** A page of the map's flows (after the key check, when filtered). */
 export async function pageOfFlows(
   em: EntityManager,
+  loaders: Loaders,
   rawFilter: DataFlowFilter | null | undefined,
   page: PageRequest,
 ): Promise<Page<DataFlow>> {
   const filter = normaliseFilter(rawFilter);
   await assertKnownKeys(em, filterChecks(filter, 'filter'));
   const regime = regimeAsked(filter);
-  return flowPage(em, { filter: underRegime(filter, regime) }, new RequestJudging(em, regime), page, toDataFlow, (flow) => flow);
+  return flowPage(em, loaders, { filter: underRegime(filter, regime) }, new RequestJudging(em, regime), page, toDataFlow, (flow) => flow);
 }
 
 /**
@@ -297,19 +305,21 @@ async function summariseVerdict(em: EntityManager, filter: FlowQueryFilter | nul
 }
 
 /** The person's flows that carry their data, a page at a time. */
-export function pageOfProfileFlows(em: EntityManager, question: ProfileFlows, page: PageRequest): Promise<Page<DataFlow>> {
-  return flowPage(em, { filter: question.filter, profile: question.profile, verdict: { included: true } }, question.judging, page, toDataFlow, (flow) => flow);
+export function pageOfProfileFlows(em: EntityManager, loaders: Loaders, question: ProfileFlows, page: PageRequest): Promise<Page<DataFlow>> {
+  return flowPage(em, loaders, { filter: question.filter, profile: question.profile, verdict: { included: true } }, question.judging, page, toDataFlow, (flow) => flow);
 }
 
 /** The flows of the map that do not carry the person's data, with the reason, a page at a time. */
 export function pageOfExcludedFlows(
   em: EntityManager,
+  loaders: Loaders,
   question: ProfileFlows,
   reasons: ExclusionReason[] | null | undefined,
   page: PageRequest,
 ): Promise<Page<ExcludedFlow>> {
   return flowPage(
     em,
+    loaders,
     { filter: question.filter, profile: question.profile, verdict: { included: false, reasons } },
     question.judging,
     page,

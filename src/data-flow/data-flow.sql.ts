@@ -302,8 +302,8 @@ const REASON = `case
 
 /**
  * Why a flow does not reach the person, in the order of `exclusionFor`: the reason of its (activity, category)
- * row first (`row`: the flow's `fc`, or a page's `ac`); a flow that would apply but whose processor is still in its notice period (`pending`, an SQL
- * boolean) is SUBPROCESSOR_NOTICE_PERIOD.
+ * row first (`row`: the flow's `fc`, or a page's `ac`); a flow that would apply but whose processor is still in its
+ * notice period (`pending`, an SQL boolean) is SUBPROCESSOR_NOTICE_PERIOD.
  */
 const flowReason = (pending: string, row = 'fc') => `coalesce(${row}.reason, case when ${pending} then 'SUBPROCESSOR_NOTICE_PERIOD' end)`;
 

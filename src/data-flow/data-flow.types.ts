@@ -5,6 +5,12 @@ import { Regime } from '../country/regime';
 import { LegalBasis } from '../processing-activity/legal-basis';
 import { TransferMechanism } from '../processor/transfer-mechanism';
 import type { GraphNodeKind } from './graph-render';
+import { Country } from '../country/country.entity';
+import { DataCategory } from '../data-category/data-category.entity';
+import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
+import { Processor } from '../processor/processor.entity';
+import { Purpose } from '../purpose/purpose.entity';
+import { RetentionRule } from '../retention/retention-rule.entity';
 
 /** One hop of a flow: a transfer from the organisation, or from an engager, to a recipient in a country. */
 @ObjectType({ description: 'One hop of a flow: the organisation, or the recipient that engaged the next one, hands the data on (Art. 28(2),(4); Art. 44 onward transfers).' })
@@ -48,8 +54,8 @@ export class TransferHop {
 
 /**
  * One path of personal data: category -> activity -> recipient (-> its sub-processors) -> destination country.
- * It holds keys only; the resolver turns them into objects through the request's loaders, so a page of
- * flows costs one statement per related type, not one per flow.
+ * It holds the keys of what it names; the page that reads it reads the objects the operation selects with it, in
+ * the same statement, as plain rows (see `flow-relations.ts`), so a page of flows costs one statement.
  */
 @ObjectType({ description: 'One path of personal data: a category, through a processing activity, to a recipient (and along its chain of sub-processors) in a country.' })
 export class DataFlow {
@@ -63,6 +69,24 @@ export class DataFlow {
   sourceCategoryKey?: string;
   /** The recipients it passes (see `ROUTES`): part of its position in flow order. */
   route?: string;
+
+  @Field(() => DataCategory, { description: 'The category of data, as the activity declares it.' })
+  category?: DataCategory;
+
+  @Field(() => ProcessingActivity, { description: 'The processing activity that uses the data.' })
+  activity?: ProcessingActivity;
+
+  @Field(() => Purpose, { description: "The activity's purpose." })
+  purpose?: Purpose;
+
+  @Field(() => Processor, { description: 'The recipient that holds the data at `destination`: the last hop of `path`.' })
+  processor?: Processor;
+
+  @Field(() => Country, { description: 'Where the processor processes it: one of its locations, or its headquarters when it records none.' })
+  destination?: Country;
+
+  @Field(() => RetentionRule, { nullable: true, description: 'How long the activity keeps the data; null when it records no rule.' })
+  retention?: RetentionRule | null;
 
   @Field(() => [TransferHop], {
     description:

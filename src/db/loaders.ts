@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { ReferenceKind, type EntityClass, type EntityProperty } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { propertiesFor, quoteIdentifier as q, readRows, selectList, tableShape, textArray, type Row, type TableShape } from './rows';
+import { asRows, jsonRow, propertiesFor, quoteIdentifier as q, readRows, selectList, tableShape, textArray, type Row, type TableShape } from './rows';
 import type { SelectedFields } from './selection';
 
 type Keyed = object;
@@ -120,6 +120,31 @@ export class Loaders {
         });
         return group(keys, links, (link) => link.owner).map((items) => items.map((link) => link.item));
       });
+    });
+  }
+
+  /**
+   * A scalar subquery giving, as JSON, the row of `entity` whose key is `keyExpression` with what the by-key loader
+   * would read of it: a statement that already holds the key adds it to its rows, and `primeFromJson` hands them
+   * to the loader, which then reads nothing.
+   */
+  rowJson(entity: EntityClass<Keyed>, keyExpression: string): string {
+    const shape = tableShape(this.em, entity);
+    return `(select ${jsonRow(shape, this.properties(shape))} from ${q(shape.table)} t where t.${q(shape.primaryColumn)} = ${keyExpression})`;
+  }
+
+  /**
+   * The rows of `rowJson` as the driver parsed them, made rows of their entity (see `asRows`), in order (null stays
+   * null); each is handed to the by-key loader, so a later lookup of one costs no statement.
+   */
+  primeFromJson<E extends Keyed>(entity: EntityClass<E>, rows: readonly (Row | null | undefined)[]): ((E & Row) | null)[] {
+    const shape = tableShape(this.em, entity);
+    const loader = this.byKey(entity);
+    return rows.map((row) => {
+      if (row == null) return null;
+      const [made] = asRows([row], shape);
+      loader.prime(String(made[shape.primaryKey]), made as E & Row);
+      return made as E & Row;
     });
   }
 

@@ -14,7 +14,15 @@ export type Row = Record<string, unknown>;
 export interface ColumnShape {
   property: string;
   column: string;
+  /**
+   * PostgreSQL's JSON renders the column as the driver reads it (text, booleans, 4-byte numbers, JSON, arrays);
+   * otherwise `jsonRow` reads its text, as the driver does for timestamps, dates, 8-byte and exact numbers.
+   */
+  jsonNative: boolean;
 }
+
+/** Column types whose JSON rendering is what the driver gives for them. */
+const JSON_NATIVE = /^(text|varchar|character varying|char|character|bool|boolean|int|int2|int4|integer|smallint|real|float4|float8|double|double precision|json|jsonb)\b|\[\]$/i;
 
 export interface TableShape {
   entity: string;
@@ -61,7 +69,12 @@ export function tableShape(em: EntityManager, entity: EntityClass<object> | stri
   for (const property of meta.props as EntityProperty[]) {
     if (property.persist === false || property.formula || property.embedded) continue;
     if (property.kind === ReferenceKind.SCALAR || (property.kind === ReferenceKind.MANY_TO_ONE) || (property.kind === ReferenceKind.ONE_TO_ONE && property.owner)) {
-      if (property.fieldNames?.length === 1) columns.set(property.name, { property: property.name, column: property.fieldNames[0] });
+      if (property.fieldNames?.length === 1) {
+        const type = String(property.columnTypes?.[0] ?? property.type ?? '');
+        // Enums are text in JSON as in the driver; to-one references carry their target's key type (text here).
+        const jsonNative = property.kind !== ReferenceKind.SCALAR || property.enum === true || JSON_NATIVE.test(type);
+        columns.set(property.name, { property: property.name, column: property.fieldNames[0], jsonNative });
+      }
       if (property.kind === ReferenceKind.SCALAR && property.columnTypes?.some((type) => type.startsWith('timestamp'))) timestamps.push(property.name);
     } else if (property.kind === ReferenceKind.ONE_TO_MANY || property.kind === ReferenceKind.MANY_TO_MANY) {
       collections.add(property.name);
@@ -105,6 +118,19 @@ export function selectList(shape: TableShape, properties: readonly string[], ali
 }
 
 /**
+ * A row of the shape as one JSON object, with the same properties and values as `selectList` gives it through the
+ * driver (after `asRows`): for a statement that joins the row anyway to hand it over whole (see `Loaders.rowJson`).
+ */
+export function jsonRow(shape: TableShape, properties: readonly string[], alias = 't'): string {
+  const pairs = properties.map((property) => {
+    const column = shape.columns.get(property)!;
+    const value = `${alias}.${quote(column.column)}`;
+    return `'${property}', ${column.jsonNative ? value : `${value}::text`}`;
+  });
+  return `json_build_object(${pairs.join(', ')})`;
+}
+
+/**
  * A PostgreSQL array literal of keys, bound as ONE parameter (`= any(?::text[])`): a batch of two thousand keys
  * is one placeholder, not two thousand laid out by the query builder.
  */
@@ -127,7 +153,11 @@ export function timestampOf(text: string): Date {
  * Rows of `shape` get its computed fields (see `rowPrototype`), and its timestamps as Dates.
  */
 export async function readRows<R = Row>(em: EntityManager, sql: string, params: unknown[] = [], shape?: TableShape): Promise<R[]> {
-  const rows = await em.getConnection().execute<R[]>(sql, params, 'all', em.getTransactionContext());
+  return asRows(await em.getConnection().execute<R[]>(sql, params, 'all', em.getTransactionContext()), shape);
+}
+
+/** Rows as the driver gives them, made rows of `shape`: its computed fields (see `rowPrototype`), its timestamps as Dates. */
+export function asRows<R = Row>(rows: R[], shape?: TableShape): R[] {
   const prototype = shape?.rowPrototype;
   if (prototype) for (const row of rows) Object.setPrototypeOf(row, prototype);
   for (const property of shape?.timestamps ?? []) {
