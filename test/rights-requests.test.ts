@@ -1,6 +1,6 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { RightsRequest } from '../src/rights-request/rights-request.entity';
-import { authAs, errorOf, type GraphQLResponse, keys, startTestApp, type TestApp } from './harness';
+import { errorOf, type GraphQLResponse, keys, useTestAppAsOfficer } from './harness';
 
 const FIELDS = `id status receivedAt dueAt extended extensionReason jurisdiction subjectReference statusReason closedAt timeliness right { key }`;
 const CREATE = `mutation ($input: RightsRequestInput!) { createRightsRequest(input: $input) { ${FIELDS} } }`;
@@ -22,13 +22,7 @@ const FINDINGS = `{ findings { nodes { severity rule message entities { type key
 
 /** The clock the service reads; each test sets it. */
 let now = new Date('2027-02-01T12:00:00Z');
-let app: TestApp;
-let asOfficer: Record<string, string>;
-beforeAll(async () => {
-  app = await startTestApp({ clock: () => now });
-  asOfficer = await authAs('PRIVACY_OFFICER', 'dpo@pythonmaster.com');
-});
-afterAll(() => app.close());
+const { app, asOfficer } = useTestAppAsOfficer(() => now);
 
 const request = (overrides: Record<string, unknown> = {}) => ({
   right: 'access',
