@@ -112,6 +112,23 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
+/**
+ * The service a test file runs against, on the file's clock, and a privacy officer's headers: started before the
+ * file's tests (beforeAll) and closed after them (afterAll). The two objects are returned at once and filled in when
+ * the service has started, so a file declares them in one line and its tests use them as they are:
+ * `let now = new Date(...); const { app, asOfficer } = useTestAppAsOfficer(() => now);`, and a test moves `now`.
+ */
+export function useTestAppAsOfficer(clock: () => Date): { app: TestApp; asOfficer: Record<string, string> } {
+  const app = {} as TestApp;
+  const asOfficer: Record<string, string> = {};
+  beforeAll(async () => {
+    Object.assign(app, await startTestApp({ clock }));
+    Object.assign(asOfficer, await authAs('PRIVACY_OFFICER', 'dpo@pythonmaster.com'));
+  });
+  afterAll(() => app.close());
+  return { app, asOfficer };
+}
+
 /** The keys of a list of nodes, in the order the API returned them. */
 export const keysOf = (nodes: { key: string }[]) => nodes.map((node) => node.key);
 

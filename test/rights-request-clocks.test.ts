@@ -1,7 +1,8 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { purgeRightsRequests } from '../src/rights-request/rights-request.service';
 import { RightsRequest } from '../src/rights-request/rights-request.entity';
-import { authAs, errorOf, keys, startTestApp, type TestApp } from './harness';
+import { authAs, errorOf, keys, startTestApp, useTestAppAsOfficer } from './harness';
+import { createRightsRequest, rightsRequestInput } from './rights-request-helpers';
 
 /** Issue 20, points 6 to 9, and issue 23 item 9 (reasons) and its Low item (years 1 to 99), through the API. */
 
@@ -21,29 +22,9 @@ const SCOPE = `query ($status: RightsRequestStatus) { rightsRequests(status: $st
 const FINDINGS = `query ($rule: String) { findings(rule: $rule) { nodes { severity rule message entities { type key } } } }`;
 
 let now = new Date('2027-02-01T12:00:00Z');
-let app: TestApp;
-let asOfficer: Record<string, string>;
-beforeAll(async () => {
-  app = await startTestApp({ clock: () => now });
-  asOfficer = await authAs('PRIVACY_OFFICER', 'dpo@pythonmaster.com');
-});
-afterAll(() => app.close());
+const { app, asOfficer } = useTestAppAsOfficer(() => now);
 
-const request = (overrides: Record<string, unknown> = {}) => ({
-  right: 'access',
-  receivedAt: '2027-01-31T10:00:00Z',
-  jurisdiction: 'DE',
-  subjectReference: 'user-8812',
-  collectionPoints: ['registration'],
-  consents: [],
-  ...overrides,
-});
-
-async function create(overrides: Record<string, unknown> = {}) {
-  const response = await app.gql(CREATE, { input: request(overrides) }, asOfficer);
-  expect(response.errors).toBeUndefined();
-  return response.data!.createRightsRequest;
-}
+const create = (overrides: Record<string, unknown> = {}) => createRightsRequest(app, CREATE, overrides, asOfficer);
 
 const clockOf = (r: Record<string, any>) => [r.deadlineRule.id, r.dueAt, r.acknowledgeBy, r.promisedBy];
 
@@ -113,7 +94,7 @@ describe("the policy's promise (point 8)", () => {
     const fresh = await startTestApp({ clock: () => now });
     try {
       now = new Date('2027-03-01T12:00:00Z');
-      const make = async (input: Record<string, unknown>) => (await fresh.gql(CREATE, { input: request(input) }, asOfficer)).data!.createRightsRequest;
+      const make = async (input: Record<string, unknown>) => (await fresh.gql(CREATE, { input: rightsRequestInput(input) }, asOfficer)).data!.createRightsRequest;
       // A 31-day month: one calendar month ends on 1 April, the promise on 31 March.
       const germany = await make({ receivedAt: '2027-03-01T09:00:00Z' });
       expect(clockOf(germany)).toEqual(['EEA-REQUESTS', '2027-04-01T23:59:59.999Z', null, '2027-03-31T23:59:59.999Z']);
@@ -213,7 +194,7 @@ describe('dates and reasons (issue 23: item 9 and the years 1 to 99)', () => {
   it.each([['0027-01-31T10:00:00Z'], ['0001-01-01T00:00:00Z'], ['1999-12-31T23:59:59Z']])('refuses a receipt in %s as implausible, and writes nothing', async (receivedAt) => {
     now = new Date('2027-02-01T12:00:00Z');
     const before = await app.em().count(RightsRequest, {});
-    const response = await app.gql(CREATE, { input: request({ receivedAt }) }, asOfficer);
+    const response = await app.gql(CREATE, { input: rightsRequestInput({ receivedAt }) }, asOfficer);
     expect(errorOf(response)).toEqual([
       'BAD_USER_INPUT',
       `input.receivedAt ${new Date(receivedAt).toISOString()} is before 2000-01-01: not a plausible date for a request (check the year)`,

@@ -1,6 +1,7 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { RightsRequest } from '../src/rights-request/rights-request.entity';
-import { authAs, errorOf, type GraphQLResponse, keys, startTestApp, type TestApp } from './harness';
+import { errorOf, type GraphQLResponse, keys, useTestAppAsOfficer } from './harness';
+import { createRightsRequest, rightsRequestInput } from './rights-request-helpers';
 
 const FIELDS = `id status receivedAt dueAt extended extensionReason jurisdiction subjectReference statusReason closedAt timeliness right { key }`;
 const CREATE = `mutation ($input: RightsRequestInput!) { createRightsRequest(input: $input) { ${FIELDS} } }`;
@@ -22,29 +23,9 @@ const FINDINGS = `{ findings { nodes { severity rule message entities { type key
 
 /** The clock the service reads; each test sets it. */
 let now = new Date('2027-02-01T12:00:00Z');
-let app: TestApp;
-let asOfficer: Record<string, string>;
-beforeAll(async () => {
-  app = await startTestApp({ clock: () => now });
-  asOfficer = await authAs('PRIVACY_OFFICER', 'dpo@pythonmaster.com');
-});
-afterAll(() => app.close());
+const { app, asOfficer } = useTestAppAsOfficer(() => now);
 
-const request = (overrides: Record<string, unknown> = {}) => ({
-  right: 'access',
-  receivedAt: '2027-01-31T10:00:00Z',
-  jurisdiction: 'DE',
-  subjectReference: 'user-8812',
-  collectionPoints: ['registration'],
-  consents: [],
-  ...overrides,
-});
-
-async function create(overrides: Record<string, unknown> = {}) {
-  const response = await app.gql(CREATE, { input: request(overrides) }, asOfficer);
-  expect(response.errors).toBeUndefined();
-  return response.data!.createRightsRequest;
-}
+const create = (overrides: Record<string, unknown> = {}) => createRightsRequest(app, CREATE, overrides, asOfficer);
 
 describe('creating a request', () => {
   it('logs it RECEIVED with the GDPR deadline, one calendar month clamped to the month\'s end, and audits it without the reference', async () => {
@@ -95,7 +76,7 @@ describe('creating a request', () => {
   ])('refuses %s with BAD_USER_INPUT and writes nothing', async (_case, overrides, message) => {
     now = new Date('2027-02-01T12:00:00Z');
     const before = await app.em().count(RightsRequest, {});
-    const response = await app.gql(CREATE, { input: request(overrides) }, asOfficer);
+    const response = await app.gql(CREATE, { input: rightsRequestInput(overrides) }, asOfficer);
     expect(errorOf(response)).toEqual(['BAD_USER_INPUT', message]);
     expect(await app.em().count(RightsRequest, {})).toBe(before);
   });

@@ -100,6 +100,23 @@ async function residenceProblems(em: EntityManager, codes: readonly string[], fi
 const countProblem = (field: string, value: number | null | undefined): ValidationProblem[] =>
   value != null && value < 0 ? [{ field, value, message: `${field} must be 0 or more; got ${value}` }] : [];
 
+/** The Art. 33(3) contents a report or an update gives: the counts not negative, the texts bounded. */
+function breachContentProblems(
+  input: Pick<BreachUpdateInput, 'description' | 'nature' | 'likelyConsequences' | 'measures' | 'contactPoint' | 'approximateSubjects' | 'approximateRecords'>,
+): ValidationProblem[] {
+  return [
+    ...countProblem('input.approximateSubjects', input.approximateSubjects),
+    ...countProblem('input.approximateRecords', input.approximateRecords),
+    ...textProblems({
+      'input.description': input.description,
+      'input.nature': input.nature,
+      'input.likelyConsequences': input.likelyConsequences,
+      'input.measures': input.measures,
+      'input.contactPoint': input.contactPoint,
+    }),
+  ];
+}
+
 async function unknownKeys<E extends Processor | ProcessingActivity>(
   em: EntityManager,
   entity: typeof Processor | typeof ProcessingActivity,
@@ -130,17 +147,7 @@ export async function reportBreach(em: EntityManager, { actor, now }: Clocked, i
   if (input.processorNotifiedAt && input.occurredAt && input.processorNotifiedAt < input.occurredAt) {
     problems.push({ field: 'input.processorNotifiedAt', value: input.processorNotifiedAt.toISOString(), message: `input.processorNotifiedAt ${input.processorNotifiedAt.toISOString()} is before input.occurredAt: a processor cannot report a breach before it happens` });
   }
-  problems.push(
-    ...countProblem('input.approximateSubjects', input.approximateSubjects),
-    ...countProblem('input.approximateRecords', input.approximateRecords),
-    ...textProblems({
-      'input.description': input.description,
-      'input.nature': input.nature,
-      'input.likelyConsequences': input.likelyConsequences,
-      'input.measures': input.measures,
-      'input.contactPoint': input.contactPoint,
-    }),
-  );
+  problems.push(...breachContentProblems(input));
   const residence = await residenceProblems(em, input.affectedResidence ?? [], 'input.affectedResidence');
   problems.push(
     ...residence.problems,
@@ -183,17 +190,7 @@ const actorName = (actor: Actor) => actor.viewer?.subject ?? 'anonymous';
  * through `reassessBreachRisk`, with its reason.
  */
 export async function updateBreach(em: EntityManager, { actor, now }: Clocked, id: string, input: BreachUpdateInput): Promise<Breach> {
-  const problems: ValidationProblem[] = [
-    ...countProblem('input.approximateSubjects', input.approximateSubjects),
-    ...countProblem('input.approximateRecords', input.approximateRecords),
-    ...textProblems({
-      'input.description': input.description,
-      'input.nature': input.nature,
-      'input.likelyConsequences': input.likelyConsequences,
-      'input.measures': input.measures,
-      'input.contactPoint': input.contactPoint,
-    }),
-  ];
+  const problems: ValidationProblem[] = breachContentProblems(input);
   if (input.description != null && !input.description.trim()) {
     problems.push({ field: 'input.description', value: input.description, message: 'input.description: say what happened (Art. 33(5))' });
   }

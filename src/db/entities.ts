@@ -17,6 +17,7 @@ import { LocationSafeguard } from '../processor/location-safeguard.entity';
 import { ProcessingLocation } from '../processor/processing-location.entity';
 import { ProcessorChangeNotice } from '../processor/processor-change-notice.entity';
 import { Processor } from '../processor/processor.entity';
+import { SafeguardColumns } from '../processor/safeguard-columns';
 import { TransferImpactAssessment } from '../processor/transfer-impact-assessment.entity';
 import { Purpose } from '../purpose/purpose.entity';
 import { RecipientCategory } from '../recipient/recipient-category.entity';
@@ -30,6 +31,7 @@ import { Setting } from './setting.entity';
 /** Every entity the ORM maps. Listed explicitly: discovery by folder scanning differs between ts-jest and dist. */
 export const entities = [
   RegistryEntity,
+  SafeguardColumns,
   AgeGateCount,
   AgePolicy,
   AuditEntry,

@@ -2,6 +2,7 @@ import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-or
 import { Field, ObjectType } from 'type-graphql';
 import { Regime } from '../country/regime';
 import { DpfCertification, dpfOf, ProcessingLocation } from './processing-location.entity';
+import { SafeguardColumns } from './safeguard-columns';
 import { TransferMechanism } from './transfer-mechanism';
 
 /**
@@ -12,7 +13,7 @@ import { TransferMechanism } from './transfer-mechanism';
 @Entity()
 @Unique({ properties: ['location', 'regime'] })
 @ObjectType('Safeguard', { description: 'What a location rests on under one regime: its mechanism, reference and DPF certification.' })
-export class LocationSafeguard {
+export class LocationSafeguard extends SafeguardColumns {
   @PrimaryKey({ autoincrement: true })
   id!: number;
 
@@ -23,24 +24,15 @@ export class LocationSafeguard {
   @Enum({ items: () => Regime, nativeEnumName: 'regime' })
   regime!: Regime;
 
+  // mechanism, reference and the DPF certification are mapped by SafeguardColumns; these are their GraphQL fields.
   @Field(() => TransferMechanism, { nullable: true, description: 'Null where the regime needs none (inside its territory).' })
-  @Enum({ items: () => TransferMechanism, nativeEnumName: 'transfer_mechanism', nullable: true })
-  mechanism?: TransferMechanism | null;
+  declare mechanism?: TransferMechanism | null;
 
   @Field(() => String, {
     nullable: true,
     description: 'The instrument relied on, such as "SCC 2021/914 module 2", "UK Addendum to SCC 2021/914 module 2" or "SCC 2021/914 module 2 with the Swiss adaptations (FADP)".',
   })
-  @Property({ type: 'text', nullable: true })
-  reference?: string | null;
-
-  /** The recipient's DPF List entry; read through the GraphQL field `dpf`. */
-  @Property({ type: 'text', nullable: true })
-  dpfCertification?: string | null;
-
-  /** YYYY-MM-DD: when the DPF certification must next be checked. */
-  @Property({ type: 'text', nullable: true })
-  dpfReviewDue?: string | null;
+  declare reference?: string | null;
 
   /**
    * When the mechanism, reference or certification last changed after the safeguard was first recorded: a

@@ -1,16 +1,17 @@
-import { Collection, Entity, Enum, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Collection, Entity, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import { Country } from '../country/country.entity';
 import { LocationSafeguard } from './location-safeguard.entity';
 import { Processor } from './processor.entity';
+import { SafeguardColumns } from './safeguard-columns';
 import { TransferMechanism } from './transfer-mechanism';
 import { Node } from '../common/node';
 
 @Entity()
 @Unique({ properties: ['processor', 'country'] })
 @ObjectType({ implements: Node, description: 'A country where a processor processes data, and what makes that transfer lawful.' })
-export class ProcessingLocation {
+export class ProcessingLocation extends SafeguardColumns {
   @PrimaryKey({ autoincrement: true })
   id!: number;
 
@@ -20,24 +21,15 @@ export class ProcessingLocation {
   @ManyToOne(() => Country, { deleteRule: 'restrict', index: true })
   country!: Country;
 
+  // mechanism, reference and the DPF certification are mapped by SafeguardColumns; these are their GraphQL fields.
   @Field(() => TransferMechanism, { nullable: true, description: 'Its EU_GDPR safeguard\'s mechanism: null inside the EEA, where no transfer mechanism is needed.' })
-  @Enum({ items: () => TransferMechanism, nativeEnumName: 'transfer_mechanism', nullable: true })
-  mechanism?: TransferMechanism | null;
+  declare mechanism?: TransferMechanism | null;
 
   @Field(() => String, {
     nullable: true,
     description: 'Its EU_GDPR safeguard\'s reference: the instrument relied on, such as "EU-US Data Privacy Framework" or "SCC 2021/914 module 2".',
   })
-  @Property({ type: 'text', nullable: true })
-  reference?: string | null;
-
-  /** The recipient's DPF List entry (URL or organisation id); read through the GraphQL field `dpf`. */
-  @Property({ type: 'text', nullable: true })
-  dpfCertification?: string | null;
-
-  /** YYYY-MM-DD: when the DPF certification must next be checked. */
-  @Property({ type: 'text', nullable: true })
-  dpfReviewDue?: string | null;
+  declare reference?: string | null;
 
   @Field(() => DateTimeResolver, {
     nullable: true,

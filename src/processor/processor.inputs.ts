@@ -61,8 +61,36 @@ export class ProcessingLocationInput {
   safeguards?: SafeguardInput[] | null;
 }
 
+/**
+ * What a recipient is to the organisation (its role, who engaged it, a joint arrangement, a CCPA sale or sharing),
+ * declared once for registration and update, which take these fields alike. The class is not in the schema itself
+ * (nothing takes it as an argument); its fields are in each input that extends it.
+ */
+@InputType()
+export class RecipientRoleFields {
+  @Field(() => RecipientRole, {
+    nullable: true,
+    description: 'What it is to the organisation; PROCESSOR when left out. A controller recipient is judged controller to controller (SCC module 1).',
+  })
+  role?: RecipientRole | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The processor that engaged this one as its sub-processor (Art. 28(2),(4)): it serves that processor\'s activities with its data, ' +
+      'and is judged processor to processor (SCC module 3). Chains are at most 5 deep and never cycle.',
+  })
+  engagedBy?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Required for a JOINT_CONTROLLER: the reference of the Art. 26 arrangement.' })
+  jointArrangement?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'For a controller recipient: true when the disclosure is a CCPA "sale" or "sharing".' })
+  saleOrShare?: boolean | null;
+}
+
 @InputType({ description: 'A new processor. It starts PROPOSED, until a privacy officer approves or rejects it.' })
-export class RegisterProcessorInput {
+export class RegisterProcessorInput extends RecipientRoleFields {
   @Field(() => ID, { description: 'Stable lowercase slug, such as "acme-cloud".' })
   key!: string;
 
@@ -101,30 +129,10 @@ export class RegisterProcessorInput {
 
   @Field(() => Boolean, { nullable: true, description: 'True when the processor is itself subject to the GDPR under Art. 3(2).' })
   subjectToGdpr?: boolean | null;
-
-  @Field(() => RecipientRole, {
-    nullable: true,
-    description: 'What it is to the organisation; PROCESSOR when left out. A controller recipient is judged controller to controller (SCC module 1).',
-  })
-  role?: RecipientRole | null;
-
-  @Field(() => ID, {
-    nullable: true,
-    description:
-      'The processor that engaged this one as its sub-processor (Art. 28(2),(4)): it serves that processor\'s activities with its data, ' +
-      'and is judged processor to processor (SCC module 3). Chains are at most 5 deep and never cycle.',
-  })
-  engagedBy?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Required for a JOINT_CONTROLLER: the reference of the Art. 26 arrangement.' })
-  jointArrangement?: string | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'For a controller recipient: true when the disclosure is a CCPA "sale" or "sharing".' })
-  saleOrShare?: boolean | null;
 }
 
 @InputType({ description: 'Changes to a processor: every field is optional, and a field left out stays as it is.' })
-export class UpdateProcessorInput {
+export class UpdateProcessorInput extends RecipientRoleFields {
   @Field(() => String, { nullable: true })
   name?: string;
 
@@ -157,24 +165,4 @@ export class UpdateProcessorInput {
 
   @Field(() => Boolean, { nullable: true })
   subjectToGdpr?: boolean | null;
-
-  @Field(() => RecipientRole, {
-    nullable: true,
-    description: 'What it is to the organisation; PROCESSOR when left out. A controller recipient is judged controller to controller (SCC module 1).',
-  })
-  role?: RecipientRole | null;
-
-  @Field(() => ID, {
-    nullable: true,
-    description:
-      'The processor that engaged this one as its sub-processor (Art. 28(2),(4)): it serves that processor\'s activities with its data, ' +
-      'and is judged processor to processor (SCC module 3). Chains are at most 5 deep and never cycle.',
-  })
-  engagedBy?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Required for a JOINT_CONTROLLER: the reference of the Art. 26 arrangement.' })
-  jointArrangement?: string | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'For a controller recipient: true when the disclosure is a CCPA "sale" or "sharing".' })
-  saleOrShare?: boolean | null;
 }
