@@ -638,7 +638,7 @@ describe('flows on a map with edge cases', () => {
     expect(mermaid.edges[2].style).toContain('stroke:red');
   }, 30_000);
 
-  it('sends as many statements for dataFlows, userDataFlow and dataMapGraph on a map fifty times larger', async () => {
+  it('sends no more statements for dataFlows, userDataFlow and dataMapGraph on a map fifty times larger', async () => {
     await applyManifest(app.em(), copiesOfTheSeededShape(50));
     const larger: number[] = [];
     for (const query of [NESTED_FLOWS, NESTED_PROFILE, FULL_GRAPH]) {
@@ -649,12 +649,18 @@ describe('flows on a map with edge cases', () => {
     const { data } = await app.gql(`{ dataFlows { totalCount } }`, {}, viewer);
     // Each extra activity: identity and usage.website, to one processor in the US and in IE.
     expect(data!.dataFlows.totalCount).toBe(SEEDED_FLOWS.length + 4 + 50 * 2 * 2);
-    expect(larger).toEqual(seededStatements);
     // dataFlows: the page (which reads the activity, category, purpose, processor, country and retention rule of
-    // each flow with it) and its count, then one batch for the categories' parents and one for the processors'
-    // headquarters. userDataFlow: the key check, a page of flows and one of exclusions (each judged in SQL, each
-    // with its flows' objects), the summary, and one batch for the summary's processors.
-    // dataMapGraph without a filter: the evidence from code (none here), the flows, then one batch per node kind.
-    expect(seededStatements).toEqual([4, 5, 6]);
+    // each flow with it, and hands them to the loaders, where the categories' parents and the processors'
+    // headquarters are found) and its count. userDataFlow: the key check, a page of flows and one of exclusions
+    // (each judged in SQL, each with its flows' objects), the summary, and one batch for the summary's processors
+    // unless a page handed them over first (on a PostgreSQL pool the fields resolve in parallel, so either can come
+    // first). dataMapGraph without a filter: the evidence from code (none here), the flows, then one batch per node kind.
+    const bounds = [2, 5, 6];
+    for (const counts of [seededStatements, larger]) {
+      counts.forEach((count, query) => expect(count).toBeLessThanOrEqual(bounds[query]));
+    }
+    expect(seededStatements[0]).toBe(2);
+    expect(seededStatements[2]).toBe(6);
+    expect(larger[2]).toBe(6);
   });
 });
