@@ -141,3 +141,15 @@ export const errorOf = (response: GraphQLResponse) => [response.errors?.[0]?.ext
 /** How many entries a manifest holds: the organization and every entry of every section. */
 export const entriesOf = (manifest: Record<string, unknown>) =>
   Object.values(manifest).reduce<number>((count, section) => count + (Array.isArray(section) ? section.length : section && typeof section === 'object' ? 1 : 0), 0);
+
+/** A processor in India under standard contractual clauses: the example of the README. */
+export const indiaProcessorInput = (key: string) => ({
+  key,
+  name: 'Acme Analytics',
+  service: 'Learning analytics',
+  headquarters: 'IN',
+  locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
+  dataCategories: ['usage'],
+  activities: ['usage-analytics'],
+  dpaReference: 'https://acme.example/dpa',
+});

@@ -1,6 +1,6 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { Processor } from '../src/processor/processor.entity';
-import { authAs, startTestApp, type GraphQLResponse, type TestApp } from './harness';
+import { authAs, indiaProcessorInput, startTestApp, type GraphQLResponse, type TestApp } from './harness';
 
 const REGISTER = `mutation ($input: RegisterProcessorInput!) {
   registerProcessor(input: $input) { key name status version headquarters { code }
@@ -12,18 +12,6 @@ const UPDATE = `mutation ($key: ID!, $expectedVersion: Int!, $input: UpdateProce
 const APPROVE = `mutation ($key: ID!, $note: String) { approveProcessor(key: $key, note: $note) { key status statusReason version } }`;
 const REJECT = `mutation ($key: ID!, $reason: String!) { rejectProcessor(key: $key, reason: $reason) { key status statusReason } }`;
 const RETIRE = `mutation ($key: ID!, $reason: String!) { retireProcessor(key: $key, reason: $reason) { key status statusReason } }`;
-
-/** A processor in India under standard contractual clauses: the example of the README. */
-const indiaInput = (key: string) => ({
-  key,
-  name: 'Acme Analytics',
-  service: 'Learning analytics',
-  headquarters: 'IN',
-  locations: [{ country: 'IN', mechanism: 'STANDARD_CONTRACTUAL_CLAUSES', reference: 'SCC 2021/914 module 2' }],
-  dataCategories: ['usage'],
-  activities: ['usage-analytics'],
-  dpaReference: 'https://acme.example/dpa',
-});
 
 let app: TestApp;
 let asEngineer: Record<string, string>;
@@ -52,7 +40,7 @@ async function traces(key: string) {
 const NOTHING = { processors: 0, locations: 0, categoryLinks: 0, activityLinks: 0, auditEntries: 0 };
 
 async function register(key: string, overrides: Record<string, unknown> = {}) {
-  return app.gql(REGISTER, { input: { ...indiaInput(key), ...overrides } }, asEngineer);
+  return app.gql(REGISTER, { input: { ...indiaProcessorInput(key), ...overrides } }, asEngineer);
 }
 
 describe('registerProcessor', () => {
@@ -139,7 +127,7 @@ describe('registerProcessor', () => {
       const dpf = { certification: 'https://www.dataprivacyframework.gov/participant/1234', reviewDue: '2027-06-30' };
       const response = await app.gql(
         `mutation ($input: RegisterProcessorInput!) { registerProcessor(input: $input) { locations { mechanism dpf { certification reviewDue } } } }`,
-        { input: { ...indiaInput('us-dpf'), headquarters: 'US', locations: [{ country: 'US', mechanism: 'ADEQUACY_DECISION', dpf }] } },
+        { input: { ...indiaProcessorInput('us-dpf'), headquarters: 'US', locations: [{ country: 'US', mechanism: 'ADEQUACY_DECISION', dpf }] } },
         asEngineer,
       );
       expect(response.errors).toBeUndefined();
@@ -289,7 +277,7 @@ describe('the review workflow', () => {
   });
 
   it('refuses to approve a processor without a DPA, naming the rule, and writes nothing', async () => {
-    await app.gql(REGISTER, { input: { ...indiaInput('acme-no-dpa'), dpaReference: null } }, asEngineer);
+    await app.gql(REGISTER, { input: { ...indiaProcessorInput('acme-no-dpa'), dpaReference: null } }, asEngineer);
     const before = await traces('acme-no-dpa');
     const response = await app.gql(APPROVE, { key: 'acme-no-dpa' }, asOfficer);
     expect(codeOf(response)).toBe('BAD_USER_INPUT');
@@ -346,8 +334,8 @@ describe('the review workflow', () => {
   });
 
   it('answers UNAUTHENTICATED to an anonymous registration, and FORBIDDEN to an auditor, writing nothing', async () => {
-    expect(codeOf(await app.gql(REGISTER, { input: indiaInput('anonymous-one') }))).toBe('UNAUTHENTICATED');
-    expect(codeOf(await app.gql(REGISTER, { input: indiaInput('auditor-one') }, await authAs('AUDITOR')))).toBe('FORBIDDEN');
+    expect(codeOf(await app.gql(REGISTER, { input: indiaProcessorInput('anonymous-one') }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await app.gql(REGISTER, { input: indiaProcessorInput('auditor-one') }, await authAs('AUDITOR')))).toBe('FORBIDDEN');
     expect(await traces('anonymous-one')).toEqual(NOTHING);
     expect(await traces('auditor-one')).toEqual(NOTHING);
   });

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readTogether } from '../db/read-together';
 import { AdequacyScope, Country } from './country.entity';
 import { Regime } from './regime';
 import { RegimeAdequacy } from './regime-adequacy.entity';
@@ -65,9 +66,9 @@ export function withRegimes(
 export async function loadStandings(em: EntityManager, codes: readonly string[]): Promise<Map<string, CountryStanding>> {
   const wanted = [...new Set(codes)];
   if (wanted.length === 0) return new Map();
-  const [countries, rows] = await Promise.all([
-    em.find(Country, { code: { $in: wanted } }),
-    em.find(RegimeAdequacy, { country: { $in: wanted } }),
+  const [countries, rows] = await readTogether(em, [
+    () => em.find(Country, { code: { $in: wanted } }),
+    () => em.find(RegimeAdequacy, { country: { $in: wanted } }),
   ]);
   return withRegimes(
     countries,

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readTogether } from '../db/read-together';
 import { readRows } from '../db/rows';
 import type { ProcessorStatus } from '../processor/processor.entity';
 import type { EvidenceRecord, MapView, MapProcessor } from './evidence.rules';
@@ -46,15 +47,15 @@ export async function selectRegisteredVendors(em: EntityManager): Promise<Vendor
 
 /** What the judgment needs of the map: every processor with its status, engager and categories, and the category keys. Two statements. */
 export async function selectMapView(em: EntityManager): Promise<MapView> {
-  const [processors, categories] = await Promise.all([
-    readRows<{ key: string; name: string; status: ProcessorStatus; engagedBy: string | null; dataCategories: string[] | string }>(
+  const [processors, categories] = await readTogether(em, [
+    () => readRows<{ key: string; name: string; status: ProcessorStatus; engagedBy: string | null; dataCategories: string[] | string }>(
       em,
       `select p."key", p."name", p."status", p."engaged_by_key" as "engagedBy",
          coalesce(array_agg(c."data_category_key" order by c."data_category_key" collate "C") filter (where c."data_category_key" is not null), '{}') as "dataCategories"
        from "processor" p left join "processor_data_categories" c on c."processor_key" = p."key"
        group by p."key" order by p."key" collate "C"`,
     ),
-    readRows<{ key: string }>(em, `select "key" from "data_category"`),
+    () => readRows<{ key: string }>(em, `select "key" from "data_category"`),
   ]);
   return {
     processors: new Map(

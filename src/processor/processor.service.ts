@@ -10,6 +10,7 @@ import { utcDate } from '../common/calendar-date';
 import { loadStandings } from '../country/country.standing';
 import { Regime } from '../country/regime';
 import { DataCategory } from '../data-category/data-category.entity';
+import { readTogether } from '../db/read-together';
 import { FindingSeverity, lintProcessor } from '../findings/findings.rules';
 import { processorSection } from '../manifest/manifest.sections';
 import { ProcessingActivity } from '../processing-activity/processing-activity.entity';
@@ -300,9 +301,9 @@ export async function updateProcessor(
  */
 async function refuseWithErrorFindings(tx: EntityManager, processor: Processor, transition: Transition, now: Date, settings: TransferSettings): Promise<void> {
   const entry = { ...processorSection.toEntry(processor), status: ProcessorStatus.ACTIVE };
-  const [countries, records] = await Promise.all([
-    loadStandings(tx, [entry.headquarters, ...entry.locations.map((l) => l.country)]),
-    loadTransferRecords(tx, [processor.key]),
+  const [countries, records] = await readTogether(tx, [
+    () => loadStandings(tx, [entry.headquarters, ...entry.locations.map((l) => l.country)]),
+    () => loadTransferRecords(tx, [processor.key]),
   ]);
   const engager = processor.engagedBy;
   const context = {

@@ -4,6 +4,7 @@ import { utcDate } from '../common/calendar-date';
 import { notFound, ValidationFailed, type ValidationProblem } from '../common/errors';
 import { Country } from '../country/country.entity';
 import { Regime } from '../country/regime';
+import { readTogether } from '../db/read-together';
 import { LocationSafeguard } from './location-safeguard.entity';
 import { Processor } from './processor.entity';
 import { TiaOutcome } from './tia-outcome';
@@ -103,9 +104,9 @@ const recordKey = (processor: string, country: string, regime: Regime) => `${pro
 /** Loads the transfer records of the given processors (every processor when none are given), in two statements. */
 export async function loadTransferRecords(em: EntityManager, processorKeys?: readonly string[]): Promise<TransferRecords> {
   const scope = processorKeys ? { $in: [...processorKeys] } : undefined;
-  const [assessments, safeguards] = await Promise.all([
-    em.find(TransferImpactAssessment, scope ? { processor: scope } : {}, { orderBy: { assessedAt: 'asc', id: 'asc' } }),
-    em.find(LocationSafeguard, scope ? { location: { processor: scope } } : {}, { populate: ['location'] }),
+  const [assessments, safeguards] = await readTogether(em, [
+    () => em.find(TransferImpactAssessment, scope ? { processor: scope } : {}, { orderBy: { assessedAt: 'asc', id: 'asc' } }),
+    () => em.find(LocationSafeguard, scope ? { location: { processor: scope } } : {}, { populate: ['location'] }),
   ]);
   const latest = new Map<string, TiaFacts>();
   // In date order, so the last one written for a key is the latest.

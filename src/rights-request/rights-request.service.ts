@@ -8,6 +8,7 @@ import { decodeTimePosition, pageSize, timePositionOf, toPage, type Page } from 
 import { isUuid } from '../common/keys';
 import { Country } from '../country/country.entity';
 import { assertKnownKeys, flowsForProfile, profileVerdict } from '../data-flow/data-flow.service';
+import { readTogether } from '../db/read-together';
 import { FindingSeverity, type Finding } from '../findings/findings.rules';
 import { DataSubjectRight } from '../rights/data-subject-right.entity';
 import { contactDetailIn, reasonProblem } from '../common/free-text';
@@ -428,8 +429,9 @@ export async function scopesOf(em: EntityManager, requests: readonly RightsReque
   let categories: Promise<{ key: string; activities: string[] }[]> | undefined;
   const recipientCategories = () =>
     (categories ??= em.getConnection().execute<{ key: string; activities: string[] }[]>(RECIPIENT_CATEGORIES_SQL, [], 'all', em.getTransactionContext()));
-  return Promise.all(
-    requests.map((request) => {
+  return readTogether(
+    em,
+    requests.map((request) => () => {
       const right = request.right.key;
       const withdrawn = (request.pastConsents ?? []).filter((key) => !request.consents.includes(key));
       const profile = { country: request.jurisdiction, collectionPoints: request.collectionPoints, consents: [...request.consents, ...withdrawn] };
