@@ -1,6 +1,6 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { Breach } from '../src/breach/breach.entity';
-import { authAs, errorOf, type GraphQLResponse, keys, startTestApp, useTestAppAsOfficer } from './harness';
+import { authAs, errorOf, type GraphQLResponse, keys, startTestApp, useTestApp } from './harness';
 
 const FIELDS = `id awareAt occurredAt description approximateSubjects risk authorityDueAt authorityNoticeRequired authorityNotifiedAt
   authorityLateReason subjectsNoticeRequired subjectsDueAt subjectsNotifiedAt processors { key } activities { key }`;
@@ -35,7 +35,7 @@ const SUBJECTS = `mutation ($id: ID!, $notifiedAt: DateTime) { recordSubjectNoti
 const FINDINGS = `{ findings(rule: "breach-authority-notice-overdue") { nodes { severity rule message entities { type key } } } }`;
 
 let now = new Date('2027-05-10T12:00:00Z');
-const { app, asOfficer } = useTestAppAsOfficer(() => now);
+const { app, headers: asOfficer } = useTestApp('PRIVACY_OFFICER', { clock: () => now, subject: 'dpo@pythonmaster.com' });
 
 const breachInput = (overrides: Record<string, unknown> = {}) => ({
   awareAt: '2027-05-10T08:00:00Z',

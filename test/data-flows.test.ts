@@ -5,15 +5,9 @@ import { ProcessorStatus } from '../src/processor/processor.entity';
 import { RecipientRole } from '../src/processor/recipient-role';
 import { TransferMechanism } from '../src/processor/transfer-mechanism';
 import { GRAPHVIZ_READER, MERMAID_READER, parsed, readOne, type GraphvizReading, type MermaidReading } from './graph-readers';
-import { authAs, keysOf, startTestApp, type GraphQLResponse, type TestApp } from './harness';
+import { keysOf, type GraphQLResponse, useTestApp } from './harness';
 
-let app: TestApp;
-let viewer: Record<string, string>;
-beforeAll(async () => {
-  app = await startTestApp();
-  viewer = await authAs('VIEWER');
-});
-afterAll(() => app.close());
+const { app, headers: viewer } = useTestApp('VIEWER');
 
 const FLOW_FIELDS = 'activity { key } category { key } processor { key } destination { code } thirdCountry mechanism safeguarded';
 

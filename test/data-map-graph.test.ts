@@ -1,19 +1,13 @@
 import { applyManifest } from '../src/manifest/manifest.service';
 import { TransferMechanism } from '../src/processor/transfer-mechanism';
-import { authAs, startTestApp, type TestApp } from './harness';
+import { useTestApp } from './harness';
 import { copiesOfTheSeededShape } from './larger-map';
 
 /**
  * dataMapGraph at the size of a real inventory: the SUMMARY level (checked against the flows themselves, counted
  * here by hand), the bound on Mermaid and DOT drawings, and the map page's search.
  */
-let app: TestApp;
-let viewer: Record<string, string>;
-beforeAll(async () => {
-  app = await startTestApp();
-  viewer = await authAs('VIEWER');
-});
-afterAll(() => app.close());
+const { app, headers: viewer } = useTestApp('VIEWER');
 
 const GRAPH = `query($filter: DataFlowFilter, $level: GraphLevel!, $groupProcessorsBy: ProcessorGrouping) {
   dataMapGraph(filter: $filter, level: $level, groupProcessorsBy: $groupProcessorsBy) {

@@ -3,7 +3,7 @@ import { manifestSchema } from '../src/manifest/manifest.schema';
 import { LegalBasis } from '../src/processing-activity/legal-basis';
 import { ProcessorStatus } from '../src/processor/processor.entity';
 import { MERMAID_READER, parsed, readOne, type MermaidReading } from './graph-readers';
-import { authAs, errorOf, startTestApp, type TestApp } from './harness';
+import { authAs, errorOf, useTestApp } from './harness';
 
 /**
  * Issue 19, phase B: flows judged under the regime of the person whose data they carry (the EU GDPR in the EEA, the
@@ -11,13 +11,7 @@ import { authAs, errorOf, startTestApp, type TestApp } from './harness';
  * filter asks for. On the seed every vendor rests on the EU SCCs; the UK and Swiss safeguards differ by vendor.
  */
 
-let app: TestApp;
-let viewer: Record<string, string>;
-beforeAll(async () => {
-  app = await startTestApp();
-  viewer = await authAs('VIEWER');
-});
-afterAll(() => app.close());
+const { app, headers: viewer } = useTestApp('VIEWER');
 
 const JUDGMENT = 'thirdCountry regulatedTransfer mechanism reference safeguarded transferProblem';
 const FLOW = `activity { key } category { key } processor { key } destination { code } ${JUDGMENT}`;

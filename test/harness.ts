@@ -113,20 +113,23 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 /**
- * The service a test file runs against, on the file's clock, and a privacy officer's headers: started before the
- * file's tests (beforeAll) and closed after them (afterAll). The two objects are returned at once and filled in when
- * the service has started, so a file declares them in one line and its tests use them as they are:
- * `let now = new Date(...); const { app, asOfficer } = useTestAppAsOfficer(() => now);`, and a test moves `now`.
+ * The service a test file runs against (on the file's clock, when it has one) and the headers of one role: started
+ * before the file's tests (beforeAll) and closed after them (afterAll). The two objects are returned at once and
+ * filled in when the service has started, so a file declares them in one line and its tests use them as they are:
+ * `const { app, headers: viewer } = useTestApp('VIEWER');`, or with `{ clock: () => now }` and a test moves `now`.
  */
-export function useTestAppAsOfficer(clock: () => Date): { app: TestApp; asOfficer: Record<string, string> } {
+export function useTestApp(
+  role: Parameters<typeof tokenFor>[0],
+  { clock, subject }: { clock?: () => Date; subject?: string } = {},
+): { app: TestApp; headers: Record<string, string> } {
   const app = {} as TestApp;
-  const asOfficer: Record<string, string> = {};
+  const headers: Record<string, string> = {};
   beforeAll(async () => {
     Object.assign(app, await startTestApp({ clock }));
-    Object.assign(asOfficer, await authAs('PRIVACY_OFFICER', 'dpo@pythonmaster.com'));
+    Object.assign(headers, await authAs(role, subject));
   });
   afterAll(() => app.close());
-  return { app, asOfficer };
+  return { app, headers };
 }
 
 /** The keys of a list of nodes, in the order the API returned them. */

@@ -1,7 +1,7 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { purgeRightsRequests } from '../src/rights-request/rights-request.service';
 import { RightsRequest } from '../src/rights-request/rights-request.entity';
-import { authAs, errorOf, keys, startTestApp, useTestAppAsOfficer } from './harness';
+import { authAs, errorOf, keys, startTestApp, useTestApp } from './harness';
 import { createRightsRequest, rightsRequestInput } from './rights-request-helpers';
 
 /** Issue 20, points 6 to 9, and issue 23 item 9 (reasons) and its Low item (years 1 to 99), through the API. */
@@ -22,7 +22,7 @@ const SCOPE = `query ($status: RightsRequestStatus) { rightsRequests(status: $st
 const FINDINGS = `query ($rule: String) { findings(rule: $rule) { nodes { severity rule message entities { type key } } } }`;
 
 let now = new Date('2027-02-01T12:00:00Z');
-const { app, asOfficer } = useTestAppAsOfficer(() => now);
+const { app, headers: asOfficer } = useTestApp('PRIVACY_OFFICER', { clock: () => now, subject: 'dpo@pythonmaster.com' });
 
 const create = (overrides: Record<string, unknown> = {}) => createRightsRequest(app, CREATE, overrides, asOfficer);
 

@@ -1,6 +1,6 @@
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { RightsRequest } from '../src/rights-request/rights-request.entity';
-import { errorOf, type GraphQLResponse, keys, useTestAppAsOfficer } from './harness';
+import { errorOf, type GraphQLResponse, keys, useTestApp } from './harness';
 import { createRightsRequest, rightsRequestInput } from './rights-request-helpers';
 
 const FIELDS = `id status receivedAt dueAt extended extensionReason jurisdiction subjectReference statusReason closedAt timeliness right { key }`;
@@ -23,7 +23,7 @@ const FINDINGS = `{ findings { nodes { severity rule message entities { type key
 
 /** The clock the service reads; each test sets it. */
 let now = new Date('2027-02-01T12:00:00Z');
-const { app, asOfficer } = useTestAppAsOfficer(() => now);
+const { app, headers: asOfficer } = useTestApp('PRIVACY_OFFICER', { clock: () => now, subject: 'dpo@pythonmaster.com' });
 
 const create = (overrides: Record<string, unknown> = {}) => createRightsRequest(app, CREATE, overrides, asOfficer);
 
